@@ -12,8 +12,19 @@ export default defineConfig({
   plugins: [react()],
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },
-  worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
+  worker: {
+    format: 'es',
+    // tfjs-backend-wasm starts its pthreads from the source text of its own functions; renamed
+    // identifiers break them ("e is not defined"), so the worker bundle stays unminified.
+    rolldownOptions: { output: { minify: false } },
+  },
+  build: {
+    target: 'es2022',
+    // tfjs with three backends is large; it loads once, inside the worker.
+    chunkSizeWarningLimit: 4096,
+    // lab.html exposes the same engine to the benchmark, the evaluation harness and e2e tests.
+    rolldownOptions: { input: { app: 'index.html', lab: 'lab.html' } },
+  },
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',

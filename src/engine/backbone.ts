@@ -1,0 +1,74 @@
+/** Loads a backbone and runs it: one forward pass gives both the embedding and ImageNet guesses. */
+import * as tf from '@tensorflow/tfjs';
+import type { BackboneSpec } from './backbones';
+import type { Guess } from './protocol';
+
+export interface BackboneOutputs {
+  embeddings: Float32Array[];
+  probabilities: Float32Array[];
+}
+
+export interface LoadedBackbone {
+  spec: BackboneSpec;
+  labels: string[];
+  /** `input` holds `count` images, each inputSize x inputSize x 3, already scaled. */
+  run(input: Float32Array, count: number): Promise<BackboneOutputs>;
+  dispose(): void;
+}
+
+/** Files fetched once per worker and reused for every backend that is tried. */
+export interface BackboneFiles {
+  artifacts: tf.io.ModelArtifacts;
+  labels: string[];
+}
+
+export class MissingWeightsError extends Error {}
+
+export async function fetchBackboneFiles(spec: BackboneSpec): Promise<BackboneFiles> {
+  try {
+    // http() always implements load(); the interface only marks it optional for save-only handlers.
+    const artifacts = await tf.io.http(spec.modelUrl).load!();
+    const metadata = (await (await fetch(spec.labelsUrl)).json()) as { labels: string[] };
+    return { artifacts, labels: metadata.labels };
+  } catch (error) {
+    throw new MissingWeightsError(
+      `The ${spec.title} model files could not be loaded (${(error as Error).message}). ` +
+        'Whoever installed Handful should run `npm run setup`.',
+    );
+  }
+}
+
+export async function loadBackbone(spec: BackboneSpec, files: BackboneFiles): Promise<LoadedBackbone> {
+  const model = await tf.loadLayersModel(tf.io.fromMemory(files.artifacts));
+  const embedding = model.getLayer(spec.embeddingLayer).output as tf.SymbolicTensor;
+  const twoHeaded = tf.model({ inputs: model.inputs, outputs: [embedding, model.outputs[0]] });
+  const size = spec.inputSize;
+
+  async function run(input: Float32Array, count: number): Promise<BackboneOutputs> {
+    const [embeddingTensor, probabilityTensor] = tf.tidy(
+      () => twoHeaded.predict(tf.tensor4d(input, [count, size, size, 3])) as tf.Tensor[],
+    );
+    try {
+      const [flatEmbeddings, flatProbabilities] = await Promise.all([embeddingTensor.data(), probabilityTensor.data()]);
+      const split = (flat: tf.TypedArray, width: number) =>
+        Array.from({ length: count }, (_, i) => Float32Array.from(flat.subarray(i * width, (i + 1) * width)));
+      return {
+        embeddings: split(flatEmbeddings, spec.embeddingSize),
+        probabilities: split(flatProbabilities, files.labels.length),
+      };
+    } finally {
+      embeddingTensor.dispose();
+      probabilityTensor.dispose();
+    }
+  }
+
+  return { spec, labels: files.labels, run, dispose: () => model.dispose() };
+}
+
+/** The k most probable labels, each shortened to its first synonym ("hotdog, hot dog" -> "hotdog"). */
+export function topGuesses(probabilities: Float32Array, labels: string[], k: number): Guess[] {
+  return Array.from(probabilities.keys())
+    .sort((a, b) => probabilities[b] - probabilities[a])
+    .slice(0, k)
+    .map((index) => ({ label: labels[index].split(',')[0].trim(), probability: probabilities[index] }));
+}

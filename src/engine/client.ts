@@ -1,0 +1,169 @@
+/**
+ * The page's side of the engine: sends protocol requests to the worker and turns the answers
+ * into promises. If the worker dies (out of memory, a driver crash), every call in flight fails
+ * with EngineCrashedError and a fresh worker is started with the same settings.
+ */
+import type { BackendChoice, EngineReady, EngineRequest, EngineResponse, Guess } from './protocol';
+import { transferablesOf } from './protocol';
+
+export interface EngineConfig {
+  backboneId: string;
+  backend: BackendChoice;
+  batchSize: number;
+}
+
+export type EmbedResult =
+  | { index: number; embedding: Float32Array; guesses: Guess[]; ms: number }
+  | { index: number; problem: string };
+
+export interface EmbedOptions {
+  /** How many ImageNet guesses to return with each embedding. */
+  guesses?: number;
+  signal?: AbortSignal;
+  onResult?: (result: EmbedResult) => void;
+}
+
+export class EngineCrashedError extends Error {
+  constructor() {
+    super('The image engine stopped unexpectedly and has been restarted. Please try again.');
+  }
+}
+
+/** Anything with a Worker's shape: lets tests drive the client without a browser. */
+export interface WorkerLike {
+  postMessage(message: unknown, transfer: Transferable[]): void;
+  addEventListener(type: 'message' | 'error' | 'messageerror', listener: (event: Event) => void): void;
+  terminate(): void;
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+interface Call {
+  onResponse(response: EngineResponse): void;
+  fail(error: Error): void;
+}
+
+export class EngineClient {
+  private worker!: WorkerLike;
+  private nextId = 1;
+  private readonly calls = new Map<number, Call>();
+  private config: EngineConfig | undefined;
+
+  constructor(
+    private readonly createWorker: () => WorkerLike,
+    private readonly onRestart: (error: Error) => void = () => {},
+  ) {
+    this.spawn();
+  }
+
+  private spawn(): void {
+    const worker = this.createWorker();
+    worker.addEventListener('message', (event) => {
+      const response = (event as MessageEvent<EngineResponse>).data;
+      this.calls.get(response.id)?.onResponse(response);
+    });
+    const crashed = () => this.restart(worker);
+    worker.addEventListener('error', crashed);
+    worker.addEventListener('messageerror', crashed);
+    this.worker = worker;
+  }
+
+  private restart(dead: WorkerLike): void {
+    if (dead !== this.worker) return;
+    dead.terminate();
+    const error = new EngineCrashedError();
+    const inFlight = [...this.calls.values()];
+    this.calls.clear();
+    inFlight.forEach((call) => call.fail(error));
+    this.spawn();
+    if (this.config) this.start(this.config).catch(() => {});
+    this.onRestart(error);
+  }
+
+  private send(request: DistributiveOmit<EngineRequest, 'id'>, onResponse: (response: EngineResponse, id: number) => void, fail: (error: Error) => void): number {
+    const id = this.nextId++;
+    const full = { ...request, id } as EngineRequest;
+    this.calls.set(id, { onResponse: (response) => onResponse(response, id), fail });
+    this.worker.postMessage(full, transferablesOf(full));
+    return id;
+  }
+
+  /** Loads the backbone on a backend ('auto' measures them all, which takes a few seconds once). */
+  start(config: EngineConfig): Promise<EngineReady> {
+    this.config = config;
+    return new Promise((resolve, reject) => {
+      this.send(
+        { type: 'init', ...config },
+        (response, id) => {
+          this.calls.delete(id);
+          if (response.type === 'ready') {
+            const { type: _type, id: _id, ...ready } = response;
+            // Later restarts reuse the backend this start settled on, without measuring again.
+            this.config = { ...config, backend: ready.backend };
+            resolve(ready);
+          } else if (response.type === 'error') reject(new Error(response.message));
+        },
+        reject,
+      );
+    });
+  }
+
+  /** Embeds the images in order; unreadable ones come back with a `problem` instead. */
+  embed(images: (Blob | ImageBitmap)[], options: EmbedOptions = {}): Promise<{ results: EmbedResult[]; cancelled: boolean }> {
+    const results: EmbedResult[] = [];
+    return new Promise((resolve, reject) => {
+      if (options.signal?.aborted) return resolve({ results, cancelled: true });
+      const onAbort = () => this.worker.postMessage({ type: 'cancel', id: this.nextId++, target: id }, []);
+      const finish = () => {
+        this.calls.delete(id);
+        options.signal?.removeEventListener('abort', onAbort);
+      };
+      const id = this.send(
+        { type: 'embed', images, guesses: options.guesses ?? 0 },
+        (response) => {
+          if (response.type === 'embedded') {
+            const { index, embedding, guesses, ms } = response;
+            const result = { index, embedding, guesses, ms };
+            results.push(result);
+            options.onResult?.(result);
+          } else if (response.type === 'image-failed') {
+            const result = { index: response.index, problem: response.message };
+            results.push(result);
+            options.onResult?.(result);
+          } else if (response.type === 'done') {
+            finish();
+            resolve({ results, cancelled: response.cancelled });
+          } else if (response.type === 'error') {
+            finish();
+            reject(new Error(response.message));
+          }
+        },
+        (error) => {
+          finish();
+          reject(error);
+        },
+      );
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Tensor count and backend, for tests and the details panel. */
+  stats(): Promise<{ numTensors: number; numBytes: number; backend: string }> {
+    return new Promise((resolve, reject) => {
+      this.send(
+        { type: 'stats' },
+        (response, id) => {
+          this.calls.delete(id);
+          if (response.type === 'stats') resolve(response);
+          else if (response.type === 'error') reject(new Error(response.message));
+        },
+        reject,
+      );
+    });
+  }
+
+  dispose(): void {
+    this.worker.terminate();
+    this.calls.clear();
+  }
+}

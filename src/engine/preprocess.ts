@@ -1,0 +1,26 @@
+import type { Scaling } from './backbones';
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The largest centred square: the networks were trained on square crops of the object's middle. */
+export function centerSquare(width: number, height: number): Rect {
+  const side = Math.min(width, height);
+  return { x: Math.floor((width - side) / 2), y: Math.floor((height - side) / 2), width: side, height: side };
+}
+
+/** RGBA bytes (canvas order) to the network's RGB float input, row-major HWC. Alpha is dropped. */
+export function toModelInput(rgba: Uint8ClampedArray, scaling: Scaling): Float32Array {
+  const pixels = rgba.length / 4;
+  const out = new Float32Array(pixels * 3);
+  for (let i = 0; i < pixels; i++) {
+    out[i * 3] = rgba[i * 4] / scaling.divisor - 1;
+    out[i * 3 + 1] = rgba[i * 4 + 1] / scaling.divisor - 1;
+    out[i * 3 + 2] = rgba[i * 4 + 2] / scaling.divisor - 1;
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+/**
+ * The one message protocol between the page and the engine worker. Every request carries an id;
+ * every response names the request it answers. Embeddings travel as transferred Float32Arrays.
+ */
+
+export const backendNames = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof backendNames)[number];
+/** 'auto' measures every available backend once and keeps the fastest. */
+export type BackendChoice = BackendName | 'auto';
+
+export interface BackendMeasurement {
+  backend: BackendName;
+  /** Images per second on a warm batch; absent when the backend could not run here. */
+  imagesPerSecond?: number;
+  problem?: string;
+}
+
+export interface Guess {
+  label: string;
+  probability: number;
+}
+
+export type EngineRequest =
+  | { type: 'init'; id: number; backboneId: string; backend: BackendChoice; batchSize: number }
+  | { type: 'embed'; id: number; images: (Blob | ImageBitmap)[]; guesses: number }
+  | { type: 'cancel'; id: number; target: number }
+  | { type: 'stats'; id: number };
+
+export interface EngineReady {
+  backend: BackendName;
+  backboneId: string;
+  embeddingSize: number;
+  /** Present when this start measured the backends rather than using the one it was told. */
+  measurements?: BackendMeasurement[];
+}
+
+export type EngineResponse =
+  | ({ type: 'ready'; id: number } & EngineReady)
+  | { type: 'embedded'; id: number; index: number; embedding: Float32Array; guesses: Guess[]; ms: number }
+  | { type: 'image-failed'; id: number; index: number; message: string }
+  | { type: 'done'; id: number; cancelled: boolean }
+  | { type: 'stats'; id: number; numTensors: number; numBytes: number; backend: string }
+  | { type: 'error'; id: number; message: string };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+const isId = (value: unknown): value is number => Number.isSafeInteger(value);
+const isBackendChoice = (value: unknown): value is BackendChoice =>
+  value === 'auto' || (backendNames as readonly unknown[]).includes(value);
+
+/** Checks a message received by the worker; anything malformed is refused, never half-handled. */
+export function decodeRequest(data: unknown): EngineRequest {
+  if (!isRecord(data) || !isId(data.id)) throw new Error('engine message without an id');
+  switch (data.type) {
+    case 'init':
+      if (typeof data.backboneId !== 'string' || !isBackendChoice(data.backend)) break;
+      if (!Number.isInteger(data.batchSize) || (data.batchSize as number) < 1) break;
+      return { type: 'init', id: data.id, backboneId: data.backboneId, backend: data.backend, batchSize: data.batchSize as number };
+    case 'embed': {
+      const { images, guesses } = data;
+      if (!Array.isArray(images) || !Number.isInteger(guesses) || (guesses as number) < 0) break;
+      if (!images.every((image) => image instanceof Blob || image instanceof ImageBitmap)) break;
+      return { type: 'embed', id: data.id, images, guesses: guesses as number };
+    }
+    case 'cancel':
+      if (!isId(data.target)) break;
+      return { type: 'cancel', id: data.id, target: data.target };
+    case 'stats':
+      return { type: 'stats', id: data.id };
+  }
+  throw new Error(`malformed engine request of type ${String(data.type)}`);
+}
+
+/** What postMessage must transfer rather than copy: embedding buffers, and bitmaps sent to the worker. */
+export function transferablesOf(message: EngineRequest | EngineResponse): Transferable[] {
+  if (message.type === 'embedded') return [message.embedding.buffer as ArrayBuffer];
+  if (message.type === 'embed') return message.images.filter((image) => !(image instanceof Blob)) as ImageBitmap[];
+  return [];
+}

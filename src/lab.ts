@@ -1,0 +1,52 @@
+/**
+ * The engine lab page: exposes the app's own engine (same worker, preprocessing and weights) to
+ * automation, so benchmarks and the evaluation harness measure exactly what users run.
+ */
+import { createEngine, type BackendChoice, type EngineReady } from './engine';
+
+const engine = createEngine();
+
+export interface LabEmbedding {
+  index: number;
+  embedding?: number[];
+  guesses?: { label: string; probability: number }[];
+  problem?: string;
+}
+
+const lab = {
+  start(backboneId: string, backend: BackendChoice, batchSize: number): Promise<EngineReady> {
+    return engine.start({ backboneId, backend, batchSize });
+  },
+  /** Embeds the lot in one request; `cancelAfter` aborts once that many results have arrived. */
+  async embedBlobs(blobs: Blob[], guesses = 0, cancelAfter?: number): Promise<{ results: LabEmbedding[]; seconds: number; cancelled: boolean }> {
+    const controller = new AbortController();
+    let arrived = 0;
+    const startedAt = performance.now();
+    const { results, cancelled } = await engine.embed(blobs, {
+      guesses,
+      signal: controller.signal,
+      onResult: () => {
+        if (++arrived === cancelAfter) controller.abort();
+      },
+    });
+    const seconds = (performance.now() - startedAt) / 1000;
+    return {
+      seconds,
+      cancelled,
+      results: results.map((r) => ('problem' in r ? r : { index: r.index, embedding: Array.from(r.embedding), guesses: r.guesses })),
+    };
+  },
+  /** Fetches each URL (same origin) first, so the time reported is decode + embed only. */
+  async embedUrls(urls: string[], guesses = 0, cancelAfter?: number) {
+    const blobs = await Promise.all(urls.map(async (url) => (await fetch(url)).blob()));
+    return lab.embedBlobs(blobs, guesses, cancelAfter);
+  },
+  stats: () => engine.stats(),
+};
+
+declare global {
+  interface Window {
+    handfulLab: typeof lab;
+  }
+}
+window.handfulLab = lab;
