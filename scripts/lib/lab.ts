@@ -1,0 +1,73 @@
+/**
+ * Drives the built app's engine lab page (dist/lab.html) in Debian's Chromium, so benchmarks and
+ * the evaluation harness measure the exact worker, preprocessing and weights users run.
+ */
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { preview, type PreviewServer } from 'vite';
+import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { resolve } from 'node:path';
+
+export const projectRoot = resolve(import.meta.dirname, '..', '..');
+export const sharedDatasets = resolve(projectRoot, '..', 'shared', 'datasets');
+
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-swiftshader',
+  '--enable-unsafe-webgpu',
+  '--use-webgpu-adapter=swiftshader',
+  '--enable-features=Vulkan',
+];
+
+export interface Lab {
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** Serves dist/ and opens lab.html; files under `servedRoot` are reachable at /files/<relative path>. */
+export async function openLab(servedRoot: string): Promise<Lab> {
+  const server: PreviewServer = await preview({ root: projectRoot, logLevel: 'warn', preview: { port: 0, host: '127.0.0.1' } });
+  const address = server.resolvedUrls?.local[0];
+  if (!address) throw new Error('the preview server did not report its address');
+  const browser: Browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
+  const page = await browser.newPage();
+  await page.route('**/files/**', (route) => {
+    const relative = decodeURIComponent(new URL(route.request().url()).pathname.replace(/^\/files\//, ''));
+    return route.fulfill({ path: resolve(servedRoot, relative) });
+  });
+  await page.goto(new URL('lab.html', address).href);
+  await page.waitForFunction(() => 'handfulLab' in window);
+  return {
+    page,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+export function machineDescription(): string {
+  return `${process.env.HANDFUL_MACHINE ?? 'this machine'}: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, no GPU (SwiftShader for WebGL/WebGPU), Chromium via Playwright, Node ${process.version}`;
+}
+
+/** Replaces the part of BENCHMARKS.md between this section's markers, keeping everything else. */
+export async function writeBenchmarkSection(name: string, markdown: string): Promise<void> {
+  const file = resolve(projectRoot, 'BENCHMARKS.md');
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  let text = '';
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    text = '# Benchmarks\n\nWritten by `npm run bench` and `npm run eval`; each section says when and where it was measured.\n';
+  }
+  const block = `${start}\n${markdown.trim()}\n${end}`;
+  const pattern = new RegExp(`${start}[\\s\\S]*?${end}`);
+  text = pattern.test(text) ? text.replace(pattern, block) : `${text.trimEnd()}\n\n${block}\n`;
+  await writeFile(file, text);
+}
