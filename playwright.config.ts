@@ -15,7 +15,9 @@ const chromiumArgs = [
   '--enable-features=Vulkan',
 ];
 
-const port = 4174;
+// Overridable so that two test runs (say, two people on one machine) can each serve their own build.
+const port = Number(process.env.E2E_PORT ?? 4174);
+const outDir = process.env.E2E_DIST ?? 'dist';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -30,7 +32,7 @@ export default defineConfig({
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
   },
   webServer: {
-    command: `npx vite preview --strictPort --port ${port} --host 127.0.0.1`,
+    command: `npx vite preview --strictPort --port ${port} --host 127.0.0.1 --outDir ${outDir}`,
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: false,
   },
