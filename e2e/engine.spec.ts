@@ -45,14 +45,18 @@ test('every backend this browser offers gives the CPU backend’s embeddings (co
 });
 
 test('a batch leaves no tensor behind', async ({ page }) => {
-  await page.evaluate(() => window.handfulLab.start('v1-0.75', 'wasm', 2));
-  const before = await page.evaluate(() => window.handfulLab.stats());
-  // Three photos with batch size 2: a full batch and a partial one.
-  const { results } = await page.evaluate((urls) => window.handfulLab.embedUrls(urls, 3), photos);
-  expect(results).toHaveLength(3);
-  const after = await page.evaluate(() => window.handfulLab.stats());
-  expect(after.numTensors).toBe(before.numTensors);
-  expect(after.numBytes).toBe(before.numBytes);
+  // One backbone, then both backbones with flips: two models and twice the images per batch.
+  for (const featuresId of ['v1-0.75', 'v1-0.75+v2-1.0+flip']) {
+    await page.evaluate((id) => window.handfulLab.start(id, 'wasm', 2), featuresId);
+    const before = await page.evaluate(() => window.handfulLab.stats());
+    // Three photos with batch size 2: a full batch and a partial one.
+    const { results } = await page.evaluate((urls) => window.handfulLab.embedUrls(urls, 3), photos);
+    expect(results, featuresId).toHaveLength(3);
+    expect(results.every((r) => r.embedding !== undefined), featuresId).toBe(true);
+    const after = await page.evaluate(() => window.handfulLab.stats());
+    expect(after.numTensors, featuresId).toBe(before.numTensors);
+    expect(after.numBytes, featuresId).toBe(before.numBytes);
+  }
 });
 
 test('automatic choice measures every backend and keeps the fastest', async ({ page }) => {

@@ -14,8 +14,9 @@ export interface LabEmbedding {
 }
 
 const lab = {
-  start(backboneId: string, backend: BackendChoice, batchSize: number): Promise<EngineReady> {
-    return engine.start({ backboneId, backend, batchSize });
+  /** `featuresId`: a backbone id ('v1-0.75', 'v2-1.0') or a combination ('v1-0.75+v2-1.0', 'v2-1.0+flip'). */
+  start(featuresId: string, backend: BackendChoice, batchSize: number): Promise<EngineReady> {
+    return engine.start({ featuresId, backend, batchSize });
   },
   /** Embeds the lot in one request; `cancelAfter` aborts once that many results have arrived. */
   async embedBlobs(blobs: Blob[], guesses = 0, cancelAfter?: number): Promise<{ results: LabEmbedding[]; seconds: number; cancelled: boolean }> {

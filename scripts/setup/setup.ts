@@ -1,37 +1,73 @@
 /**
  * Puts the backbone weights the app needs into public/models/, checked against committed sha256
- * manifests. Runs on `npm install`, `npm start` and `npm test`; a second run only re-checks.
+ * manifests. Runs on `npm install`, `npm start` and `npm test`; a second run only re-checks hashes.
+ *
+ * Each backbone's weights are either
+ *   - copied: a published TF.js model, file for file, or
+ *   - converted: a published 8-bit TFLite file, turned into a TF.js layers model by
+ *     scripts/convert-tflite (deterministic), plus a metadata.json of its labels.
+ * Either way `scripts/setup/<dir>.sha256` lists every installed file; the inputs of a conversion are
+ * checked first, against `scripts/setup/<dir>.inputs.sha256`.
  *
  * Sources, first that has every file wins:
  *   1. HANDFUL_MODELS_SOURCE: a directory or an http(s) URL laid out like ../shared/models
  *   2. ../shared/models beside the project (the workshop mirror)
- *   3. the upstream URL each backbone was published at
+ *   3. the upstream URL the files were published at
+ *
+ * `npx tsx scripts/setup/setup.ts --rewrite-converted-manifests` re-writes the output manifests of
+ * converted weights, for when the converter or @tensorflow/tfjs was changed on purpose.
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkFile, parseManifest, type ManifestEntry } from './manifest';
+import { checkFile, parseManifest, sha256, type ManifestEntry } from './manifest';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const modelsDir = join(projectRoot, 'public', 'models');
+const manifestOf = (name: string) => join(projectRoot, 'scripts', 'setup', `${name}.sha256`);
 
-interface WeightsSpec {
-  /** Folder name, both in public/models/ and in a mirror. */
+interface CopiedWeights {
+  kind: 'copy';
+  /** Folder name, both in public/models/ and in a mirror; its manifest lists the files to copy. */
   dir: string;
-  manifestFile: string;
   upstream: string;
 }
 
+interface ConvertedWeights {
+  kind: 'convert';
+  /** Folder name in public/models/; `<dir>.sha256` lists the converted files, `<dir>.inputs.sha256` the inputs. */
+  dir: string;
+  /** Folder of the inputs in a mirror (and in HANDFUL_MODELS_SOURCE). */
+  sourceDir: string;
+  tflite: string;
+  /** One label per line, line i = output i; becomes metadata.json `{labels: [...]}`. */
+  labels: string;
+  upstream: string;
+}
+
+type WeightsSpec = CopiedWeights | ConvertedWeights;
+
 const weights: WeightsSpec[] = [
   {
+    kind: 'copy',
     dir: 'mobilenet_v1_0.75_224',
-    manifestFile: join(projectRoot, 'scripts/setup/mobilenet_v1_0.75_224.sha256'),
     upstream: 'https://storage.googleapis.com/tfjs-models/tfjs/mobilenet_v1_0.75_224',
+  },
+  {
+    kind: 'convert',
+    dir: 'mobilenet_v2_1.0_224',
+    sourceDir: 'tflite',
+    tflite: 'mobilenet_v2_1.0_224_quant.tflite',
+    labels: 'imagenet_labels.txt',
+    upstream: 'https://raw.githubusercontent.com/google-coral/test_data/104342d2d3480b3e66203073dac24f4e2dbb4c41',
   },
 ];
 
+const rewriteConvertedManifests = process.argv.includes('--rewrite-converted-manifests');
+
 type Reader = (file: string) => Promise<Uint8Array | undefined>;
+type Files = Map<string, Uint8Array>;
 
 function readerFor(location: string): Reader {
   if (/^https?:\/\//.test(location)) {
@@ -50,72 +86,135 @@ function readerFor(location: string): Reader {
   };
 }
 
-function candidateSources(spec: WeightsSpec): { label: string; read: Reader }[] {
+function candidateSources(folder: string, upstream: string): { label: string; read: Reader }[] {
   const sources: { label: string; read: Reader }[] = [];
   const fromEnv = process.env.HANDFUL_MODELS_SOURCE;
   if (fromEnv) {
-    const base = /^https?:\/\//.test(fromEnv) ? `${fromEnv.replace(/\/$/, '')}/${spec.dir}` : join(resolve(fromEnv), spec.dir);
+    const base = /^https?:\/\//.test(fromEnv) ? `${fromEnv.replace(/\/$/, '')}/${folder}` : join(resolve(fromEnv), folder);
     sources.push({ label: `HANDFUL_MODELS_SOURCE (${base})`, read: readerFor(base) });
   }
-  const mirror = resolve(projectRoot, '..', 'shared', 'models', spec.dir);
+  const mirror = resolve(projectRoot, '..', 'shared', 'models', folder);
   if (existsSync(mirror)) sources.push({ label: `local mirror ${mirror}`, read: readerFor(mirror) });
-  sources.push({ label: `upstream ${spec.upstream}`, read: readerFor(spec.upstream) });
+  sources.push({ label: `upstream ${upstream}`, read: readerFor(upstream) });
   return sources;
 }
 
-async function problemsIn(entries: ManifestEntry[], read: Reader): Promise<string[]> {
-  const problems: string[] = [];
-  for (const entry of entries) {
-    const problem = checkFile(entry, await read(entry.file));
-    if (problem) problems.push(problem);
-  }
-  return problems;
+async function readManifest(name: string): Promise<ManifestEntry[]> {
+  return parseManifest(await readFile(manifestOf(name), 'utf8'));
 }
 
-/** Copies every file, verified, into a fresh folder that replaces the old one only when complete. */
-async function install(spec: WeightsSpec, entries: ManifestEntry[], read: Reader): Promise<string[]> {
-  const target = join(modelsDir, spec.dir);
-  const staging = `${target}.partial`;
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
+/** The first reason the files are not the ones the manifest promises, if any. */
+function firstProblem(entries: ManifestEntry[], files: Files): string | undefined {
+  for (const entry of entries) {
+    const problem = checkFile(entry, files.get(entry.file));
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/** Reads the listed files; stops at the first one missing or wrong. */
+async function readVerified(entries: ManifestEntry[], read: Reader): Promise<Files | { problem: string }> {
+  const files: Files = new Map();
   for (const entry of entries) {
     const bytes = await read(entry.file);
     const problem = checkFile(entry, bytes);
-    if (problem || !bytes) {
-      await rm(staging, { recursive: true, force: true });
-      return [problem ?? `${entry.file} is missing`];
-    }
-    await writeFile(join(staging, entry.file), bytes);
+    if (problem) return { problem };
+    files.set(entry.file, bytes!);
   }
-  await rm(target, { recursive: true, force: true });
-  await rename(staging, target);
-  return [];
+  return files;
 }
 
-async function ensure(spec: WeightsSpec): Promise<string | undefined> {
-  const entries = parseManifest(await readFile(spec.manifestFile, 'utf8'));
-  const installed = readerFor(join(modelsDir, spec.dir));
-  if ((await problemsIn(entries, installed)).length === 0) {
-    console.log(`weights ok: public/models/${spec.dir} (${entries.length} files, sha256 checked)`);
-    return undefined;
-  }
-  const tried: string[] = [];
-  for (const source of candidateSources(spec)) {
-    const problems = await install(spec, entries, source.read);
-    if (problems.length === 0) {
-      console.log(`weights installed: public/models/${spec.dir} from ${source.label}`);
-      return undefined;
-    }
-    tried.push(`  - ${source.label}: ${problems[0]}`);
-  }
+/** `{"labels":[...]}`, the same shape as the TF.js MobileNet's metadata.json. */
+function labelsMetadata(text: string): Uint8Array {
+  const labels = text.split('\n').map((line) => line.replace(/\r$/, ''));
+  while (labels.at(-1) === '') labels.pop();
+  return new TextEncoder().encode(JSON.stringify({ labels }));
+}
+
+async function convert(spec: ConvertedWeights, inputs: Files): Promise<Files> {
+  const tflite = inputs.get(spec.tflite);
+  const labels = inputs.get(spec.labels);
+  if (!tflite || !labels) throw new Error(`scripts/setup/${spec.dir}.inputs.sha256 must list ${spec.tflite} and ${spec.labels}`);
+  // Loaded only when needed: a run that finds the weights in place never starts TensorFlow.js.
+  const [tf, { convertTflite }] = await Promise.all([import('@tensorflow/tfjs'), import('../convert-tflite/convert.ts')]);
+  // Silences the "install tfjs-node" banner, which is no advice for a one-off conversion.
+  tf.env().set('PROD', true);
+  const converted = await convertTflite(tflite);
+  const files: Files = new Map(converted.files.map((file) => [file.name, file.data]));
+  files.set('metadata.json', labelsMetadata(new TextDecoder().decode(labels)));
+  return files;
+}
+
+/** Writes the files into a fresh folder that replaces the old one only when complete. */
+async function install(dir: string, files: Files): Promise<void> {
+  const target = join(modelsDir, dir);
+  const staging = `${target}.partial`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  for (const [name, bytes] of files) await writeFile(join(staging, name), bytes);
+  await rm(target, { recursive: true, force: true });
+  await rename(staging, target);
+}
+
+async function writeManifest(name: string, files: Files): Promise<void> {
+  const lines = [...files].map(([file, bytes]) => `${sha256(bytes)}  ${file}`);
+  await writeFile(manifestOf(name), `${lines.join('\n')}\n`);
+  console.log(`manifest written: scripts/setup/${name}.sha256 (${files.size} files)`);
+}
+
+function missingMessage(spec: WeightsSpec, tried: string[]): string {
+  const folder = spec.kind === 'copy' ? spec.dir : spec.sourceDir;
+  const needed = spec.kind === 'copy' ? 'the model folder' : `${spec.tflite} and ${spec.labels}`;
   return [
-    `Handful cannot start: the MobileNet weights "${spec.dir}" are missing or damaged.`,
+    `Handful cannot start: the MobileNet weights "${spec.dir}" are missing or damaged, and no source could provide ${needed}.`,
     'Tried, in order:',
     ...tried,
-    'What to do: put the model folder in ../shared/models/ beside the project, or set',
-    'HANDFUL_MODELS_SOURCE to a folder or URL that holds it, or connect to the internet; then run',
+    `What to do: put ${needed} in ../shared/models/${folder}/ beside the project, or set`,
+    `HANDFUL_MODELS_SOURCE to a folder or URL that holds ${folder}/, or connect to the internet; then run`,
     '`npm run setup` again.',
   ].join('\n');
+}
+
+function conversionMismatchMessage(spec: ConvertedWeights, problem: string): string {
+  return [
+    `Handful setup: converting ${spec.tflite} gave files that differ from scripts/setup/${spec.dir}.sha256:`,
+    `  ${problem}`,
+    'The inputs were verified, so scripts/convert-tflite or @tensorflow/tfjs has changed. If that was on',
+    'purpose, check the model (`npx vitest run scripts/convert-tflite`), then run',
+    '`npx tsx scripts/setup/setup.ts --rewrite-converted-manifests`, put the new manifest\'s sha256 in',
+    'weightsManifestSha256 in src/engine/backbones.ts (`npx vitest run src/engine` prints it) and commit both.',
+  ].join('\n');
+}
+
+/** Makes public/models/<dir> match its manifest; returns what went wrong, if anything. */
+async function ensure(spec: WeightsSpec): Promise<string | undefined> {
+  const rewrite = spec.kind === 'convert' && rewriteConvertedManifests;
+  const expected = rewrite ? [] : await readManifest(spec.dir);
+  const installed = rewrite ? undefined : await readVerified(expected, readerFor(join(modelsDir, spec.dir)));
+  if (installed instanceof Map) {
+    console.log(`weights ok: public/models/${spec.dir} (${expected.length} files, sha256 checked)`);
+    return undefined;
+  }
+  const inputs = spec.kind === 'copy' ? expected : await readManifest(`${spec.dir}.inputs`);
+  const tried: string[] = [];
+  for (const source of candidateSources(spec.kind === 'copy' ? spec.dir : spec.sourceDir, spec.upstream)) {
+    const read = await readVerified(inputs, source.read);
+    if (!(read instanceof Map)) {
+      tried.push(`  - ${source.label}: ${read.problem}`);
+      continue;
+    }
+    // Copied files were checked as they were read; converted ones are checked now.
+    const files = spec.kind === 'copy' ? read : await convert(spec, read);
+    if (spec.kind === 'convert') {
+      const problem = rewrite ? undefined : firstProblem(expected, files);
+      if (problem) return conversionMismatchMessage(spec, problem);
+      if (rewrite) await writeManifest(spec.dir, files);
+    }
+    await install(spec.dir, files);
+    console.log(`weights ${spec.kind === 'copy' ? 'installed' : 'converted'}: public/models/${spec.dir} from ${source.label}`);
+    return undefined;
+  }
+  return missingMessage(spec, tried);
 }
 
 const failures = (await Promise.all(weights.map(ensure))).filter((message) => message !== undefined);

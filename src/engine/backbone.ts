@@ -41,6 +41,11 @@ export async function fetchBackboneFiles(spec: BackboneSpec): Promise<BackboneFi
 export async function loadBackbone(spec: BackboneSpec, files: BackboneFiles): Promise<LoadedBackbone> {
   const model = await tf.loadLayersModel(tf.io.fromMemory(files.artifacts));
   const embedding = model.getLayer(spec.embeddingLayer).output as tf.SymbolicTensor;
+  const classes = model.outputs[0].shape.at(-1);
+  if (classes !== files.labels.length) {
+    model.dispose();
+    throw new Error(`${spec.title} has ${classes} outputs but ${files.labels.length} labels`);
+  }
   const twoHeaded = tf.model({ inputs: model.inputs, outputs: [embedding, model.outputs[0]] });
   const size = spec.inputSize;
 
@@ -65,9 +70,14 @@ export async function loadBackbone(spec: BackboneSpec, files: BackboneFiles): Pr
   return { spec, labels: files.labels, run, dispose: () => model.dispose() };
 }
 
-/** The k most probable labels, each shortened to its first synonym ("hotdog, hot dog" -> "hotdog"). */
-export function topGuesses(probabilities: Float32Array, labels: string[], k: number): Guess[] {
+/**
+ * The k most probable labels, each shortened to its first synonym ("hotdog, hot dog" -> "hotdog").
+ * `backgroundClass` ("none of these") is never a guess.
+ */
+export function topGuesses(probabilities: Float32Array, labels: string[], k: number, backgroundClass?: number): Guess[] {
+  if (k === 0) return [];
   return Array.from(probabilities.keys())
+    .filter((index) => index !== backgroundClass)
     .sort((a, b) => probabilities[b] - probabilities[a])
     .slice(0, k)
     .map((index) => ({ label: labels[index].split(',')[0].trim(), probability: probabilities[index] }));

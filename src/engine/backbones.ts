@@ -1,6 +1,6 @@
 /**
- * The backbones the engine can load. Weights live under public/models/ (put there by
- * `npm run setup`), so everything is served by the app's own origin.
+ * The backbones the engine can load, and the feature configurations built from them. Weights live
+ * under public/models/ (put there by `npm run setup`), so everything is served by the app's own origin.
  */
 
 /** Pixel value v in 0..255 becomes v / divisor - 1, the range each network was trained on. */
@@ -12,9 +12,18 @@ export interface BackboneSpec {
   id: string;
   /** What a person sees in settings. */
   title: string;
+  /** Folder under public/models/; its files are listed in scripts/setup/<weightsDir>.sha256. */
+  weightsDir: string;
+  /**
+   * sha256 of scripts/setup/<weightsDir>.sha256, so it names the exact weights (e.g. to key cached
+   * embeddings). A unit test keeps it in step with the manifest.
+   */
+  weightsManifestSha256: string;
   modelUrl: string;
-  /** ImageNet class names, index i = output i; undefined when the model has no classifier. */
+  /** metadata.json `{labels}`: ImageNet class names, index i = output i. */
   labelsUrl: string;
+  /** Output index that means "none of these" (0, 'background', in the TFLite classifiers): never a guess. */
+  backgroundClass?: number;
   /** Layer whose output is the embedding (a global average pool). */
   embeddingLayer: string;
   embeddingSize: number;
@@ -23,22 +32,88 @@ export interface BackboneSpec {
 }
 
 const base = import.meta.env.BASE_URL;
+const files = (dir: string) => ({ weightsDir: dir, modelUrl: `${base}models/${dir}/model.json`, labelsUrl: `${base}models/${dir}/metadata.json` });
 
 export const mobilenetV1: BackboneSpec = {
   id: 'v1-0.75',
   title: 'MobileNet V1 0.75 (fast)',
-  modelUrl: `${base}models/mobilenet_v1_0.75_224/model.json`,
-  labelsUrl: `${base}models/mobilenet_v1_0.75_224/metadata.json`,
+  ...files('mobilenet_v1_0.75_224'),
+  weightsManifestSha256: '05406f8601cb12bd8ac783f5845b79492b05f60e4c44e28660c2917ad3498403',
   embeddingLayer: 'global_average_pooling2d_1',
   embeddingSize: 768,
   inputSize: 224,
   scaling: { divisor: 127.5 },
 };
 
-export const backbones: readonly BackboneSpec[] = [mobilenetV1];
+/** Google's quantization-aware-trained 8-bit TFLite model, converted to float32 by scripts/convert-tflite. */
+export const mobilenetV2: BackboneSpec = {
+  id: 'v2-1.0',
+  title: 'MobileNet V2 1.0 (more accurate)',
+  ...files('mobilenet_v2_1.0_224'),
+  weightsManifestSha256: 'bee3d6b613b71119e248f43de937f5b2eae307106803923e0efe6d1672c0a2a4',
+  backgroundClass: 0,
+  embeddingLayer: 'global_average_pooling2d',
+  embeddingSize: 1280,
+  inputSize: 224,
+  // The TFLite input is uint8 with scale 1/128 and zero point 128: (v - 128) / 128.
+  scaling: { divisor: 128 },
+};
+
+export const backbones: readonly BackboneSpec[] = [mobilenetV1, mobilenetV2];
 
 export function backboneById(id: string): BackboneSpec {
   const spec = backbones.find((candidate) => candidate.id === id);
   if (!spec) throw new Error(`unknown backbone "${id}"`);
   return spec;
+}
+
+/**
+ * What the engine computes for each photo. Its id names it: backbone ids joined by '+', then
+ * '+flip' for horizontal-flip averaging, e.g. 'v1-0.75', 'v2-1.0+flip', 'v1-0.75+v2-1.0'.
+ *
+ * - One backbone: its embedding as the network gives it (unnormalised).
+ * - Several: each backbone's embedding L2-normalised, then concatenated in the order named, so
+ *   neither dominates by scale and each part has length 1.
+ * - flip: each backbone's embedding is the mean of the photo's and its mirror image's, taken
+ *   before any normalisation.
+ * ImageNet guesses come from the first backbone, on the photo as it is (never the mirror).
+ */
+export interface FeatureConfig {
+  id: string;
+  backbones: readonly BackboneSpec[];
+  flip: boolean;
+  /** Sum of the backbones' embedding sizes. */
+  embeddingSize: number;
+  /** Side of the square every photo is decoded to once; each backbone then scales it its own way. */
+  inputSize: number;
+}
+
+const flipSuffix = 'flip';
+
+/** The configurations offered by name (settings, evaluation); featuresById also accepts other combinations. */
+export const featureIds = ['v1-0.75', 'v2-1.0', 'v1-0.75+v2-1.0', 'v1-0.75+flip', 'v2-1.0+flip', 'v1-0.75+v2-1.0+flip'] as const;
+
+export function featuresById(id: string): FeatureConfig {
+  const parts = id.split('+');
+  const flip = parts.at(-1) === flipSuffix;
+  if (flip) parts.pop();
+  if (parts.length === 0 || parts[0] === '') throw new Error(`feature configuration "${id}" names no backbone`);
+  if (new Set(parts).size !== parts.length) throw new Error(`feature configuration "${id}" names a backbone twice`);
+  const specs = parts.map((part) => {
+    if (part === flipSuffix) throw new Error(`feature configuration "${id}": '+flip' goes last`);
+    return backboneById(part);
+  });
+  const inputSize = Math.max(...specs.map((spec) => spec.inputSize));
+  // One decode per photo serves every backbone only when they share a size; resizing per backbone
+  // is not implemented because every backbone so far takes 224 x 224.
+  if (specs.some((spec) => spec.inputSize !== inputSize)) {
+    throw new Error(`feature configuration "${id}" mixes input sizes, which the engine does not support yet`);
+  }
+  return {
+    id,
+    backbones: specs,
+    flip,
+    embeddingSize: specs.reduce((sum, spec) => sum + spec.embeddingSize, 0),
+    inputSize,
+  };
 }

@@ -34,16 +34,17 @@ function setup() {
   return { client, workers, restarts };
 }
 
-const config = { backboneId: 'v1-0.75', backend: 'auto', batchSize: 8 } as const;
+const config = { featuresId: 'v1-0.75+v2-1.0', backend: 'auto', batchSize: 8 } as const;
+const ready = { backend: 'wasm', featuresId: 'v1-0.75+v2-1.0', embeddingSize: 2048 } as const;
 
 describe('EngineClient', () => {
   it('resolves start with the backend the worker settled on', async () => {
     const { client, workers } = setup();
-    const ready = client.start(config);
+    const started = client.start(config);
     const init = workers[0].requests[0];
-    expect(init).toMatchObject({ type: 'init', backend: 'auto', batchSize: 8 });
-    workers[0].reply({ type: 'ready', id: init.id, backend: 'wasm', backboneId: 'v1-0.75', embeddingSize: 768 });
-    await expect(ready).resolves.toEqual({ backend: 'wasm', backboneId: 'v1-0.75', embeddingSize: 768 });
+    expect(init).toEqual({ type: 'init', id: init.id, featuresId: 'v1-0.75+v2-1.0', backend: 'auto', batchSize: 8 });
+    workers[0].reply({ type: 'ready', id: init.id, ...ready });
+    await expect(started).resolves.toEqual(ready);
   });
 
   it('streams per-image results, including failures, then resolves', async () => {
@@ -73,15 +74,15 @@ describe('EngineClient', () => {
 
   it('fails calls in flight when the worker crashes, then restarts it with the same settings', async () => {
     const { client, workers, restarts } = setup();
-    const ready = client.start(config);
-    workers[0].reply({ type: 'ready', id: workers[0].requests[0].id, backend: 'wasm', backboneId: 'v1-0.75', embeddingSize: 768 });
-    await ready;
+    const started = client.start(config);
+    workers[0].reply({ type: 'ready', id: workers[0].requests[0].id, ...ready });
+    await started;
     const pending = client.embed([new Blob(['a'])]);
     workers[0].crash();
     await expect(pending).rejects.toBeInstanceOf(EngineCrashedError);
     expect(workers[0].terminated).toBe(true);
     expect(restarts).toHaveLength(1);
     // The replacement is started on the measured backend, not measured all over again.
-    expect(workers[1].requests[0]).toMatchObject({ type: 'init', backend: 'wasm' });
+    expect(workers[1].requests[0]).toMatchObject({ type: 'init', featuresId: 'v1-0.75+v2-1.0', backend: 'wasm' });
   });
 });

@@ -7,10 +7,12 @@ import type { BackendChoice, EngineReady, EngineRequest, EngineResponse, Guess }
 import { transferablesOf } from './protocol';
 
 export interface EngineConfig {
-  backboneId: string;
+  /** A feature configuration id (see featuresById): a backbone id such as 'v1-0.75', or e.g. 'v1-0.75+v2-1.0+flip'. */
+  featuresId: string;
   backend: BackendChoice;
   batchSize: number;
 }
+
 
 export type EmbedResult =
   | { index: number; embedding: Float32Array; guesses: Guess[]; ms: number }
@@ -88,7 +90,7 @@ export class EngineClient {
     return id;
   }
 
-  /** Loads the backbone on a backend ('auto' measures them all, which takes a few seconds once). */
+  /** Loads the feature configuration's backbones on a backend ('auto' measures them all, which takes a few seconds once). */
   start(config: EngineConfig): Promise<EngineReady> {
     this.config = config;
     return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { centerSquare, toModelInput } from './preprocess';
+import { centerSquare, mirrorRgba, toModelInput } from './preprocess';
 
 describe('centerSquare', () => {
   it('takes the middle of a landscape, a portrait and a square image', () => {
@@ -28,5 +28,19 @@ describe('toModelInput', () => {
   it('uses the scaling each backbone was trained with', () => {
     const input = toModelInput(new Uint8ClampedArray([128, 0, 255, 255]), { divisor: 128 });
     expect(Array.from(input)).toEqual([0, -1, 255 / 128 - 1]);
+  });
+});
+
+describe('mirrorRgba', () => {
+  it('reverses the pixels of each row, keeping each pixel\'s channels together', () => {
+    // Two rows of three pixels; pixel p has channels (p, p + 10, p + 20, 255).
+    const px = (p: number) => [p, p + 10, p + 20, 255];
+    const rgba = new Uint8ClampedArray([...px(1), ...px(2), ...px(3), ...px(4), ...px(5), ...px(6)]);
+    expect(Array.from(mirrorRgba(rgba, 3))).toEqual([...px(3), ...px(2), ...px(1), ...px(6), ...px(5), ...px(4)]);
+    expect(mirrorRgba(mirrorRgba(rgba, 3), 3)).toEqual(rgba);
+  });
+
+  it('refuses bytes that are not whole rows', () => {
+    expect(() => mirrorRgba(new Uint8ClampedArray(12), 2)).toThrow(/rows of 2 pixels/);
   });
 });

@@ -24,3 +24,21 @@ export function toModelInput(rgba: Uint8ClampedArray, scaling: Scaling): Float32
   }
   return out;
 }
+
+/** The left-right mirror image of `width`-wide RGBA rows, in a new array. */
+export function mirrorRgba(rgba: Uint8ClampedArray, width: number): Uint8ClampedArray {
+  const rowLength = width * 4;
+  if (rgba.length % rowLength !== 0) throw new Error(`${rgba.length} RGBA bytes are not rows of ${width} pixels`);
+  const out = new Uint8ClampedArray(rgba.length);
+  for (let row = 0; row < rgba.length; row += rowLength) {
+    for (let x = 0; x < width; x++) {
+      const from = row + x * 4;
+      const to = row + (width - 1 - x) * 4;
+      out[to] = rgba[from];
+      out[to + 1] = rgba[from + 1];
+      out[to + 2] = rgba[from + 2];
+      out[to + 3] = rgba[from + 3];
+    }
+  }
+  return out;
+}

@@ -8,7 +8,8 @@ describe('engine protocol', () => {
   it('accepts each well-formed request unchanged', () => {
     const blob = new Blob(['x']);
     const requests = [
-      { type: 'init', id: 1, backboneId: 'v1-0.75', backend: 'auto', batchSize: 8 },
+      { type: 'init', id: 1, featuresId: 'v1-0.75', backend: 'auto', batchSize: 8 },
+      { type: 'init', id: 5, featuresId: 'v1-0.75+v2-1.0+flip', backend: 'wasm', batchSize: 1 },
       { type: 'embed', id: 2, images: [blob], guesses: 3 },
       { type: 'cancel', id: 3, target: 2 },
       { type: 'stats', id: 4 },
@@ -20,9 +21,11 @@ describe('engine protocol', () => {
     const bad: unknown[] = [
       null,
       'init',
-      { type: 'init', backboneId: 'v1-0.75', backend: 'auto' },
-      { type: 'init', id: 1, backboneId: 'v1-0.75', backend: 'quantum', batchSize: 8 },
-      { type: 'init', id: 1, backboneId: 'v1-0.75', backend: 'wasm', batchSize: 0 },
+      { type: 'init', featuresId: 'v1-0.75', backend: 'auto' },
+      { type: 'init', id: 1, featuresId: 'v1-0.75', backend: 'quantum', batchSize: 8 },
+      { type: 'init', id: 1, featuresId: 'v1-0.75', backend: 'wasm', batchSize: 0 },
+      { type: 'init', id: 1, featuresId: '', backend: 'wasm', batchSize: 8 },
+      { type: 'init', id: 1, backboneId: 'v1-0.75', backend: 'wasm', batchSize: 8 },
       { type: 'embed', id: 1, images: ['not a blob'], guesses: 3 },
       { type: 'embed', id: 1, images: [], guesses: -1 },
       { type: 'cancel', id: 1 },

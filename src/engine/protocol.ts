@@ -21,14 +21,16 @@ export interface Guess {
 }
 
 export type EngineRequest =
-  | { type: 'init'; id: number; backboneId: string; backend: BackendChoice; batchSize: number }
+  /** `featuresId` names a feature configuration (see featuresById): 'v1-0.75', 'v1-0.75+v2-1.0', 'v2-1.0+flip', ... */
+  | { type: 'init'; id: number; featuresId: string; backend: BackendChoice; batchSize: number }
   | { type: 'embed'; id: number; images: (Blob | ImageBitmap)[]; guesses: number }
   | { type: 'cancel'; id: number; target: number }
   | { type: 'stats'; id: number };
 
 export interface EngineReady {
   backend: BackendName;
-  backboneId: string;
+  /** The feature configuration running, as asked for. */
+  featuresId: string;
   embeddingSize: number;
   /** Present when this start measured the backends rather than using the one it was told. */
   measurements?: BackendMeasurement[];
@@ -55,9 +57,9 @@ export function decodeRequest(data: unknown): EngineRequest {
   if (!isRecord(data) || !isId(data.id)) throw new Error('engine message without an id');
   switch (data.type) {
     case 'init':
-      if (typeof data.backboneId !== 'string' || !isBackendChoice(data.backend)) break;
+      if (typeof data.featuresId !== 'string' || data.featuresId === '' || !isBackendChoice(data.backend)) break;
       if (!Number.isInteger(data.batchSize) || (data.batchSize as number) < 1) break;
-      return { type: 'init', id: data.id, backboneId: data.backboneId, backend: data.backend, batchSize: data.batchSize as number };
+      return { type: 'init', id: data.id, featuresId: data.featuresId, backend: data.backend, batchSize: data.batchSize as number };
     case 'embed': {
       const { images, guesses } = data;
       if (!Array.isArray(images) || !Number.isInteger(guesses) || (guesses as number) < 0) break;

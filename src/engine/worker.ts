@@ -1,15 +1,15 @@
 /// <reference lib="webworker" />
 /**
- * The engine worker: decodes photos, runs the backbone on the chosen backend, and answers the
- * page through the protocol in ./protocol. Requests run one at a time, in order; a cancel
- * takes effect between images.
+ * The engine worker: decodes photos, runs the feature configuration's backbones on the chosen
+ * backend, and answers the page through the protocol in ./protocol. Requests run one at a time,
+ * in order; a cancel takes effect between images.
  */
 import * as tf from '@tensorflow/tfjs';
 import { activate, measurementOrder, unavailableReason } from './backends';
-import { fetchBackboneFiles, loadBackbone, topGuesses, type BackboneFiles, type LoadedBackbone } from './backbone';
-import { backboneById, type BackboneSpec } from './backbones';
+import { fetchBackboneFiles, type BackboneFiles } from './backbone';
+import { featuresById, type FeatureConfig } from './backbones';
 import { decodeSquare, ImageDecodeError } from './decode';
-import { toModelInput } from './preprocess';
+import { loadExtractor, type FeatureExtractor } from './extractor';
 import {
   decodeRequest,
   transferablesOf,
@@ -22,12 +22,13 @@ import {
 declare const self: DedicatedWorkerGlobalScope;
 
 interface Engine {
-  backbone: LoadedBackbone;
+  extractor: FeatureExtractor;
   backend: BackendName;
   batchSize: number;
 }
 
 let engine: Engine | undefined;
+/** Weights fetched once per worker, kept across restarts on other backends or configurations. */
 const filesByBackbone = new Map<string, BackboneFiles>();
 const cancelled = new Set<number>();
 let queue: Promise<void> = Promise.resolve();
@@ -36,23 +37,30 @@ function post(message: EngineResponse): void {
   self.postMessage(message, transferablesOf(message));
 }
 
-/** Images per second on a warm batch of zeros; the first run compiles kernels and is not timed. */
-async function measure(backbone: LoadedBackbone): Promise<number> {
-  const count = 2;
-  const size = backbone.spec.inputSize;
-  const input = new Float32Array(count * size * size * 3);
-  await backbone.run(input, count);
+/** Images per second on a warm batch of grey photos; the first run compiles kernels and is not timed. */
+async function measure(extractor: FeatureExtractor): Promise<number> {
+  const size = extractor.config.inputSize;
+  const photos = [0, 1].map(() => new Uint8ClampedArray(size * size * 4).fill(128));
+  await extractor.run(photos, 0);
   const start = performance.now();
-  await backbone.run(input, count);
-  return (count * 1000) / (performance.now() - start);
+  await extractor.run(photos, 0);
+  return (photos.length * 1000) / (performance.now() - start);
 }
 
-async function start(spec: BackboneSpec, backend: BackendName, files: BackboneFiles): Promise<LoadedBackbone> {
+async function start(config: FeatureConfig, backend: BackendName): Promise<FeatureExtractor> {
   await activate(backend);
-  return loadBackbone(spec, files);
+  return loadExtractor(config, filesByBackbone);
 }
 
-async function chooseFastest(spec: BackboneSpec, files: BackboneFiles): Promise<BackendMeasurement[]> {
+async function fetchFiles(config: FeatureConfig): Promise<void> {
+  await Promise.all(
+    config.backbones.map(async (spec) => {
+      if (!filesByBackbone.has(spec.id)) filesByBackbone.set(spec.id, await fetchBackboneFiles(spec));
+    }),
+  );
+}
+
+async function chooseFastest(config: FeatureConfig): Promise<BackendMeasurement[]> {
   const measurements: BackendMeasurement[] = [];
   for (const backend of measurementOrder) {
     const problem = await unavailableReason(backend);
@@ -60,76 +68,62 @@ async function chooseFastest(spec: BackboneSpec, files: BackboneFiles): Promise<
       measurements.push({ backend, problem });
       continue;
     }
-    let backbone: LoadedBackbone | undefined;
+    let extractor: FeatureExtractor | undefined;
     try {
-      backbone = await start(spec, backend, files);
-      measurements.push({ backend, imagesPerSecond: await measure(backbone) });
+      extractor = await start(config, backend);
+      measurements.push({ backend, imagesPerSecond: await measure(extractor) });
     } catch (error) {
       measurements.push({ backend, problem: (error as Error).message });
     } finally {
-      backbone?.dispose();
+      extractor?.dispose();
     }
   }
   return measurements;
 }
 
 async function init(request: Extract<EngineRequest, { type: 'init' }>): Promise<void> {
-  engine?.backbone.dispose();
+  engine?.extractor.dispose();
   engine = undefined;
-  const spec = backboneById(request.backboneId);
-  let files = filesByBackbone.get(spec.id);
-  if (!files) {
-    files = await fetchBackboneFiles(spec);
-    filesByBackbone.set(spec.id, files);
-  }
+  const config = featuresById(request.featuresId);
+  await fetchFiles(config);
   let measurements: BackendMeasurement[] | undefined;
   let backend: BackendName;
   if (request.backend === 'auto') {
-    measurements = await chooseFastest(spec, files);
+    measurements = await chooseFastest(config);
     const usable = measurements.filter((m) => m.imagesPerSecond !== undefined);
     if (usable.length === 0) throw new Error('No way to run the model works in this browser.');
     backend = usable.reduce((best, m) => (m.imagesPerSecond! > best.imagesPerSecond! ? m : best)).backend;
   } else {
     backend = request.backend;
   }
-  const backbone = await start(spec, backend, files);
-  engine = { backbone, backend, batchSize: request.batchSize };
-  post({ type: 'ready', id: request.id, backend, backboneId: spec.id, embeddingSize: spec.embeddingSize, measurements });
+  const extractor = await start(config, backend);
+  engine = { extractor, backend, batchSize: request.batchSize };
+  const { id: featuresId, embeddingSize } = config;
+  post({ type: 'ready', id: request.id, backend, featuresId, embeddingSize, measurements });
 }
 
 async function embed(request: Extract<EngineRequest, { type: 'embed' }>): Promise<void> {
   if (!engine) throw new Error('The engine was asked to embed before it was started.');
-  const { backbone, batchSize } = engine;
-  const size = backbone.spec.inputSize;
-  const pixelsPerImage = size * size * 3;
-  let pending: { index: number; started: number }[] = [];
-  let batch = new Float32Array(batchSize * pixelsPerImage);
+  const { extractor, batchSize } = engine;
+  let pending: { index: number; started: number; rgba: Uint8ClampedArray }[] = [];
 
   const flush = async () => {
     if (pending.length === 0) return;
-    const outputs = await backbone.run(batch.subarray(0, pending.length * pixelsPerImage), pending.length);
+    const features = await extractor.run(pending.map((p) => p.rgba), request.guesses);
     const finished = performance.now();
     pending.forEach(({ index, started }, i) => {
-      post({
-        type: 'embedded',
-        id: request.id,
-        index,
-        embedding: outputs.embeddings[i],
-        guesses: topGuesses(outputs.probabilities[i], backbone.labels, request.guesses),
-        ms: (finished - started) / pending.length,
-      });
+      const { embedding, guesses } = features[i];
+      post({ type: 'embedded', id: request.id, index, embedding, guesses, ms: (finished - started) / pending.length });
     });
     pending = [];
-    batch = new Float32Array(batchSize * pixelsPerImage);
   };
 
   for (const [index, image] of request.images.entries()) {
     if (cancelled.has(request.id)) break;
     const started = performance.now();
     try {
-      const rgba = await decodeSquare(image, size);
-      batch.set(toModelInput(rgba, backbone.spec.scaling), pending.length * pixelsPerImage);
-      pending.push({ index, started });
+      // One decode per photo, whatever the number of backbones and views.
+      pending.push({ index, started, rgba: await decodeSquare(image, extractor.config.inputSize) });
     } catch (error) {
       if (!(error instanceof ImageDecodeError)) throw error;
       post({ type: 'image-failed', id: request.id, index, message: error.message });

@@ -21,7 +21,7 @@ export function useEngine(): { engine: EngineClient | undefined; status: EngineS
     const backend = backendFromAddress() ?? backendToRequest(settings, navigator.userAgent);
     setStatus({ state: 'starting', measuring: backend === 'auto' });
     try {
-      const ready = await client.start({ backboneId: mobilenetV1.id, backend, batchSize: 8 });
+      const ready = await client.start({ featuresId: mobilenetV1.id, backend, batchSize: 8 });
       const saved: EngineSettingsV1 = ready.measurements
         ? { ...settings, measured: { backend: ready.backend, measurements: ready.measurements, at: new Date().toISOString(), userAgent: navigator.userAgent } }
         : settings;
