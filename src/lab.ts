@@ -2,7 +2,8 @@
  * The engine lab page: exposes the app's own engine (same worker, preprocessing and weights) to
  * automation, so benchmarks and the evaluation harness measure exactly what users run.
  */
-import { createEngine, type BackendChoice, type EngineReady } from './engine';
+import { decodeSquare } from './engine/decode';
+import { createEngine, defaultFeaturesId, featuresById, type BackendChoice, type EngineReady } from './engine';
 
 const engine = createEngine();
 
@@ -14,9 +15,18 @@ export interface LabEmbedding {
 }
 
 const lab = {
+  /** The engine's decode step on its own (same code as in the worker), to test it on known pixels. */
+  async decode(blob: Blob, size: number): Promise<number[]> {
+    return Array.from(await decodeSquare(blob, size));
+  },
+  defaultFeaturesId,
   /** `featuresId`: a backbone id ('v1-0.75', 'v2-1.0') or a combination ('v1-0.75+v2-1.0', 'v2-1.0+flip'). */
   start(featuresId: string, backend: BackendChoice, batchSize: number): Promise<EngineReady> {
     return engine.start({ featuresId, backend, batchSize });
+  },
+  /** Which exact weights a configuration uses, so callers can key caches by them. */
+  weightsOf(featuresId: string): { backbone: string; weightsManifestSha256: string }[] {
+    return featuresById(featuresId).backbones.map((spec) => ({ backbone: spec.id, weightsManifestSha256: spec.weightsManifestSha256 }));
   },
   /** Embeds the lot in one request; `cancelAfter` aborts once that many results have arrived. */
   async embedBlobs(blobs: Blob[], guesses = 0, cancelAfter?: number): Promise<{ results: LabEmbedding[]; seconds: number; cancelled: boolean }> {

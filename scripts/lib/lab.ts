@@ -7,9 +7,13 @@ import { preview, type PreviewServer } from 'vite';
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { resolve } from 'node:path';
+import { checkFile, parseManifest } from '../setup/manifest';
 
 export const projectRoot = resolve(import.meta.dirname, '..', '..');
 export const sharedDatasets = resolve(projectRoot, '..', 'shared', 'datasets');
+const sharedModels = resolve(projectRoot, '..', 'shared', 'models');
+/** Backbones for comparison only: the app never serves them, so the lab gets them from ../shared. */
+const evaluationOnlyModels = ['teachable_machine_mobilenet_v2_0.35_224'];
 
 const chromiumArgs = [
   '--no-sandbox',
@@ -40,6 +44,17 @@ export async function openLab(servedRoot: string): Promise<Lab> {
     const relative = decodeURIComponent(new URL(route.request().url()).pathname.replace(/^\/files\//, ''));
     return route.fulfill({ path: resolve(servedRoot, relative) });
   });
+  for (const dir of evaluationOnlyModels) {
+    const manifest = parseManifest(await readFile(resolve(projectRoot, 'scripts', 'setup', `${dir}.sha256`), 'utf8'));
+    await page.route(`**/models/${dir}/*`, async (route) => {
+      const name = new URL(route.request().url()).pathname.split('/').pop()!;
+      const entry = manifest.find((e) => e.file === name);
+      const bytes = entry && new Uint8Array(await readFile(resolve(sharedModels, dir, name)));
+      const problem = entry ? checkFile(entry, bytes) : `${name} is not in the manifest`;
+      if (problem) throw new Error(`${dir}: ${problem}`);
+      return route.fulfill({ body: Buffer.from(bytes!) });
+    });
+  }
   await page.goto(new URL('lab.html', address).href);
   await page.waitForFunction(() => 'handfulLab' in window);
   return {

@@ -28,6 +28,7 @@ export async function fetchBackboneFiles(spec: BackboneSpec): Promise<BackboneFi
   try {
     // http() always implements load(); the interface only marks it optional for save-only handlers.
     const artifacts = await tf.io.http(spec.modelUrl).load!();
+    if (!spec.labelsUrl) return { artifacts, labels: [] };
     const metadata = (await (await fetch(spec.labelsUrl)).json()) as { labels: string[] };
     return { artifacts, labels: metadata.labels };
   } catch (error) {
@@ -40,30 +41,32 @@ export async function fetchBackboneFiles(spec: BackboneSpec): Promise<BackboneFi
 
 export async function loadBackbone(spec: BackboneSpec, files: BackboneFiles): Promise<LoadedBackbone> {
   const model = await tf.loadLayersModel(tf.io.fromMemory(files.artifacts));
-  const embedding = model.getLayer(spec.embeddingLayer).output as tf.SymbolicTensor;
+  const embedding = spec.embeddingLayer ? (model.getLayer(spec.embeddingLayer).output as tf.SymbolicTensor) : model.outputs[0];
   const classes = model.outputs[0].shape.at(-1);
-  if (classes !== files.labels.length) {
+  if (spec.embeddingLayer && classes !== files.labels.length) {
     model.dispose();
     throw new Error(`${spec.title} has ${classes} outputs but ${files.labels.length} labels`);
   }
-  const twoHeaded = tf.model({ inputs: model.inputs, outputs: [embedding, model.outputs[0]] });
+  // One forward pass for both outputs; a model without a classifier has the embedding only.
+  const outputs = spec.embeddingLayer ? [embedding, model.outputs[0]] : [embedding];
+  const extractor = tf.model({ inputs: model.inputs, outputs });
   const size = spec.inputSize;
 
   async function run(input: Float32Array, count: number): Promise<BackboneOutputs> {
-    const [embeddingTensor, probabilityTensor] = tf.tidy(
-      () => twoHeaded.predict(tf.tensor4d(input, [count, size, size, 3])) as tf.Tensor[],
-    );
+    const results = tf.tidy(() => {
+      const predicted = extractor.predict(tf.tensor4d(input, [count, size, size, 3]));
+      return Array.isArray(predicted) ? predicted : [predicted];
+    });
     try {
-      const [flatEmbeddings, flatProbabilities] = await Promise.all([embeddingTensor.data(), probabilityTensor.data()]);
-      const split = (flat: tf.TypedArray, width: number) =>
-        Array.from({ length: count }, (_, i) => Float32Array.from(flat.subarray(i * width, (i + 1) * width)));
+      const [flatEmbeddings, flatProbabilities] = await Promise.all(results.map((tensor) => tensor.data()));
+      const split = (flat: tf.TypedArray | undefined, width: number) =>
+        Array.from({ length: count }, (_, i) => Float32Array.from(flat?.subarray(i * width, (i + 1) * width) ?? []));
       return {
         embeddings: split(flatEmbeddings, spec.embeddingSize),
         probabilities: split(flatProbabilities, files.labels.length),
       };
     } finally {
-      embeddingTensor.dispose();
-      probabilityTensor.dispose();
+      results.forEach((tensor) => tensor.dispose());
     }
   }
 

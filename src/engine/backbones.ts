@@ -20,12 +20,12 @@ export interface BackboneSpec {
    */
   weightsManifestSha256: string;
   modelUrl: string;
-  /** metadata.json `{labels}`: ImageNet class names, index i = output i. */
-  labelsUrl: string;
+  /** metadata.json `{labels}`: ImageNet class names, index i = output i; absent for a model without a classifier. */
+  labelsUrl?: string;
   /** Output index that means "none of these" (0, 'background', in the TFLite classifiers): never a guess. */
   backgroundClass?: number;
-  /** Layer whose output is the embedding (a global average pool). */
-  embeddingLayer: string;
+  /** Layer whose output is the embedding (a global average pool); absent when that is the model's output. */
+  embeddingLayer?: string;
   embeddingSize: number;
   inputSize: number;
   scaling: Scaling;
@@ -59,7 +59,24 @@ export const mobilenetV2: BackboneSpec = {
   scaling: { divisor: 128 },
 };
 
-export const backbones: readonly BackboneSpec[] = [mobilenetV1, mobilenetV2];
+/**
+ * Teachable Machine's own frozen backbone, for comparing against Teachable Machine exactly in
+ * `npm run eval`. Never the product's backbone: the setup step does not install it and the app
+ * does not serve it; the evaluation harness serves it to the lab page from ../shared/models.
+ */
+export const teachableMachineBackbone: BackboneSpec = {
+  id: 'tm-v2-0.35',
+  title: "Teachable Machine's MobileNet V2 0.35 (evaluation only)",
+  weightsDir: 'teachable_machine_mobilenet_v2_0.35_224',
+  modelUrl: `${base}models/teachable_machine_mobilenet_v2_0.35_224/model.json`,
+  weightsManifestSha256: '10c7713e0040640ced683ece0e0740d59cb23451cf8a38682d1480c1a65d73fd',
+  embeddingSize: 1280,
+  inputSize: 224,
+  // Teachable Machine scales pixels as v / 127 - 1.
+  scaling: { divisor: 127 },
+};
+
+export const backbones: readonly BackboneSpec[] = [mobilenetV1, mobilenetV2, teachableMachineBackbone];
 
 export function backboneById(id: string): BackboneSpec {
   const spec = backbones.find((candidate) => candidate.id === id);
@@ -89,6 +106,9 @@ export interface FeatureConfig {
 }
 
 const flipSuffix = 'flip';
+
+/** What the app computes unless the user chooses otherwise; see BENCHMARKS.md for why. */
+export const defaultFeaturesId = 'v1-0.75';
 
 /** The configurations offered by name (settings, evaluation); featuresById also accepts other combinations. */
 export const featureIds = ['v1-0.75', 'v2-1.0', 'v1-0.75+v2-1.0', 'v1-0.75+flip', 'v2-1.0+flip', 'v1-0.75+v2-1.0+flip'] as const;

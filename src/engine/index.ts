@@ -9,6 +9,7 @@ export {
   backboneById,
   featureIds,
   featuresById,
+  defaultFeaturesId,
   mobilenetV1,
   mobilenetV2,
   type BackboneSpec,
