@@ -30,6 +30,10 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${port}`,
     browserName: 'chromium',
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
+    // Each test's fresh context would otherwise install the offline service worker and download
+    // the whole app (~30 MB) again, and its cache would serve the requests tests route. The
+    // offline tests (e2e/offline.spec.ts, e2e/origin.spec.ts) opt in with `serviceWorkers: 'allow'`.
+    serviceWorkers: 'block',
   },
   webServer: {
     command: `npx vite preview --strictPort --port ${port} --host 127.0.0.1 --outDir ${outDir}`,

@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 // SharedArrayBuffer (and so multi-threaded WASM) is only available to cross-origin isolated pages,
 // so every way of serving the app sends these two headers.
@@ -8,8 +12,47 @@ const crossOriginIsolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+// Offline and installable (src/offline/): a service worker precaches the whole build, weights
+// included, and a new version waits for the page's "Reload" (registerType 'prompt').
+const offline = VitePWA({
+  strategies: 'injectManifest',
+  srcDir: 'src/offline',
+  filename: 'sw.ts',
+  registerType: 'prompt',
+  // src/offline/register.ts registers it, from the app page only (not lab.html).
+  injectRegister: false,
+  // The icons and the web manifest are in dist/ and so already in the glob below.
+  includeManifestIcons: false,
+  manifest: {
+    name: 'Handful',
+    short_name: 'Handful',
+    description: 'Train an image classifier from a handful of photos, in your browser, offline.',
+    lang: 'en',
+    start_url: '/',
+    scope: '/',
+    display: 'standalone',
+    theme_color: '#2454d6',
+    background_color: '#f7f8fa',
+    icons: [
+      { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+      { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+      { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+    ],
+  },
+  injectManifest: {
+    // Everything in dist/: shell, engine worker, WASM binaries, every backbone's weight shards.
+    globPatterns: ['**/*'],
+    globIgnores: ['manifest.webmanifest'], // the plugin adds it itself
+    // The unminified engine worker is ~4 MB and weight shards up to 4 MB; room for growth.
+    maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
+    rollupFormat: 'iife',
+  },
+  devOptions: { enabled: false },
+});
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), offline],
+  define: { __APP_VERSION__: JSON.stringify(version) },
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },
   worker: {

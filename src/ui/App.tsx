@@ -1,6 +1,7 @@
 import { EngineDetails } from './EngineDetails';
 import { PhotoProbe } from './PhotoProbe';
 import { useEngine } from './useEngine';
+import { UpdateBanner } from '../offline/UpdateBanner';
 
 export function App() {
   const { engine, status, choose } = useEngine();
@@ -18,6 +19,7 @@ export function App() {
       </p>
       {engine && status.state === 'ready' && <PhotoProbe engine={engine} backend={status.ready.backend} />}
       <EngineDetails status={status} choose={choose} />
+      <UpdateBanner />
     </main>
   );
 }
