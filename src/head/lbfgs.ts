@@ -1,0 +1,187 @@
+/**
+ * A smooth function explored from a current point. Separating the cheap question "how does f
+ * change along this line?" from the expensive gradient lets the softmax objective answer the
+ * line search from logits alone, so each iteration costs one gradient however many trial steps
+ * the line search takes.
+ */
+export interface Objective {
+  /** Makes `x` the current point; returns f(x) and writes ∇f(x) into `gradient`. */
+  evaluate(x: Float64Array, gradient: Float64Array): number;
+  /** The line from the current point along `direction`. */
+  line(direction: Float64Array): Line;
+}
+
+export interface Line {
+  /** φ(α) = f(current + α·direction) and its derivative φ'(α). */
+  at(alpha: number): { value: number; slope: number };
+  /** Makes current + α·direction the current point; returns f there and writes the gradient. */
+  moveTo(alpha: number, gradient: Float64Array): number;
+}
+
+export interface MinimizeOptions {
+  /** Stop once the Euclidean norm of the gradient is at most this. */
+  gradientTolerance: number;
+  maxIterations: number;
+}
+
+export interface MinimizeResult {
+  x: Float64Array;
+  value: number;
+  gradientNorm: number;
+  iterations: number;
+  converged: boolean;
+}
+
+const MEMORY = 10;
+// Standard strong Wolfe constants for quasi-Newton methods (Nocedal & Wright, ch. 3).
+const SUFFICIENT_DECREASE = 1e-4;
+const CURVATURE = 0.9;
+const MAX_LINE_SEARCH_TRIALS = 25;
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
+  return sum;
+}
+
+/**
+ * Limited-memory BFGS with a strong Wolfe line search. Deterministic: no randomness, and the
+ * arithmetic happens in a fixed order, so equal inputs give bit-identical results.
+ */
+export function minimize(objective: Objective, start: Float64Array, options: MinimizeOptions): MinimizeResult {
+  const size = start.length;
+  const x = Float64Array.from(start);
+  let gradient = new Float64Array(size);
+  let nextGradient = new Float64Array(size);
+  let value = objective.evaluate(x, gradient);
+  let gradientNorm = Math.sqrt(dot(gradient, gradient));
+
+  const steps: Float64Array[] = [];
+  const gradientChanges: Float64Array[] = [];
+  const inverseCurvatures: number[] = [];
+  const direction = new Float64Array(size);
+  const alphas = new Float64Array(MEMORY);
+
+  let iterations = 0;
+  while (gradientNorm > options.gradientTolerance && iterations < options.maxIterations) {
+    // Two-loop recursion: direction = -H·gradient with H the L-BFGS inverse Hessian estimate.
+    for (let i = 0; i < size; i++) direction[i] = -gradient[i];
+    for (let m = steps.length - 1; m >= 0; m--) {
+      alphas[m] = inverseCurvatures[m] * dot(steps[m], direction);
+      const change = gradientChanges[m];
+      for (let i = 0; i < size; i++) direction[i] -= alphas[m] * change[i];
+    }
+    let initialStep = 1;
+    if (steps.length > 0) {
+      const last = steps.length - 1;
+      const scale = dot(steps[last], gradientChanges[last]) / dot(gradientChanges[last], gradientChanges[last]);
+      for (let i = 0; i < size; i++) direction[i] *= scale;
+    } else {
+      // Without curvature information, a first step of unit length is as good a guess as any.
+      initialStep = 1 / gradientNorm;
+    }
+    for (let m = 0; m < steps.length; m++) {
+      const beta = inverseCurvatures[m] * dot(gradientChanges[m], direction);
+      const step = steps[m];
+      for (let i = 0; i < size; i++) direction[i] += (alphas[m] - beta) * step[i];
+    }
+
+    const slope = dot(gradient, direction);
+    if (!(slope < 0)) break;
+    const line = objective.line(direction);
+    const alpha = lineSearch(line, value, slope, initialStep);
+    if (alpha === undefined) break;
+    iterations++;
+    value = line.moveTo(alpha, nextGradient);
+
+    const step = new Float64Array(size);
+    const gradientChange = new Float64Array(size);
+    for (let i = 0; i < size; i++) {
+      step[i] = alpha * direction[i];
+      x[i] += step[i];
+      gradientChange[i] = nextGradient[i] - gradient[i];
+    }
+    [gradient, nextGradient] = [nextGradient, gradient];
+    gradientNorm = Math.sqrt(dot(gradient, gradient));
+
+    const curvature = dot(step, gradientChange);
+    // A pair without positive curvature would make the inverse Hessian estimate indefinite.
+    if (curvature > 1e-12 * Math.sqrt(dot(step, step) * dot(gradientChange, gradientChange))) {
+      if (steps.length === MEMORY) {
+        steps.shift();
+        gradientChanges.shift();
+        inverseCurvatures.shift();
+      }
+      steps.push(step);
+      gradientChanges.push(gradientChange);
+      inverseCurvatures.push(1 / curvature);
+    }
+  }
+  return { x, value, gradientNorm, iterations, converged: gradientNorm <= options.gradientTolerance };
+}
+
+interface Trial {
+  alpha: number;
+  value: number;
+  slope: number;
+}
+
+/**
+ * A step length satisfying the strong Wolfe conditions (Nocedal & Wright, Algorithms 3.5 and
+ * 3.6), or undefined when rounding leaves no progress to make.
+ */
+function lineSearch(line: Line, value: number, slope: number, initialStep: number): number | undefined {
+  let trials = 0;
+  const tryStep = (alpha: number): Trial => {
+    trials++;
+    return { alpha, ...line.at(alpha) };
+  };
+  const decreasesEnough = (trial: Trial) => trial.value <= value + SUFFICIENT_DECREASE * trial.alpha * slope;
+  const flatEnough = (trial: Trial) => Math.abs(trial.slope) <= -CURVATURE * slope;
+
+  const zoom = (low: Trial, high: Trial): number | undefined => {
+    while (trials < MAX_LINE_SEARCH_TRIALS) {
+      const alpha = interpolate(low, high);
+      if (alpha === low.alpha || alpha === high.alpha) break;
+      const trial = tryStep(alpha);
+      if (!decreasesEnough(trial) || trial.value >= low.value) {
+        high = trial;
+      } else {
+        if (flatEnough(trial)) return alpha;
+        if (trial.slope * (high.alpha - low.alpha) >= 0) high = low;
+        low = trial;
+      }
+    }
+    // Near the optimum rounding can stall the bracket; a step that still decreases is worth taking.
+    return low.alpha > 0 ? low.alpha : undefined;
+  };
+
+  let previous: Trial = { alpha: 0, value, slope };
+  let alpha = initialStep;
+  while (trials < MAX_LINE_SEARCH_TRIALS) {
+    const trial = tryStep(alpha);
+    if (!decreasesEnough(trial) || (trials > 1 && trial.value >= previous.value)) return zoom(previous, trial);
+    if (flatEnough(trial)) return alpha;
+    if (trial.slope >= 0) return zoom(trial, previous);
+    previous = trial;
+    alpha *= 2;
+  }
+  return undefined;
+}
+
+/**
+ * Minimiser of the cubic matching both end points' values and slopes, kept away from the ends so
+ * that the bracket keeps shrinking; falls back to bisection when the cubic has no minimum inside.
+ */
+function interpolate(a: Trial, b: Trial): number {
+  const d1 = a.slope + b.slope - (3 * (a.value - b.value)) / (a.alpha - b.alpha);
+  const discriminant = d1 * d1 - a.slope * b.slope;
+  const lower = Math.min(a.alpha, b.alpha);
+  const width = Math.abs(b.alpha - a.alpha);
+  const midpoint = lower + width / 2;
+  if (!(discriminant >= 0)) return midpoint;
+  const d2 = Math.sign(b.alpha - a.alpha) * Math.sqrt(discriminant);
+  const alpha = b.alpha - ((b.alpha - a.alpha) * (b.slope + d2 - d1)) / (b.slope - a.slope + 2 * d2);
+  if (!Number.isFinite(alpha)) return midpoint;
+  return Math.min(Math.max(alpha, lower + 0.1 * width), lower + 0.9 * width);
+}

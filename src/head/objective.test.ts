@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { prepareDataset } from './dataset';
+import { minimize, type Objective } from './lbfgs';
+import { centreDataset, parameterCount } from './logistic';
+import { softmaxObjective, softmaxProblem } from './objective';
+import { gaussianClusters, seededRandom } from './testData';
+
+// Unequal classes and a row count that is not a multiple of 4, so padding and weights are exercised.
+const data = gaussianClusters([4, 2, 3], 5, 0.8, 3);
+const problem = softmaxProblem(centreDataset(prepareDataset(data)));
+const size = parameterCount(3, 5);
+
+describe('softmaxObjective', () => {
+  it.each([3, 6])('has the gradient that central finite differences give (%i classes)', (classCount) => {
+    const sizes = [4, 2, 3, 5, 1, 2].slice(0, classCount);
+    const checked = softmaxProblem(centreDataset(prepareDataset(gaussianClusters(sizes, 5, 0.8, 3))));
+    const checkedSize = parameterCount(classCount, 5);
+    const objective = softmaxObjective(checked, 0.7);
+    const random = seededRandom(11);
+    const params = Float64Array.from({ length: checkedSize }, () => random.normal());
+    const gradient = new Float64Array(checkedSize);
+    objective.evaluate(params, gradient);
+    const scratch = new Float64Array(checkedSize);
+    const h = 1e-6;
+    for (let p = 0; p < checkedSize; p++) {
+      const shifted = Float64Array.from(params);
+      shifted[p] = params[p] + h;
+      const up = objective.evaluate(shifted, scratch);
+      shifted[p] = params[p] - h;
+      const down = objective.evaluate(shifted, scratch);
+      expect(gradient[p]).toBeCloseTo((up - down) / (2 * h), 7);
+    }
+  });
+
+  it('moves along a line exactly as evaluating the moved point would', () => {
+    const objective = softmaxObjective(problem, 0.3);
+    const random = seededRandom(12);
+    const params = Float64Array.from({ length: size }, () => random.normal());
+    const direction = Float64Array.from({ length: size }, () => random.normal());
+    const gradient = new Float64Array(size);
+    objective.evaluate(params, gradient);
+    const line = objective.line(direction);
+    const trial = line.at(0.7);
+    const movedGradient = new Float64Array(size);
+    const movedValue = line.moveTo(0.7, movedGradient);
+    const moved = params.map((value, p) => value + 0.7 * direction[p]);
+    const expectedGradient = new Float64Array(size);
+    const expectedValue = softmaxObjective(problem, 0.3).evaluate(moved, expectedGradient);
+    expect(trial.value).toBeCloseTo(expectedValue, 10);
+    expect(movedValue).toBeCloseTo(expectedValue, 10);
+    expect(trial.slope).toBeCloseTo(expectedGradient.reduce((sum, g, p) => sum + g * direction[p], 0), 10);
+    movedGradient.forEach((g, p) => expect(g).toBeCloseTo(expectedGradient[p], 10));
+  });
+
+  it('is the mean cross-entropy log(C) at zero, with the gradient norm the problem reports', () => {
+    const gradient = new Float64Array(size);
+    const value = softmaxObjective(problem, 1).evaluate(new Float64Array(size), gradient);
+    expect(value).toBeCloseTo(Math.log(3), 12);
+    expect(Math.hypot(...gradient)).toBeCloseTo(problem.gradientScale, 12);
+  });
+});
+
+describe('minimize', () => {
+  it('reaches a point where the gradient vanishes', () => {
+    const objective = softmaxObjective(problem, 0.05);
+    const result = minimize(objective, new Float64Array(size), {
+      gradientTolerance: 1e-9 * problem.gradientScale,
+      maxIterations: 2000,
+    });
+    expect(result.converged).toBe(true);
+    const gradient = new Float64Array(size);
+    objective.evaluate(result.x, gradient);
+    expect(Math.hypot(...gradient)).toBeLessThanOrEqual(1e-9 * problem.gradientScale);
+    // The unpenalised bias gradient sums to zero, so the biases keep summing to zero from a zero start.
+    expect(result.x[15] + result.x[16] + result.x[17]).toBeCloseTo(0, 10);
+  });
+
+  it('minimises a badly scaled quadratic exactly', () => {
+    const scales = [1, 10, 100, 1000];
+    const quadratic = (x: Float64Array, gradient?: Float64Array) => {
+      let value = 0;
+      x.forEach((xi, i) => {
+        if (gradient) gradient[i] = scales[i] * (xi - 1);
+        value += 0.5 * scales[i] * (xi - 1) ** 2;
+      });
+      return value;
+    };
+    const current = new Float64Array(4);
+    const objective: Objective = {
+      evaluate(x, gradient) {
+        current.set(x);
+        return quadratic(current, gradient);
+      },
+      line(direction) {
+        const moved = (alpha: number) => current.map((xi, i) => xi + alpha * direction[i]);
+        return {
+          at(alpha) {
+            const slope = moved(alpha).reduce((sum, xi, i) => sum + scales[i] * (xi - 1) * direction[i], 0);
+            return { value: quadratic(moved(alpha)), slope };
+          },
+          moveTo(alpha, gradient) {
+            current.set(moved(alpha));
+            return quadratic(current, gradient);
+          },
+        };
+      },
+    };
+    const result = minimize(objective, new Float64Array(4), { gradientTolerance: 1e-12, maxIterations: 200 });
+    expect(result.converged).toBe(true);
+    for (const xi of result.x) expect(xi).toBeCloseTo(1, 10);
+  });
+});
