@@ -8,7 +8,7 @@ test.beforeEach(async ({ page }) => {
 });
 
 test('a dropped hot dog photo is seen as a hotdog, with the facts shown', async ({ page }) => {
-  await dropFiles(page, 'dropzone', [fileFrom(photo('hot_dog.jpg'), 'image/jpeg')]);
+  await dropFiles(page, 'try-dropzone', [fileFrom(photo('hot_dog.jpg'), 'image/jpeg')]);
   const guesses = page.getByTestId('guesses').locator('li');
   await expect(guesses).toHaveCount(3);
   await expect(guesses.first().locator('.label')).toHaveText('hotdog');
@@ -19,7 +19,7 @@ test('a dropped hot dog photo is seen as a hotdog, with the facts shown', async 
 });
 
 test('a BMP and a PNG work through the file picker', async ({ page }) => {
-  await page.getByLabel('Choose a photo').setInputFiles(photo('bird.bmp'));
+  await page.getByLabel('Choose a photo to try').setInputFiles(photo('bird.bmp'));
   await expect(page.getByTestId('guesses').locator('li .label').first()).toHaveText('chickadee');
 
   // A PNG made from the cat photo by the browser's own encoder.
@@ -36,22 +36,22 @@ test('a BMP and a PNG work through the file picker', async ({ page }) => {
     return { type: blob.type, base64: btoa(binary) };
   }, catBmp.buffer.toString('base64'));
   expect(catPng.type).toBe('image/png');
-  await page.getByLabel('Choose a photo').setInputFiles({ name: 'cat.png', mimeType: 'image/png', buffer: Buffer.from(catPng.base64, 'base64') });
+  await page.getByLabel('Choose a photo to try').setInputFiles({ name: 'cat.png', mimeType: 'image/png', buffer: Buffer.from(catPng.base64, 'base64') });
   await expect(page.getByRole('img', { name: 'cat.png' })).toBeVisible();
   await expect(page.getByTestId('guesses').locator('li .label').first()).toHaveText('Egyptian cat');
 });
 
 test('a text file named .jpg gets a plain message and the page keeps working', async ({ page }) => {
-  await dropFiles(page, 'dropzone', [{ name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('shopping list: eggs, milk') }]);
+  await dropFiles(page, 'try-dropzone', [{ name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('shopping list: eggs, milk') }]);
   await expect(page.getByRole('alert')).toContainText('“notes.jpg” could not be used');
   await expect(page.getByRole('alert')).toContainText('not a picture this browser can open');
 
-  await dropFiles(page, 'dropzone', [fileFrom(photo('hot_dog.jpg'), 'image/jpeg')]);
+  await dropFiles(page, 'try-dropzone', [fileFrom(photo('hot_dog.jpg'), 'image/jpeg')]);
   await expect(page.getByTestId('guesses').locator('li .label').first()).toHaveText('hotdog');
   await expect(page.getByRole('alert')).toHaveCount(0);
 });
 
 test('an empty file is reported as empty', async ({ page }) => {
-  await dropFiles(page, 'dropzone', [{ name: 'empty.png', mimeType: 'image/png', buffer: Buffer.alloc(0) }]);
+  await dropFiles(page, 'try-dropzone', [{ name: 'empty.png', mimeType: 'image/png', buffer: Buffer.alloc(0) }]);
   await expect(page.getByRole('alert')).toContainText('The file is empty.');
 });

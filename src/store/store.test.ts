@@ -1,0 +1,72 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { embeddingKey, loadEmbeddings, migrateEmbedding, saveEmbedding } from './embeddings';
+import { loadHead, migrateHead, saveHead } from './heads';
+import { collectGarbage, deleteProject } from './library';
+import { migratePhoto } from './photos';
+import { loadAllProjects, loadProject, migrateProject, saveProject, type ProjectRecord } from './projects';
+import { guardedWrite, StorageFullError } from './records';
+
+const project = (id: string, hashes: string[]): ProjectRecord => ({
+  version: 1,
+  id,
+  name: `Project ${id}`,
+  createdAt: Number(id.replace(/\D/g, '')) || 0,
+  updatedAt: 0,
+  featuresId: 'v1-0.75',
+  classes: [{ id: 'c', name: 'Daisy', photos: hashes.map((hash) => ({ hash, name: `${hash}.jpg` })) }],
+});
+
+describe('migrations', () => {
+  it('reads version 1 records as they are', () => {
+    const record = project('p1', ['h']);
+    expect(migrateProject(structuredClone(record))).toEqual(record);
+    const embedding = { version: 1, featuresId: 'v1-0.75', hash: 'h', embedding: new Float32Array([1, 2]) };
+    expect(migrateEmbedding(embedding)).toEqual(embedding);
+    const photo = { version: 1, hash: 'h', image: new Blob(['a']), thumbnail: new Blob(['b']), width: 4, height: 3 };
+    expect(migratePhoto(photo)).toBe(photo);
+  });
+
+  it('refuses records from a newer release or damaged ones, rather than guessing', () => {
+    expect(migrateProject({ ...project('p1', []), version: 2 })).toBeUndefined();
+    expect(migrateProject({ ...project('p1', []), classes: [{ id: 'c', name: 'x', photos: [{ hash: 1 }] }] })).toBeUndefined();
+    expect(migrateProject(null)).toBeUndefined();
+    expect(migrateEmbedding({ version: 1, featuresId: 'v1-0.75', hash: 'h', embedding: [1, 2] })).toBeUndefined();
+    expect(migratePhoto({ version: 1, hash: 'h', image: 'not a blob' })).toBeUndefined();
+    expect(migrateHead({ version: 1, projectId: 'p', signature: 's', model: { kind: 'knn' }, evaluation: {} })).toBeUndefined();
+  });
+});
+
+describe('stores', () => {
+  it('keeps projects, embeddings and heads, and cleans up what no project refers to', async () => {
+    await saveProject(project('p1', ['a', 'b']));
+    await saveProject(project('p2', ['b']));
+    await saveEmbedding('v1-0.75', 'a', new Float32Array([1, 2, 3]));
+    await saveEmbedding('v1-0.75', 'b', new Float32Array([4, 5, 6]));
+    await saveEmbedding('v2-1.0', 'b', new Float32Array([7]));
+    await saveHead({ version: 1, projectId: 'p1', signature: 's', model: { kind: 'logistic' } as never, evaluation: {} as never });
+
+    expect((await loadAllProjects()).map((p) => p.id)).toEqual(['p1', 'p2']);
+    expect(await loadProject('p1')).toEqual(project('p1', ['a', 'b']));
+    const [a, missing] = await loadEmbeddings('v1-0.75', ['a', 'zzz']);
+    expect(Array.from(a!)).toEqual([1, 2, 3]);
+    expect(missing).toBeUndefined();
+    expect(embeddingKey('v1-0.75', 'a')).toBe('v1-0.75:a');
+
+    await deleteProject('p1');
+    expect(await loadProject('p1')).toBeUndefined();
+    expect(await loadHead('p1')).toBeUndefined();
+    // "a" belonged to the deleted project only; "b" is still used by p2, under every model.
+    expect((await loadEmbeddings('v1-0.75', ['a', 'b'])).map((e) => e && Array.from(e))).toEqual([undefined, [4, 5, 6]]);
+    expect((await loadEmbeddings('v2-1.0', ['b']))[0]).toBeDefined();
+    await collectGarbage();
+    expect((await loadEmbeddings('v1-0.75', ['b']))[0]).toBeDefined();
+  });
+
+  it('turns a full disk into one plain message, and passes other errors through', async () => {
+    const full = () => Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+    await expect(guardedWrite(full)).rejects.toBeInstanceOf(StorageFullError);
+    await expect(guardedWrite(full)).rejects.toThrow(/Everything saved before is safe/);
+    await expect(guardedWrite(() => Promise.reject(new TypeError('other')))).rejects.toBeInstanceOf(TypeError);
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * The photos of the open project as the page shows and trains on them: stored record, embedding
+ * and a thumbnail address. A cache keyed by content hash (a hash's photo never changes), filled
+ * before a photo enters the state, so anything the state names is here.
+ */
+import { photoBytes, type PhotoRecord } from '../../store/photos';
+import type { LoadedPhoto } from './importPhotos';
+
+interface Entry {
+  record: PhotoRecord;
+  embedding: Float32Array | undefined;
+  thumbnailUrl: string;
+}
+
+export class PhotoLibrary {
+  private readonly entries = new Map<string, Entry>();
+
+  put(hash: string, { record, embedding }: LoadedPhoto): void {
+    const existing = this.entries.get(hash);
+    if (existing) {
+      existing.embedding ??= embedding;
+      return;
+    }
+    this.entries.set(hash, { record, embedding, thumbnailUrl: URL.createObjectURL(record.thumbnail) });
+  }
+
+  setEmbedding(hash: string, embedding: Float32Array): void {
+    const entry = this.entries.get(hash);
+    if (entry) entry.embedding = embedding;
+  }
+
+  embeddingOf = (hash: string): Float32Array | undefined => this.entries.get(hash)?.embedding;
+  thumbnailOf = (hash: string): string | undefined => this.entries.get(hash)?.thumbnailUrl;
+  recordOf = (hash: string): PhotoRecord | undefined => this.entries.get(hash)?.record;
+
+  /** Storage the photos take: both JPEGs and the embedding. */
+  bytesOf(hashes: string[]): number {
+    return hashes.reduce((sum, hash) => {
+      const entry = this.entries.get(hash);
+      return entry ? sum + photoBytes(entry.record) + (entry.embedding?.byteLength ?? 0) : sum;
+    }, 0);
+  }
+
+  clear(): void {
+    this.entries.forEach((entry) => URL.revokeObjectURL(entry.thumbnailUrl));
+    this.entries.clear();
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * The one place the trainer's state lives: the open project (classes and their photos), the
+ * head trained on it, what can be undone, and the messages shown to the person. Everything else
+ * (counts, whether training can run, advice) is derived from it in ./derive.
+ */
+import type { Evaluation, LogisticModel } from '../../head';
+import type { ClassRecord, PhotoRef, ProjectRecord } from '../../store/projects';
+
+export interface TrainedHead {
+  signature: string;
+  model: LogisticModel;
+  evaluation: Evaluation;
+}
+
+export type Undo =
+  | { kind: 'class'; text: string; removed: ClassRecord; index: number }
+  | { kind: 'photos'; text: string; removed: { classId: string; photo: PhotoRef; index: number }[] };
+
+export interface Notice {
+  id: number;
+  /** 'problem' notices are announced at once (role="alert"); 'info' politely. */
+  tone: 'problem' | 'info';
+  title: string;
+  /** One line per group of files with the same fate, e.g. names and what was wrong with them. */
+  lines: string[];
+}
+
+export interface ImportProgress {
+  /** Files handled so far (added, duplicate or skipped) out of all queued. */
+  done: number;
+  total: number;
+  /** Photos the model has looked at, and when it started: for speed and time left. */
+  embedded: number;
+  startedAt: number;
+}
+
+export interface TrainerState {
+  project: ProjectRecord | undefined;
+  /** Counts changes to the project's content: saving and training follow it. */
+  revision: number;
+  head: TrainedHead | undefined;
+  training: 'idle' | 'training' | 'failed';
+  trainingProblem?: string;
+  undo: Undo | undefined;
+  notices: Notice[];
+  progress: ImportProgress | undefined;
+  /** Every project on this device, for the project menu. */
+  projects: ProjectSummary[];
+  /** 'full': the last write failed for lack of space (what was saved before is intact). */
+  saving: 'saved' | 'saving' | 'full';
+}
+
+export interface ProjectSummary {
+  id: string;
+  name: string;
+  photoCount: number;
+}
+
+export type Action =
+  | { type: 'opened'; project: ProjectRecord; head: TrainedHead | undefined }
+  | { type: 'renamed-project'; name: string }
+  | { type: 'added-class'; id: string; name: string }
+  | { type: 'renamed-class'; id: string; name: string }
+  | { type: 'moved-class'; id: string; by: -1 | 1 }
+  | { type: 'removed-class'; id: string }
+  | { type: 'added-photos'; classId: string; photos: PhotoRef[] }
+  | { type: 'moved-photos'; hashes: string[]; to: string }
+  | { type: 'removed-photos'; hashes: string[] }
+  | { type: 'embeddings-arrived' }
+  | { type: 'undo' }
+  | { type: 'dismissed-undo' }
+  | { type: 'training' }
+  | { type: 'trained'; head: TrainedHead }
+  | { type: 'training-failed'; message: string }
+  | { type: 'noticed'; notice: Omit<Notice, 'id'> }
+  | { type: 'dismissed-notice'; id: number }
+  | { type: 'progress'; progress: ImportProgress | undefined }
+  | { type: 'listed-projects'; projects: ProjectSummary[] }
+  | { type: 'saving'; saving: TrainerState['saving'] };
+
+export const initialState: TrainerState = {
+  project: undefined,
+  revision: 0,
+  head: undefined,
+  training: 'idle',
+  undo: undefined,
+  notices: [],
+  progress: undefined,
+  projects: [],
+  saving: 'saved',
+};
+
+const normalised = (name: string) => name.trim().toLocaleLowerCase();
+
+/** Why a class name cannot be used, in words for the person; undefined when it is fine. */
+export function classNameProblem(name: string, classes: ClassRecord[], exceptId?: string): string | undefined {
+  const trimmed = name.trim();
+  if (trimmed === '') return 'A class needs a name.';
+  if (trimmed.length > 60) return 'Please keep the name under 60 letters.';
+  if (classes.some((c) => c.id !== exceptId && normalised(c.name) === normalised(trimmed))) {
+    return `There is already a class called “${trimmed}”. Please pick another name.`;
+  }
+  return undefined;
+}
+
+/** "Class 1", "Class 2", ...: the first that is free. */
+export function defaultClassName(classes: ClassRecord[]): string {
+  for (let n = classes.length + 1; ; n++) {
+    const name = `Class ${n}`;
+    if (!classNameProblem(name, classes)) return name;
+  }
+}
+
+/** The name itself when free, otherwise the name with the first free " 2", " 3", ... after it. */
+export function freeClassName(name: string, classes: ClassRecord[]): string {
+  if (!classNameProblem(name, classes)) return name.trim();
+  for (let n = 2; ; n++) if (!classNameProblem(`${name.trim()} ${n}`, classes)) return `${name.trim()} ${n}`;
+}
+
+let nextNoticeId = 1;
+const photoWord = (n: number) => (n === 1 ? '1 photo' : `${n} photos`);
+
+function withClasses(state: TrainerState, classes: ClassRecord[], undo: Undo | undefined = state.undo): TrainerState {
+  if (!state.project) return state;
+  return { ...state, project: { ...state.project, classes }, revision: state.revision + 1, undo };
+}
+
+export function reducer(state: TrainerState, action: Action): TrainerState {
+  const project = state.project;
+  switch (action.type) {
+    case 'opened':
+      return { ...initialState, projects: state.projects, saving: state.saving, project: action.project, head: action.head, revision: state.revision + 1 };
+    case 'listed-projects':
+      return { ...state, projects: action.projects };
+    case 'saving':
+      return { ...state, saving: action.saving };
+    case 'noticed':
+      // The same message twice in a row (say, two drops of one file) is shown once.
+      return { ...state, notices: [...state.notices.filter((n) => n.title !== action.notice.title), { ...action.notice, id: nextNoticeId++ }] };
+    case 'dismissed-notice':
+      return { ...state, notices: state.notices.filter((notice) => notice.id !== action.id) };
+    case 'progress':
+      return { ...state, progress: action.progress };
+    case 'training':
+      return { ...state, training: 'training' };
+    case 'trained':
+      return { ...state, training: 'idle', trainingProblem: undefined, head: action.head };
+    case 'training-failed':
+      return { ...state, training: 'failed', trainingProblem: action.message };
+    case 'dismissed-undo':
+      return { ...state, undo: undefined };
+  }
+  if (!project) return state;
+  const { classes } = project;
+  switch (action.type) {
+    case 'renamed-project': {
+      const name = action.name.trim();
+      if (name === '' || name === project.name) return state;
+      return { ...state, project: { ...project, name }, revision: state.revision + 1 };
+    }
+    case 'added-class':
+      if (classNameProblem(action.name, classes)) return state;
+      return withClasses(state, [...classes, { id: action.id, name: action.name.trim(), photos: [] }]);
+    case 'renamed-class':
+      if (classNameProblem(action.name, classes, action.id)) return state;
+      return withClasses(state, classes.map((c) => (c.id === action.id ? { ...c, name: action.name.trim() } : c)));
+    case 'moved-class': {
+      const from = classes.findIndex((c) => c.id === action.id);
+      const to = from + action.by;
+      if (from < 0 || to < 0 || to >= classes.length) return state;
+      const next = [...classes];
+      [next[from], next[to]] = [next[to], next[from]];
+      return withClasses(state, next);
+    }
+    case 'removed-class': {
+      const index = classes.findIndex((c) => c.id === action.id);
+      if (index < 0) return state;
+      const removed = classes[index];
+      const text = `Deleted the class “${removed.name}” and its ${photoWord(removed.photos.length)}.`;
+      return withClasses(state, classes.filter((c) => c.id !== action.id), { kind: 'class', text, removed, index });
+    }
+    case 'added-photos': {
+      const present = new Set(classes.flatMap((c) => c.photos.map((p) => p.hash)));
+      const fresh = action.photos.filter((photo) => !present.has(photo.hash) && present.add(photo.hash));
+      if (fresh.length === 0 || !classes.some((c) => c.id === action.classId)) return state;
+      return withClasses(state, classes.map((c) => (c.id === action.classId ? { ...c, photos: [...c.photos, ...fresh] } : c)));
+    }
+    case 'moved-photos': {
+      const moving = new Set(action.hashes);
+      const photos = classes.flatMap((c) => (c.id === action.to ? [] : c.photos.filter((p) => moving.has(p.hash))));
+      if (photos.length === 0 || !classes.some((c) => c.id === action.to)) return state;
+      return withClasses(
+        state,
+        classes.map((c) => (c.id === action.to ? { ...c, photos: [...c.photos, ...photos] } : { ...c, photos: c.photos.filter((p) => !moving.has(p.hash)) })),
+      );
+    }
+    case 'removed-photos': {
+      const removing = new Set(action.hashes);
+      const removed = classes.flatMap((c) => c.photos.flatMap((photo, index) => (removing.has(photo.hash) ? [{ classId: c.id, photo, index }] : [])));
+      if (removed.length === 0) return state;
+      const text = removed.length === 1 ? `Deleted the photo “${removed[0].photo.name}”.` : `Deleted ${photoWord(removed.length)}.`;
+      return withClasses(state, classes.map((c) => ({ ...c, photos: c.photos.filter((p) => !removing.has(p.hash)) })), { kind: 'photos', text, removed });
+    }
+    case 'embeddings-arrived':
+      return { ...state, revision: state.revision + 1 };
+    case 'undo':
+      return state.undo ? { ...withClasses(state, undone(classes, state.undo)), undo: undefined } : state;
+  }
+}
+
+/** Puts back what the undo entry removed, at its old place; photos re-added elsewhere since stay there. */
+function undone(classes: ClassRecord[], undo: Undo): ClassRecord[] {
+  const present = new Set(classes.flatMap((c) => c.photos.map((p) => p.hash)));
+  if (undo.kind === 'class') {
+    const restored = {
+      ...undo.removed,
+      name: freeClassName(undo.removed.name, classes),
+      photos: undo.removed.photos.filter((p) => !present.has(p.hash)),
+    };
+    return [...classes.slice(0, undo.index), restored, ...classes.slice(undo.index)];
+  }
+  return classes.map((c) => {
+    const photos = [...c.photos];
+    for (const { classId, photo, index } of undo.removed) {
+      if (classId === c.id && !present.has(photo.hash)) photos.splice(Math.min(index, photos.length), 0, photo);
+    }
+    return { ...c, photos };
+  });
+}
