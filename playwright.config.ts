@@ -1,19 +1,5 @@
 import { defineConfig } from '@playwright/test';
-
-// Debian's Chromium, never a downloaded browser. SwiftShader gives WebGL and WebGPU without a GPU,
-// so every backend the engine supports can be exercised on a plain CI machine.
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-swiftshader',
-  '--enable-unsafe-webgpu',
-  '--use-webgpu-adapter=swiftshader',
-  '--enable-features=Vulkan',
-];
+import { chromiumArgs, chromiumPath } from './e2e/chromium';
 
 // Overridable so that two test runs (say, two people on one machine) can each serve their own build.
 const port = Number(process.env.E2E_PORT ?? 4174);
@@ -29,7 +15,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     browserName: 'chromium',
-    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
+    launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
     // Each test's fresh context would otherwise install the offline service worker and download
     // the whole app (~30 MB) again, and its cache would serve the requests tests route. The
     // offline tests (e2e/offline.spec.ts, e2e/origin.spec.ts) opt in with `serviceWorkers: 'allow'`.

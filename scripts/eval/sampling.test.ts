@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { meanAndStd, sampleShots, seededRandom } from './sampling';
+import { seededRandom } from '../../src/head/random';
+import { meanAndStd, sampleShots } from './sampling';
 
 const labels = [0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2, 2];
 

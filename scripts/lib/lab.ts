@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { checkFile, parseManifest } from '../setup/manifest';
+import { chromiumArgs, chromiumPath } from '../../e2e/chromium';
 
 export const projectRoot = resolve(import.meta.dirname, '..', '..');
 export const sharedDatasets = resolve(projectRoot, '..', 'shared', 'datasets');
@@ -15,18 +16,6 @@ const sharedModels = resolve(projectRoot, '..', 'shared', 'models');
 /** Backbones for comparison only: the app never serves them, so the lab gets them from ../shared. */
 const evaluationOnlyModels = ['teachable_machine_mobilenet_v2_0.35_224'];
 
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-swiftshader',
-  '--enable-unsafe-webgpu',
-  '--use-webgpu-adapter=swiftshader',
-  '--enable-features=Vulkan',
-];
 
 export interface Lab {
   page: Page;
@@ -38,7 +27,7 @@ export async function openLab(servedRoot: string): Promise<Lab> {
   const server: PreviewServer = await preview({ root: projectRoot, logLevel: 'warn', preview: { port: 0, host: '127.0.0.1' } });
   const address = server.resolvedUrls?.local[0];
   if (!address) throw new Error('the preview server did not report its address');
-  const browser: Browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
+  const browser: Browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   const page = await browser.newPage();
   await page.route('**/files/**', (route) => {
     const relative = decodeURIComponent(new URL(route.request().url()).pathname.replace(/^\/files\//, ''));

@@ -3,6 +3,7 @@
  * FeatureConfig in ./backbones): mean over views (the photo, and its mirror when flipping), then,
  * when several backbones take part, each L2-normalised and concatenated.
  */
+import { l2Normalize } from '../head/normalize';
 
 /** Element-wise mean of equally long vectors. */
 export function meanOf(vectors: readonly Float32Array[]): Float32Array {
@@ -17,17 +18,6 @@ export function meanOf(vectors: readonly Float32Array[]): Float32Array {
   return out;
 }
 
-/** x / |x| in a new array. A zero vector stays zero: it has no direction to keep. */
-export function l2Normalized(x: Float32Array): Float32Array {
-  let sumOfSquares = 0;
-  for (let d = 0; d < x.length; d++) sumOfSquares += x[d] * x[d];
-  const out = new Float32Array(x.length);
-  if (sumOfSquares === 0) return out;
-  const scale = 1 / Math.sqrt(sumOfSquares);
-  for (let d = 0; d < x.length; d++) out[d] = x[d] * scale;
-  return out;
-}
-
 /**
  * `views[b][v]` is backbone b's embedding of view v of one photo (v = 0 the photo, 1 its mirror).
  * One backbone: the mean over views, unnormalised. Several: each mean L2-normalised, concatenated.
@@ -39,7 +29,7 @@ export function composeFeatures(views: readonly (readonly Float32Array[])[]): Fl
   const out = new Float32Array(perBackbone.reduce((sum, part) => sum + part.length, 0));
   let offset = 0;
   for (const part of perBackbone) {
-    out.set(l2Normalized(part), offset);
+    out.set(l2Normalize(part), offset);
     offset += part.length;
   }
   return out;

@@ -17,6 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { HeadError } from './errors';
+import { seededRandom, shuffled } from './random';
 
 const DENSE_UNITS = 100;
 const LEARNING_RATE = 0.001;
@@ -36,28 +37,6 @@ export interface TeachableMachineHead {
   /** The photos TM held out for validation, which the head never trained on. */
   validationIndices: number[];
   dispose(): void;
-}
-
-/** mulberry32: small, fast and good enough to shuffle photos. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Fisher-Yates, walking down from the end as TM's fisherYates does. */
-function shuffled<T>(items: T[], random: () => number): T[] {
-  const result = items.slice();
-  for (let i = result.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [result[i], result[j]] = [result[j], result[i]];
-  }
-  return result;
 }
 
 function checkInput(embeddings: Float32Array[], labels: number[], classCount: number): void {
