@@ -36,7 +36,14 @@ const runs: Run[] = [
   ...['webgl', 'webgpu', 'cpu'].flatMap((backend) =>
     [1, 8].map((batchSize) => ({ features: 'v1-0.75', backend, batchSize, photos: 'flowers 224x224', count: 8 })),
   ),
-  ...(process.env.BENCH_FEATURES ?? '').split(',').filter(Boolean).map((features) => ({ features, backend: 'wasm', batchSize: 8, photos: 'flowers 224x224', count: 64 })),
+  // Every other feature configuration the app offers, on the backend that wins here.
+  ...['v2-1.0', 'v1-0.75+v2-1.0', 'v1-0.75+flip', 'v2-1.0+flip', 'v1-0.75+v2-1.0+flip'].map((features) => ({
+    features,
+    backend: 'wasm',
+    batchSize: 8,
+    photos: 'hymenoptera ~500x375',
+    count: 48,
+  })),
 ];
 
 const lab = await openLab(sharedDatasets);
