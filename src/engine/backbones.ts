@@ -108,7 +108,7 @@ export interface FeatureConfig {
 const flipSuffix = 'flip';
 
 /** What the app computes unless the user chooses otherwise; see BENCHMARKS.md for why. */
-export const defaultFeaturesId = 'v1-0.75';
+export const defaultFeaturesId = 'v1-0.75+v2-1.0';
 
 /** The configurations offered by name (settings, evaluation); featuresById also accepts other combinations. */
 export const featureIds = ['v1-0.75', 'v2-1.0', 'v1-0.75+v2-1.0', 'v1-0.75+flip', 'v2-1.0+flip', 'v1-0.75+v2-1.0+flip'] as const;
