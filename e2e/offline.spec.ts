@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { dropFiles, fileFrom, photo } from './files';
+import { card, dropOn, flowerFiles, renameClass } from './trainer-helpers';
 
 test.use({ serviceWorkers: 'allow' });
 
@@ -55,6 +56,37 @@ const offlineSteps: { name: string; run(page: Page): Promise<void> }[] = [
       await dropFiles(page, 'try-dropzone', [fileFrom(photo('hot_dog.jpg'), 'image/jpeg')]);
       await expect(page.getByTestId('guesses').locator('li .label').first()).toHaveText('hotdog');
       await expect(page.getByTestId('facts')).toContainText('wasm');
+    },
+  },
+  {
+    name: 'two classes of four flowers are learned, and a new photo is classified',
+    async run(page) {
+      await expect(page.getByTestId('class-card')).toHaveCount(2);
+      await renameClass(page, 0, 'daisy');
+      await renameClass(page, 1, 'sunflower');
+      await dropOn(card(page, 0).getByTestId('class-drop'), flowerFiles('train', 'daisy', 0, 4));
+      await dropOn(card(page, 1).getByTestId('class-drop'), flowerFiles('train', 'sunflower', 0, 4));
+      await expect(card(page, 0).getByTestId('photo-count')).toHaveText('4 photos');
+      await expect(card(page, 1).getByTestId('photo-count')).toHaveText('4 photos');
+      await expect(page.getByTestId('training-status')).toHaveText('Up to date.');
+      await expect(page.getByTestId('accuracy')).toHaveText(/^About \d+ out of 10 photos right/);
+      const daisy = flowerFiles('test', 'daisy', 0, 1)[0];
+      await page.getByLabel('Choose a photo to try').setInputFiles(daisy);
+      await expect(page.getByRole('img', { name: daisy.name })).toBeVisible();
+      await expect(page.getByTestId('verdict')).toHaveText(/daisy/);
+    },
+  },
+  {
+    name: 'the classifier is downloaded and opened again',
+    async run(page) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download classifier' }).click()]);
+      await page.getByLabel('Open a classifier file').setInputFiles(await download.path());
+      await expect(page.getByTestId('opened-classes').locator('li')).toHaveText(['daisy', 'sunflower']);
+      const sunflower = flowerFiles('test', 'sunflower', 0, 1)[0];
+      await page.getByLabel('Choose a photo to try').setInputFiles(sunflower);
+      await expect(page.getByTestId('verdict')).toHaveText(/sunflower/);
+      await page.getByRole('button', { name: 'Back to your projects' }).click();
+      await expect(page.getByTestId('class-card')).toHaveCount(2);
     },
   },
 ];

@@ -1,6 +1,6 @@
 /**
  * The project backup: a whole project (classes, photos, optionally embeddings and the trained
- * head) in one .zip that "Back up project" saves and "Open project" restores, on this computer
+ * head) in one .zip that "Back up project" saves and "Restore from backup" restores, on this computer
  * or another. Layout (docs/backup-format.md):
  *
  *   manifest.json                       format, version, project, classes and their photos

@@ -1,7 +1,7 @@
 /**
  * Everything that can go wrong opening a file someone hands the app. The message is written for
  * the person who chose the file and is meant to be shown as is; `code` lets the UI react (say,
- * offer "Open project" when a backup was dropped on "Open classifier") without parsing text.
+ * offer "Restore from backup" when a backup was dropped on "Open classifier") without parsing text.
  */
 
 export type FileErrorCode =

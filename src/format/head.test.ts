@@ -218,7 +218,7 @@ const malformed: Case[] = [
     name: 'a project backup dropped here',
     file: () => zipSync({ 'manifest.json': strToU8('{"format":"handful-project","version":1}'), 'photos/a/b.jpg': jpegBytes }),
     code: 'wrong-file-type',
-    message: /^This is a Handful project backup \(\.zip\), not a classifier file\. Open it with “Open project” instead\.$/,
+    message: /^This is a Handful project backup \(\.zip\), not a classifier file\. Open it with “Restore from backup” instead\.$/,
   },
   { name: 'some other ZIP', file: () => zipSync({ 'notes.txt': strToU8('hi') }), code: 'wrong-file-type', message: /^This is a ZIP archive, not a classifier file/ },
   { name: 'a PDF', file: () => strToU8('%PDF-1.7\n...'), code: 'wrong-file-type', message: /^This is a PDF document/ },

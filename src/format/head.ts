@@ -292,7 +292,7 @@ function describeJsonProblem(problem: JsonProblem): HeadFileError {
 function wrongFileType(kind: Parameters<typeof describeKind>[0], zipNames?: string[]): HeadFileError {
   if (kind === 'zip') {
     if (zipNames?.includes('manifest.json')) {
-      return fail('wrong-file-type', 'This is a Handful project backup (.zip), not a classifier file. Open it with “Open project” instead.');
+      return fail('wrong-file-type', 'This is a Handful project backup (.zip), not a classifier file. Open it with “Restore from backup” instead.');
     }
     return fail('wrong-file-type', 'This is a ZIP archive, not a classifier file. Classifier files are .json files saved with “Download classifier”.');
   }
@@ -591,7 +591,7 @@ export async function readHeadFile(file: Blob, options: HeadFormatOptions = {}):
     // A big ZIP is most likely a project backup: say so rather than only "too large".
     const kind = sniff(await bytesOf(file.slice(0, 4096)));
     if (kind !== 'text' && kind !== 'empty' && kind !== 'zip') throw wrongFileType(kind);
-    if (kind === 'zip') throw fail('wrong-file-type', 'This is a ZIP archive (perhaps a Handful project backup), not a classifier file. Open backups with “Open project”.');
+    if (kind === 'zip') throw fail('wrong-file-type', 'This is a ZIP archive (perhaps a Handful project backup), not a classifier file. Open backups with “Restore from backup”.');
     throw tooLarge(file.size);
   }
   return parseHeadFile(await bytesOf(file), options);

@@ -1,0 +1,70 @@
+import { useRef } from 'react';
+import { useProjectContext } from '../project/context';
+import { classifierInput } from './exportProject';
+import type { Share } from './useShare';
+
+/** Saving and opening files: the trained classifier on its own, and the whole project as a backup. */
+export function FileActions({ share }: { share: Share }) {
+  const { state } = useProjectContext();
+  const classifierPicker = useRef<HTMLInputElement>(null);
+  const backupPicker = useRef<HTMLInputElement>(null);
+  const project = state.project;
+  if (!project) return null;
+  const classifier = classifierInput(project, state.head);
+  const why = 'reason' in classifier ? classifier.reason : undefined;
+
+  return (
+    <section className="file-actions" aria-labelledby="files-title">
+      <h2 id="files-title" className="visually-hidden">
+        Save and open files
+      </h2>
+      <div className="file-buttons">
+        <button type="button" onClick={share.downloadClassifier} disabled={why !== undefined} aria-describedby="download-hint">
+          Download classifier
+        </button>
+        <button type="button" onClick={() => classifierPicker.current?.click()}>
+          Open classifier…
+        </button>
+        <input
+          ref={classifierPicker}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          aria-label="Open a classifier file"
+          onChange={(event) => {
+            const file = event.target.files?.[0];
+            event.target.value = '';
+            if (file) void share.openClassifier(file);
+          }}
+        />
+        <button type="button" onClick={() => void share.backUp()} disabled={share.busy !== undefined} aria-describedby="backup-hint">
+          Back up project
+        </button>
+        <button type="button" onClick={() => backupPicker.current?.click()} disabled={share.busy !== undefined}>
+          Restore from backup…
+        </button>
+        <input
+          ref={backupPicker}
+          type="file"
+          accept=".zip,application/zip"
+          hidden
+          aria-label="Restore a project from a backup file"
+          onChange={(event) => {
+            const file = event.target.files?.[0];
+            event.target.value = '';
+            if (file) void share.restore(file);
+          }}
+        />
+      </div>
+      <p className="hint" id="download-hint">
+        {why ?? '“Download classifier” saves what it has learned as one small file, without your photos. Anyone can try photos with it in Handful, with “Open classifier”.'}
+      </p>
+      <p className="hint" id="backup-hint">
+        “Back up project” saves this project, photos included, as one .zip file. Restoring it always makes a new project; nothing here is replaced.
+      </p>
+      <p className="status" role="status" data-testid="file-status">
+        {share.busy}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * What "Download classifier" and "Back up project" hand to src/format: the open project and its
+ * trained head, with class ids turned into the names people gave the classes.
+ */
+import { summariseEvaluation, type HeadFileInput, type ProjectBackup } from '../../format';
+import type { PhotoRecord } from '../../store/photos';
+import type { ProjectRecord } from '../../store/projects';
+import type { TrainedHead } from '../project/state';
+
+/** The feature configuration a head was trained on, as recorded in its training signature. */
+export function featuresIdOfHead(head: Pick<TrainedHead, 'signature'> & { featuresId?: unknown }): string | undefined {
+  if (typeof head.featuresId === 'string' && head.featuresId !== '') return head.featuresId;
+  try {
+    const parsed: unknown = JSON.parse(head.signature);
+    return Array.isArray(parsed) && typeof parsed[0] === 'string' ? parsed[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The head as a classifier file's input, or why there is none to save: nothing trained yet, or
+ * a head that still names a class deleted since (it is relearning).
+ */
+export function classifierInput(project: ProjectRecord, head: TrainedHead | undefined): { input: HeadFileInput } | { reason: string } {
+  if (!head) return { reason: 'Add photos to at least two classes first: there is no classifier to save yet.' };
+  const nameOf = new Map(project.classes.map((c) => [c.id, c.name]));
+  const names = head.model.classes.map((id) => nameOf.get(id));
+  const featuresId = featuresIdOfHead(head);
+  if (names.some((name) => name === undefined) || !featuresId) return { reason: 'It is still learning from your latest changes; try again in a moment.' };
+  return {
+    input: {
+      model: { ...head.model, classes: names as string[] },
+      backboneId: featuresId,
+      evaluationSummary: summariseEvaluation(head.evaluation),
+      name: project.name,
+    },
+  };
+}
+
+/**
+ * The project as src/format's backup writer wants it: each photo's stored (downscaled) copy under
+ * its content hash, its embedding when there is one, and the head when it fits the project.
+ */
+export function projectBackup(
+  project: ProjectRecord,
+  head: TrainedHead | undefined,
+  photos: { recordOf(hash: string): PhotoRecord | undefined; embeddingOf(hash: string): Float32Array | undefined },
+): ProjectBackup {
+  const vectors = new Map<string, Float32Array>();
+  const classes = project.classes.map((c) => ({
+    id: c.id,
+    name: c.name,
+    photos: c.photos.flatMap((photo) => {
+      const record = photos.recordOf(photo.hash);
+      if (!record) return [];
+      const embedding = photos.embeddingOf(photo.hash);
+      if (embedding) vectors.set(photo.hash, embedding);
+      return [{ id: photo.hash, name: photo.name, blob: record.image, width: record.width, height: record.height }];
+    }),
+  }));
+  const classifier = classifierInput(project, head);
+  const headFits = 'input' in classifier && classifier.input.backboneId === project.featuresId;
+  return {
+    project: { name: project.name, featuresId: project.featuresId, createdAt: new Date(project.createdAt).toISOString(), updatedAt: new Date(project.updatedAt).toISOString() },
+    classes,
+    ...(vectors.size > 0 && { embeddings: { featuresId: project.featuresId, vectors } }),
+    ...(headFits && { head: classifier.input }),
+  };
+}
+
+/** Hands a file to the browser's downloads, as a link with `download` would. */
+export function saveFile(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The download has its own copy by then; a minute leaves slow machines room.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

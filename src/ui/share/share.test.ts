@@ -1,0 +1,137 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { headToFile, parseHeadFile, readBackup, writeBackup } from '../../format';
+import { evaluate, predict, train, type LogisticModel, type TrainingData } from '../../head';
+import { loadEmbeddings } from '../../store/embeddings';
+import { loadHead } from '../../store/heads';
+import { loadPhotos, savePhoto, type PhotoRecord } from '../../store/photos';
+import { loadAllProjects, loadProject, saveProject, type ProjectRecord } from '../../store/projects';
+import { trainingSet } from '../project/derive';
+import type { TrainedHead } from '../project/state';
+import { classifierInput, featuresIdOfHead, projectBackup } from './exportProject';
+import { restoredName, restoreProject } from './restoreProject';
+
+const dim = 768;
+const hash = (n: number) => n.toString(16).padStart(64, '0');
+
+/** Two classes of three photos, each class's embeddings clustered around its own direction. */
+function fixture() {
+  const embeddings = new Map<string, Float32Array>();
+  const records = new Map<string, PhotoRecord>();
+  const classes = ['cls-a', 'cls-b'].map((id, c) => ({
+    id,
+    name: c === 0 ? 'Daisy' : 'Sunflower',
+    photos: [0, 1, 2].map((i) => {
+      const h = hash(c * 10 + i + 1);
+      embeddings.set(h, Float32Array.from({ length: dim }, (_, d) => Math.max(0, Math.sin(d * (c + 1) * 0.01) + 0.05 * Math.cos(d * (i + 1)))));
+      records.set(h, { version: 1, hash: h, image: new Blob([`photo ${h}`], { type: 'image/jpeg' }), thumbnail: new Blob(['t']), width: 640, height: 480 });
+      return { hash: h, name: `${id}-${i}.jpg` };
+    }),
+  }));
+  const project: ProjectRecord = { version: 1, id: 'original', name: 'Flowers', createdAt: 1000, updatedAt: 2000, featuresId: 'v1-0.75', classes };
+  const set = trainingSet(project, (h) => embeddings.get(h))!;
+  const model = train(set.data);
+  const head: TrainedHead = { signature: set.signature, model, evaluation: evaluate(set.data, model) };
+  const photos = { recordOf: (h: string) => records.get(h), embeddingOf: (h: string) => embeddings.get(h) };
+  return { project, head, photos, embeddings, records };
+}
+
+const fakePhoto = async (blob: Blob) => ({ image: blob, thumbnail: new Blob(['thumbnail']), width: 320, height: 240 });
+const trainHere = async (data: TrainingData, previous: LogisticModel) => {
+  const model = train(data, { previous });
+  return { model, evaluation: evaluate(data, model) };
+};
+
+describe('the classifier file of a project', () => {
+  it('names classes as people named them, and records the features the head was trained on', () => {
+    const { project, head } = fixture();
+    const found = classifierInput(project, head);
+    if (!('input' in found)) throw new Error(found.reason);
+    expect(found.input.model.classes).toEqual(['Daisy', 'Sunflower']);
+    expect(found.input.backboneId).toBe('v1-0.75');
+    expect(found.input.evaluationSummary?.evaluated).toBe(6);
+    const file = parseHeadFile(headToFile(found.input).text);
+    expect(file.model.weights).toEqual(head.model.weights);
+    expect(file.name).toBe('Flowers');
+    expect(featuresIdOfHead({ signature: 'not json' })).toBeUndefined();
+    expect(featuresIdOfHead({ signature: head.signature, featuresId: 'v2-1.0' })).toBe('v2-1.0');
+  });
+
+  it('says why there is nothing to save: no head yet, or one naming a class deleted since', () => {
+    const { project, head } = fixture();
+    expect(classifierInput(project, undefined)).toEqual({ reason: expect.stringMatching(/no classifier to save yet/) });
+    expect(classifierInput({ ...project, classes: project.classes.slice(0, 1) }, head)).toEqual({ reason: expect.stringMatching(/still learning/) });
+  });
+});
+
+describe('restoring a backup', () => {
+  it('names it apart from projects already here', () => {
+    expect(restoredName('Flowers', ['Birds'])).toBe('Flowers');
+    expect(restoredName('Flowers', ['flowers '])).toBe('Flowers (restored)');
+    expect(restoredName('Flowers', ['Flowers', 'Flowers (restored)'])).toBe('Flowers (restored 2)');
+    expect(restoredName('  ', [])).toBe('Restored project');
+  });
+
+  it('makes a new project with the same classes, photos, embeddings and head, replacing nothing here', async () => {
+    const { project, head, photos, embeddings, records } = fixture();
+    // Already here: the same project, and one of its photos under its hash with another copy.
+    await saveProject(project);
+    const existing = { ...records.get(hash(1))!, image: new Blob(['the copy already here']) };
+    await savePhoto(existing);
+
+    const zip = await writeBackup(projectBackup(project, head, photos));
+    const restored = await readBackup(zip);
+    expect(restored.warnings).toEqual([]);
+    const outcome = await restoreProject(restored, { makePhoto: fakePhoto, trainHead: trainHere, now: 5000 });
+
+    expect(outcome).toMatchObject({ name: 'Flowers (restored)', originalName: 'Flowers', photoCount: 6, warnings: [] });
+    expect(outcome.projectId).not.toBe(project.id);
+    expect((await loadAllProjects()).map((p) => p.name)).toEqual(['Flowers', 'Flowers (restored)']);
+    expect(await loadProject(project.id)).toEqual(project);
+
+    const copy = (await loadProject(outcome.projectId))!;
+    expect(copy.featuresId).toBe('v1-0.75');
+    expect(copy.classes).toEqual(project.classes);
+    const hashes = copy.classes.flatMap((c) => c.photos.map((p) => p.hash));
+    const stored = await loadPhotos(hashes);
+    expect(await stored[0]!.image.text()).toBe('the copy already here');
+    expect(await stored[1]!.image.text()).toBe(`photo ${hash(2)}`);
+    expect(stored[1]!.width).toBe(640);
+    const vectors = await loadEmbeddings('v1-0.75', hashes);
+    vectors.forEach((vector, i) => expect(Array.from(vector!)).toEqual(Array.from(embeddings.get(hashes[i])!)));
+
+    // The head comes back current: same training signature, same answers, same accuracy.
+    const saved = (await loadHead(outcome.projectId))!;
+    expect(saved.signature).toBe(trainingSet(copy, (h) => embeddings.get(h))!.signature);
+    expect(saved.model.classes).toEqual(['cls-a', 'cls-b']);
+    const probe = embeddings.get(hash(2))!;
+    const [p0, p1] = [predict(head.model, probe), predict(saved.model, probe)];
+    p0.forEach((p, c) => expect(p1[c]).toBeCloseTo(p, 9));
+    expect(saved.evaluation.correct).toBe(head.evaluation.correct);
+    expect(saved.evaluation.accuracy).toBe(head.evaluation.accuracy);
+  });
+
+  it('keeps the photos when the saved head cannot be used, and says what it renamed or left out', async () => {
+    const { project, head, photos } = fixture();
+    const backup = projectBackup({ ...project, name: 'Odd names', classes: [{ ...project.classes[0], name: 'x'.repeat(70) }, project.classes[1]] }, head, photos);
+    backup.classes.push({ id: 'broken', name: 'Broken', photos: [{ id: 'bad-photo', name: 'bad.jpg', blob: new Blob(['not a photo'], { type: 'image/jpeg' }) }] });
+    const restored = await readBackup(await writeBackup(backup));
+    const outcome = await restoreProject(restored, {
+      makePhoto: async (blob) => {
+        if ((await blob.text()) === 'not a photo') throw new Error('cannot decode');
+        return fakePhoto(blob);
+      },
+      trainHead: trainHere,
+    });
+    expect(outcome.photoCount).toBe(6);
+    expect(outcome.warnings).toEqual(['1 photo could not be opened and was left out: “bad.jpg”.', `The class “${'x'.repeat(70)}” is called “${'x'.repeat(60)}” here.`]);
+    const copy = (await loadProject(outcome.projectId))!;
+    expect(copy.classes.map((c) => [c.name.length, c.photos.length])).toEqual([
+      [60, 3],
+      [9, 3],
+      [6, 0],
+    ]);
+    // The head's classes still map to these classes by their names in the backup, so it is kept.
+    expect((await loadHead(outcome.projectId))?.model.classes).toEqual(['cls-a', 'cls-b']);
+  });
+});
