@@ -85,4 +85,21 @@ describe('EngineClient', () => {
     // The replacement is started on the measured backend, not measured all over again.
     expect(workers[1].requests[0]).toMatchObject({ type: 'init', featuresId: 'v1-0.75+v2-1.0', backend: 'wasm' });
   });
+
+  it('names the features of the latest start at once, even when an earlier start answers after it', async () => {
+    const { client, workers } = setup();
+    expect(client.featuresId).toBeUndefined();
+    const first = client.start({ featuresId: 'v1-0.75', backend: 'auto', batchSize: 8 });
+    const second = client.start({ featuresId: 'v1-0.75+v2-1.0', backend: 'wasm', batchSize: 8 });
+    expect(client.featuresId).toBe('v1-0.75+v2-1.0');
+    const [init1, init2] = workers[0].requests;
+    workers[0].reply({ type: 'ready', id: init1.id, backend: 'wasm', featuresId: 'v1-0.75', embeddingSize: 768 });
+    await first;
+    // The earlier answer does not bring its own features back.
+    expect(client.featuresId).toBe('v1-0.75+v2-1.0');
+    workers[0].reply({ type: 'ready', id: init2.id, ...ready });
+    await second;
+    expect(client.featuresId).toBe('v1-0.75+v2-1.0');
+    expect(client.backend).toBe('wasm');
+  });
 });

@@ -90,6 +90,19 @@ export class EngineClient {
     return id;
   }
 
+  /**
+   * The feature configuration of the latest start, whether or not it is ready yet: the worker
+   * handles requests in order, so every embed sent from now on is computed with it.
+   */
+  get featuresId(): string | undefined {
+    return this.config?.featuresId;
+  }
+
+  /** The backend of the latest start: 'auto' until its measurement settled on one. */
+  get backend(): BackendChoice | undefined {
+    return this.config?.backend;
+  }
+
   /** Loads the feature configuration's backbones on a backend ('auto' measures them all, which takes a few seconds once). */
   start(config: EngineConfig): Promise<EngineReady> {
     this.config = config;
@@ -100,8 +113,9 @@ export class EngineClient {
           this.calls.delete(id);
           if (response.type === 'ready') {
             const { type: _type, id: _id, ...ready } = response;
-            // Later restarts reuse the backend this start settled on, without measuring again.
-            this.config = { ...config, backend: ready.backend };
+            // Later restarts reuse the backend this start settled on, without measuring again;
+            // unless a later start has been asked for since, which then is the one to keep.
+            if (this.config === config) this.config = { ...config, backend: ready.backend };
             resolve(ready);
           } else if (response.type === 'error') reject(new Error(response.message));
         },

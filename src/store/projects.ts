@@ -27,7 +27,10 @@ export interface ProjectRecordV1 {
   /** Milliseconds since 1970. */
   createdAt: number;
   updatedAt: number;
-  /** The engine feature configuration the project's embeddings come from, e.g. 'v1-0.75'. */
+  /**
+   * The engine feature configuration the project's embeddings and head come from, e.g. 'v1-0.75'
+   * or 'v1-0.75+v2-1.0+flip' (see featuresById). Chosen per project: its head only works with it.
+   */
   featuresId: string;
   classes: ClassRecord[];
 }
@@ -35,6 +38,9 @@ export interface ProjectRecordV1 {
 export type ProjectRecord = ProjectRecordV1;
 
 const store = createStore('handful-projects', 'projects');
+
+/** What every project was embedded with before the features could be chosen. */
+const featuresBeforeChoice = 'v1-0.75';
 
 function isPhotoRef(value: unknown): value is PhotoRef {
   return isRecord(value) && typeof value.hash === 'string' && typeof value.name === 'string';
@@ -51,9 +57,12 @@ function isClassRecord(value: unknown): value is ClassRecord {
 export function migrateProject(raw: unknown): ProjectRecord | undefined {
   if (!isRecord(raw) || raw.version !== 1) return undefined;
   const { id, name, createdAt, updatedAt, featuresId, classes } = raw;
-  if (typeof id !== 'string' || typeof name !== 'string' || typeof featuresId !== 'string') return undefined;
+  if (typeof id !== 'string' || typeof name !== 'string') return undefined;
   if (typeof createdAt !== 'number' || typeof updatedAt !== 'number') return undefined;
   if (!Array.isArray(classes) || !classes.every(isClassRecord)) return undefined;
+  // Early development builds wrote no features: they only ever computed 'v1-0.75'.
+  if (featuresId === undefined) return { ...(raw as unknown as ProjectRecordV1), featuresId: featuresBeforeChoice };
+  if (typeof featuresId !== 'string' || featuresId === '') return undefined;
   return raw as unknown as ProjectRecordV1;
 }
 

@@ -41,3 +41,42 @@ export function backendToRequest(settings: EngineSettingsV1, userAgent: string):
   if (settings.measured && settings.measured.userAgent === userAgent) return settings.measured.backend;
   return 'auto';
 }
+
+/**
+ * Photos per second seen in this browser while the model looked at photos, by feature
+ * configuration and backend: what the photo-features choice quotes. A plain cache of
+ * observations, so anything unreadable simply reads as "not measured yet".
+ */
+export interface SpeedsV1 {
+  version: 1;
+  /** Keyed by speedKey(featuresId, backend). */
+  photosPerSecond: Record<string, number>;
+}
+
+const speedsKey = 'speeds';
+
+export const speedKey = (featuresId: string, backend: string) => `${featuresId} on ${backend}`;
+
+export function migrateSpeeds(raw: unknown): SpeedsV1 {
+  const empty: SpeedsV1 = { version: 1, photosPerSecond: {} };
+  if (typeof raw !== 'object' || raw === null || (raw as SpeedsV1).version !== 1) return empty;
+  const entries = Object.entries((raw as SpeedsV1).photosPerSecond ?? {}).filter(([, v]) => typeof v === 'number' && Number.isFinite(v) && v > 0);
+  return { version: 1, photosPerSecond: Object.fromEntries(entries) };
+}
+
+export async function loadSpeeds(): Promise<SpeedsV1> {
+  try {
+    return migrateSpeeds(await get(speedsKey, store));
+  } catch {
+    return migrateSpeeds(undefined);
+  }
+}
+
+export async function saveSpeed(featuresId: string, backend: string, photosPerSecond: number): Promise<void> {
+  try {
+    const speeds = await loadSpeeds();
+    await set(speedsKey, { version: 1, photosPerSecond: { ...speeds.photosPerSecond, [speedKey(featuresId, backend)]: photosPerSecond } } satisfies SpeedsV1, store);
+  } catch {
+    // Only the quoted speed is lost.
+  }
+}

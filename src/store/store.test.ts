@@ -6,6 +6,7 @@ import { collectGarbage, deleteProject } from './library';
 import { migratePhoto } from './photos';
 import { loadAllProjects, loadProject, migrateProject, saveProject, type ProjectRecord } from './projects';
 import { guardedWrite, StorageFullError } from './records';
+import { loadSpeeds, migrateSpeeds, saveSpeed, speedKey } from './settings';
 
 const project = (id: string, hashes: string[]): ProjectRecord => ({
   version: 1,
@@ -27,6 +28,26 @@ describe('migrations', () => {
     expect(migratePhoto(photo)).toBe(photo);
   });
 
+  it('gives version 1 heads the features their signature names, else the one model there was', () => {
+    const model = { kind: 'logistic', classes: ['a', 'b'] };
+    const evaluation = { accuracy: 1 };
+    const signature = JSON.stringify(['v1-0.75', [['a', ['h1']], ['b', ['h2']]]]);
+    expect(migrateHead({ version: 1, projectId: 'p', signature, model, evaluation })).toEqual({ version: 2, projectId: 'p', featuresId: 'v1-0.75', signature, model, evaluation });
+    const ensemble = JSON.stringify(['v1-0.75+v2-1.0', []]);
+    expect(migrateHead({ version: 1, projectId: 'p', signature: ensemble, model, evaluation })?.featuresId).toBe('v1-0.75+v2-1.0');
+    expect(migrateHead({ version: 1, projectId: 'p', signature: 'not json', model, evaluation })?.featuresId).toBe('v1-0.75');
+    const v2 = { version: 2, projectId: 'p', featuresId: 'v2-1.0+flip', signature, model, evaluation };
+    expect(migrateHead(structuredClone(v2))).toEqual(v2);
+    expect(migrateHead({ ...v2, featuresId: undefined })).toBeUndefined();
+  });
+
+  it('gives a project stored without features the one model there was', () => {
+    const { featuresId: _, ...withoutFeatures } = project('p1', ['h']);
+    expect(migrateProject(withoutFeatures)).toEqual(project('p1', ['h']));
+    expect(migrateProject({ ...withoutFeatures, featuresId: 'v1-0.75+v2-1.0' })?.featuresId).toBe('v1-0.75+v2-1.0');
+    expect(migrateProject({ ...withoutFeatures, featuresId: 7 })).toBeUndefined();
+  });
+
   it('refuses records from a newer release or damaged ones, rather than guessing', () => {
     expect(migrateProject({ ...project('p1', []), version: 2 })).toBeUndefined();
     expect(migrateProject({ ...project('p1', []), classes: [{ id: 'c', name: 'x', photos: [{ hash: 1 }] }] })).toBeUndefined();
@@ -34,6 +55,7 @@ describe('migrations', () => {
     expect(migrateEmbedding({ version: 1, featuresId: 'v1-0.75', hash: 'h', embedding: [1, 2] })).toBeUndefined();
     expect(migratePhoto({ version: 1, hash: 'h', image: 'not a blob' })).toBeUndefined();
     expect(migrateHead({ version: 1, projectId: 'p', signature: 's', model: { kind: 'knn' }, evaluation: {} })).toBeUndefined();
+    expect(migrateHead({ version: 3, projectId: 'p', featuresId: 'v1-0.75', signature: 's', model: { kind: 'logistic' }, evaluation: {} })).toBeUndefined();
   });
 });
 
@@ -44,7 +66,8 @@ describe('stores', () => {
     await saveEmbedding('v1-0.75', 'a', new Float32Array([1, 2, 3]));
     await saveEmbedding('v1-0.75', 'b', new Float32Array([4, 5, 6]));
     await saveEmbedding('v2-1.0', 'b', new Float32Array([7]));
-    await saveHead({ version: 1, projectId: 'p1', signature: 's', model: { kind: 'logistic' } as never, evaluation: {} as never });
+    await saveHead({ version: 2, projectId: 'p1', featuresId: 'v1-0.75', signature: 's', model: { kind: 'logistic' } as never, evaluation: {} as never });
+    expect(await loadHead('p1')).toMatchObject({ version: 2, featuresId: 'v1-0.75' });
 
     expect((await loadAllProjects()).map((p) => p.id)).toEqual(['p1', 'p2']);
     expect(await loadProject('p1')).toEqual(project('p1', ['a', 'b']));
@@ -61,6 +84,14 @@ describe('stores', () => {
     expect((await loadEmbeddings('v2-1.0', ['b']))[0]).toBeDefined();
     await collectGarbage();
     expect((await loadEmbeddings('v1-0.75', ['b']))[0]).toBeDefined();
+  });
+
+  it('remembers the speed seen per features and backend, and reads anything odd as not measured', async () => {
+    await saveSpeed('v1-0.75', 'wasm', 17.5);
+    await saveSpeed('v1-0.75+v2-1.0', 'wasm', 6);
+    expect((await loadSpeeds()).photosPerSecond).toEqual({ [speedKey('v1-0.75', 'wasm')]: 17.5, [speedKey('v1-0.75+v2-1.0', 'wasm')]: 6 });
+    expect(migrateSpeeds({ version: 1, photosPerSecond: { a: -1, b: 'fast', c: Infinity, d: 3 } })).toEqual({ version: 1, photosPerSecond: { d: 3 } });
+    expect(migrateSpeeds({ version: 2, photosPerSecond: { d: 3 } })).toEqual({ version: 1, photosPerSecond: {} });
   });
 
   it('turns a full disk into one plain message, and passes other errors through', async () => {

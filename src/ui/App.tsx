@@ -1,5 +1,7 @@
+import { useEffect, useState } from 'react';
 import { Classes } from './Classes';
 import { EngineDetails } from './EngineDetails';
+import { FeaturesChoice } from './FeaturesChoice';
 import { Feedback } from './Feedback';
 import { Notices } from './Notices';
 import { ProjectBar } from './ProjectBar';
@@ -8,10 +10,19 @@ import { ProjectContext } from './project/context';
 import { useProject } from './project/useProject';
 import { useEngine } from './useEngine';
 import { UpdateBanner } from '../offline/UpdateBanner';
+import { FileActions } from './share/FileActions';
+import { OpenedClassifierView } from './share/OpenedClassifier';
+import { useShare } from './share/useShare';
 
 export function App() {
-  const { engine, status, choose } = useEngine();
-  const controller = useProject(engine);
+  // The engine runs the open project's photo features; a project's features changing restarts it.
+  const [wantedFeatures, setWantedFeatures] = useState<string>();
+  const { engine, status, choose } = useEngine(wantedFeatures);
+  const engineFeatures = status.state === 'idle' ? undefined : status.featuresId;
+  const controller = useProject(engine, engineFeatures);
+  const projectFeatures = controller.state.project?.featuresId;
+  useEffect(() => setWantedFeatures(projectFeatures), [projectFeatures]);
+  const share = useShare(controller);
   return (
     <ProjectContext.Provider value={controller}>
       <header className="top">
@@ -19,23 +30,33 @@ export function App() {
           <h1>Handful</h1>
           <p className="tagline">Teach your computer to recognise things from a handful of photos. Everything stays on this device.</p>
         </div>
-        <ProjectBar />
+        {!share.opened && <ProjectBar />}
       </header>
       <main>
         <p className="status" role="status" data-testid="engine-status">
+          {status.state === 'idle' && 'Getting ready…'}
           {status.state === 'starting' &&
             (status.measuring ? 'Getting ready: finding the fastest way to run the model on this computer…' : 'Getting ready…')}
           {status.state === 'ready' && 'Ready.'}
           {status.state === 'failed' && <span className="problem">The model could not start. {status.message}</span>}
         </p>
         <Notices />
-        {controller.state.project ? (
+        {share.opened ? (
+          <OpenedClassifierView opened={share.opened} share={share} engine={engine} status={status} />
+        ) : controller.state.project ? (
           <>
+            <FileActions share={share} />
             <Classes />
             <div className="results">
               <Feedback />
-              <TryIt engine={engine} backend={status.state === 'ready' ? status.ready.backend : undefined} />
+              {/* Started afresh when the features change: a photo tried before has the old ones. */}
+              <TryIt
+                key={projectFeatures}
+                engine={engineFeatures === projectFeatures ? engine : undefined}
+                backend={status.state === 'ready' ? status.ready.backend : undefined}
+              />
             </div>
+            <FeaturesChoice backend={status.state === 'ready' ? status.ready.backend : undefined} />
           </>
         ) : (
           <p className="status">Opening your project…</p>

@@ -24,7 +24,12 @@ export function Feedback() {
   return (
     <section className="step" aria-labelledby="feedback-title" data-testid="feedback">
       <h2 id="feedback-title">2. See how well it learns</h2>
-      {!training && <p className="hint">Add photos to at least two classes, and it starts learning straight away.</p>}
+      {!training &&
+        (state.progress?.reason === 'features' ? (
+          <p className="hint">It learns again once the photos have been looked at with the new photo features.</p>
+        ) : (
+          <p className="hint">Add photos to at least two classes, and it starts learning straight away.</p>
+        ))}
       {training && (
         <p className="status" role="status" data-testid="training-status">
           {state.training === 'failed' ? <span className="problem">Learning failed: {state.trainingProblem}</span> : current ? 'Up to date.' : 'Learning from your photos…'}

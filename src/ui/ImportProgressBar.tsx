@@ -8,7 +8,7 @@ function duration(seconds: number): string {
 
 /** Count, photos per second and time left while the model looks at new photos; and a way to stop. */
 export function ImportProgressBar({ progress, onCancel }: { progress: ImportProgress; onCancel(): void }) {
-  const { done, total, embedded, startedAt } = progress;
+  const { done, total, embedded, startedAt, reason } = progress;
   // Re-rendered each second so speed and time left stay current between photos.
   const [now, setNow] = useState(() => performance.now());
   useEffect(() => {
@@ -21,7 +21,7 @@ export function ImportProgressBar({ progress, onCancel }: { progress: ImportProg
   return (
     <div className="progress" data-testid="import-progress">
       <label htmlFor="import-progress">
-        Looking at photos: {done} of {total}
+        {reason === 'features' ? 'Looking at the photos again with the new photo features' : 'Looking at photos'}: {done} of {total}
         {perSecond !== undefined && ` · ${perSecond.toFixed(1)} photos a second · about ${duration(left!)} left`}
       </label>
       <progress id="import-progress" value={done} max={total} />

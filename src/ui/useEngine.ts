@@ -1,11 +1,20 @@
-import { useCallback, useEffect, useState } from 'react';
-import { createEngine, mobilenetV1, type BackendChoice, type EngineClient, type EngineReady } from '../engine';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { createEngine, type BackendChoice, type EngineClient, type EngineReady } from '../engine';
 import { backendToRequest, loadEngineSettings, saveEngineSettings, type EngineSettingsV1 } from '../store/settings';
 
+/**
+ * `featuresId`: the feature configuration the engine was last asked to run (absent before the
+ * first project is open). Embeds sent from then on are computed with it, even while it starts.
+ */
 export type EngineStatus =
-  | { state: 'starting'; measuring: boolean }
-  | { state: 'ready'; ready: EngineReady; settings: EngineSettingsV1 }
-  | { state: 'failed'; message: string };
+  | { state: 'idle' }
+  | { state: 'starting'; featuresId: string; measuring: boolean }
+  | { state: 'ready'; featuresId: string; ready: EngineReady; settings: EngineSettingsV1 }
+  | { state: 'failed'; featuresId: string; message: string };
+
+/** Photos the engine takes at once. */
+export const engineBatchSize = 8;
+const batchSize = engineBatchSize;
 
 /** `?backend=wasm` in the address forces a backend for this visit (handy for tests and comparisons). */
 function backendFromAddress(): BackendChoice | undefined {
@@ -13,40 +22,77 @@ function backendFromAddress(): BackendChoice | undefined {
   return asked === 'auto' || asked === 'wasm' || asked === 'webgl' || asked === 'webgpu' || asked === 'cpu' ? asked : undefined;
 }
 
-export function useEngine(): { engine: EngineClient | undefined; status: EngineStatus; choose(choice: BackendChoice): void } {
+/**
+ * The engine, running the feature configuration `featuresId` (the open project's): it is
+ * restarted whenever that changes, on the backend measured earlier, which is not measured again.
+ */
+export function useEngine(featuresId: string | undefined): { engine: EngineClient | undefined; status: EngineStatus; choose(choice: BackendChoice): void } {
   const [engine, setEngine] = useState<EngineClient>();
-  const [status, setStatus] = useState<EngineStatus>({ state: 'starting', measuring: false });
+  /** Loaded once; kept up to date with what is saved. */
+  const settings = useRef<EngineSettingsV1>(undefined);
+  const [settingsLoaded, setSettingsLoaded] = useState(false);
+  const [status, setStatus] = useState<EngineStatus>({ state: 'idle' });
+  /** Counts starts, so the answer of one overtaken by a later start is not shown. */
+  const attempts = useRef(0);
 
-  const startWith = useCallback(async (client: EngineClient, settings: EngineSettingsV1) => {
-    const backend = backendFromAddress() ?? backendToRequest(settings, navigator.userAgent);
-    setStatus({ state: 'starting', measuring: backend === 'auto' });
+  const startWith = useCallback(async (client: EngineClient, known: EngineSettingsV1, featuresId: string) => {
+    const attempt = ++attempts.current;
+    const forced = backendFromAddress();
+    const backend = forced ?? backendToRequest(known, navigator.userAgent);
+    // Nothing is awaited before client.start: the status names these features from the moment
+    // the worker has been told, so nothing embeds with them too early.
+    setStatus({ state: 'starting', featuresId, measuring: backend === 'auto' });
+    const start = (backend: BackendChoice) => client.start({ featuresId, backend, batchSize });
     try {
-      const ready = await client.start({ featuresId: mobilenetV1.id, backend, batchSize: 8 });
+      let ready: EngineReady;
+      try {
+        ready = await start(backend);
+      } catch (error) {
+        // The backend measured with other features may not manage these (a bigger model, a
+        // small graphics card): only then is it measured again.
+        if (forced || known.preference !== 'auto' || backend === 'auto' || attempt !== attempts.current) throw error;
+        setStatus({ state: 'starting', featuresId, measuring: true });
+        ready = await start('auto');
+      }
       const saved: EngineSettingsV1 = ready.measurements
-        ? { ...settings, measured: { backend: ready.backend, measurements: ready.measurements, at: new Date().toISOString(), userAgent: navigator.userAgent } }
-        : settings;
-      if (saved !== settings) await saveEngineSettings(saved);
-      setStatus({ state: 'ready', ready, settings: saved });
+        ? { ...known, measured: { backend: ready.backend, measurements: ready.measurements, at: new Date().toISOString(), userAgent: navigator.userAgent } }
+        : known;
+      if (saved !== known) {
+        settings.current = saved;
+        await saveEngineSettings(saved);
+      }
+      if (attempt === attempts.current) setStatus({ state: 'ready', featuresId, ready, settings: saved });
     } catch (error) {
-      setStatus({ state: 'failed', message: (error as Error).message });
+      if (attempt === attempts.current) setStatus({ state: 'failed', featuresId, message: (error as Error).message });
     }
   }, []);
 
   useEffect(() => {
     const client = createEngine();
     setEngine(client);
-    void loadEngineSettings().then((settings) => startWith(client, settings));
+    void loadEngineSettings().then((loaded) => {
+      settings.current = loaded;
+      setSettingsLoaded(true);
+    });
     return () => client.dispose();
-  }, [startWith]);
+  }, []);
+
+  useEffect(() => {
+    if (!engine || !settingsLoaded || !settings.current || !featuresId || engine.featuresId === featuresId) return;
+    void startWith(engine, settings.current, featuresId);
+  }, [engine, settingsLoaded, featuresId, startWith]);
 
   const choose = useCallback(
     (preference: BackendChoice) => {
-      if (!engine) return;
-      void loadEngineSettings().then(async (settings) => {
+      const running = engine?.featuresId;
+      if (!engine || !running) return;
+      void loadEngineSettings().then(async (saved) => {
         // Choosing "automatic" again means: measure afresh.
-        const next: EngineSettingsV1 = preference === 'auto' ? { version: 1, preference } : { ...settings, preference };
+        const next: EngineSettingsV1 = preference === 'auto' ? { version: 1, preference } : { ...saved, preference };
+        settings.current = next;
         await saveEngineSettings(next);
-        await startWith(engine, next);
+        // The features are read again here: they may have changed while the settings loaded.
+        await startWith(engine, next, engine.featuresId ?? running);
       });
     },
     [engine, startWith],

@@ -30,7 +30,7 @@ describe('trainingSet', () => {
     expect(set.data.classes).toEqual(['a', 'b']);
     expect(set.data.labels).toEqual([0, 0, 1]);
     expect(set.rows).toEqual(['x0', 'x1', 'y0']);
-    expect(trainedOn(set.signature)).toEqual({ classIds: ['a', 'b'], rows: ['x0', 'x1', 'y0'] });
+    expect(trainedOn(set.signature)).toEqual({ featuresId: 'v1-0.75', classIds: ['a', 'b'], rows: ['x0', 'x1', 'y0'] });
   });
 
   it('has the same signature after a rename, another after a photo moves', () => {

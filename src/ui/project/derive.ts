@@ -35,10 +35,10 @@ export function trainingSet(project: ProjectRecord, embeddingOf: (hash: string) 
   return { data: { classes, embeddings, labels }, rows, signature };
 }
 
-/** The classes (ids) and photo rows a head was trained on, read back from its signature. */
-export function trainedOn(signature: string): { classIds: string[]; rows: string[] } {
-  const [, classes] = JSON.parse(signature) as [string, [string, string[]][]];
-  return { classIds: classes.map(([id]) => id), rows: classes.flatMap(([, hashes]) => hashes) };
+/** The features, classes (ids) and photo rows a head was trained on, read back from its signature. */
+export function trainedOn(signature: string): { featuresId: string; classIds: string[]; rows: string[] } {
+  const [featuresId, classes] = JSON.parse(signature) as [string, [string, string[]][]];
+  return { featuresId, classIds: classes.map(([id]) => id), rows: classes.flatMap(([, hashes]) => hashes) };
 }
 
 export const countWord = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

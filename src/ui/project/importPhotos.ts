@@ -103,6 +103,15 @@ export async function importPhotos(files: File[], context: ImportContext): Promi
     await storing;
     return report;
   }
+  // The engine computes the features it was last started with; others would mix into the project.
+  if (context.engine.featuresId !== featuresId) {
+    for (const item of toEmbed) {
+      report.skipped.push({ name: item.file.name, problem: 'The photo features changed while it waited to be added. Please add it again.' });
+      context.onFileDone(false);
+    }
+    await storing;
+    return report;
+  }
 
   const { cancelled } = await embedCounted(
     context.engine,

@@ -29,6 +29,11 @@ export class PhotoLibrary {
     if (entry) entry.embedding = embedding;
   }
 
+  /** Forgets every embedding (the photo features changed); photos and thumbnails stay. */
+  clearEmbeddings(): void {
+    this.entries.forEach((entry) => (entry.embedding = undefined));
+  }
+
   embeddingOf = (hash: string): Float32Array | undefined => this.entries.get(hash)?.embedding;
   thumbnailOf = (hash: string): string | undefined => this.entries.get(hash)?.thumbnailUrl;
   recordOf = (hash: string): PhotoRecord | undefined => this.entries.get(hash)?.record;

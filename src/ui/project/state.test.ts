@@ -54,6 +54,18 @@ describe('reducer', () => {
     expect(run(state, { type: 'noticed', notice: { tone: 'info', title: 'hi', lines: [] } }).revision).toBe(state.revision);
   });
 
+  it('changes the photo features: saved with the project, the old head and undo gone', () => {
+    const trained = run(opened(), { type: 'removed-photos', hashes: ['a3'] }, { type: 'trained', head: { signature: 's', model: {} as never, evaluation: {} as never } });
+    expect(trained.head).toBeDefined();
+    const changed = run(trained, { type: 'changed-features', featuresId: 'v1-0.75+v2-1.0' });
+    expect(changed.project!.featuresId).toBe('v1-0.75+v2-1.0');
+    expect(changed.revision).toBe(trained.revision + 1);
+    expect(changed.head).toBeUndefined();
+    expect(changed.undo).toBeUndefined();
+    expect(changed.project!.classes).toBe(trained.project!.classes);
+    expect(run(changed, { type: 'changed-features', featuresId: 'v1-0.75+v2-1.0' })).toBe(changed);
+  });
+
   it('reorders classes within bounds', () => {
     const state = opened();
     expect(names(run(state, { type: 'moved-class', id: 'b', by: -1 }))).toEqual(['Tulip', 'Daisy']);

@@ -32,6 +32,8 @@ export interface ImportProgress {
   /** Photos the model has looked at, and when it started: for speed and time left. */
   embedded: number;
   startedAt: number;
+  /** 'features': the project's photos are looked at again because its photo features changed. */
+  reason?: 'features';
 }
 
 export interface TrainerState {
@@ -67,6 +69,8 @@ export type Action =
   | { type: 'moved-photos'; hashes: string[]; to: string }
   | { type: 'removed-photos'; hashes: string[] }
   | { type: 'embeddings-arrived' }
+  /** The project's photo features changed; the library already holds embeddings of the new ones only. */
+  | { type: 'changed-features'; featuresId: string }
   | { type: 'undo' }
   | { type: 'dismissed-undo' }
   | { type: 'training' }
@@ -203,6 +207,19 @@ export function reducer(state: TrainerState, action: Action): TrainerState {
     }
     case 'embeddings-arrived':
       return { ...state, revision: state.revision + 1 };
+    case 'changed-features':
+      if (action.featuresId === project.featuresId) return state;
+      // The head takes the old features' embeddings, so it goes; undoing a deletion would bring
+      // back photos not looked at with the new features, so that goes too.
+      return {
+        ...state,
+        project: { ...project, featuresId: action.featuresId },
+        revision: state.revision + 1,
+        head: undefined,
+        training: 'idle',
+        trainingProblem: undefined,
+        undo: undefined,
+      };
     case 'undo':
       return state.undo ? { ...withClasses(state, undone(classes, state.undo)), undo: undefined } : state;
   }

@@ -3,7 +3,7 @@
  * the engine, and retrains the head in its worker whenever the photos change.
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { mobilenetV1, type EngineClient } from '../../engine';
+import { defaultFeaturesId, featureIds, type EngineClient } from '../../engine';
 import { createTrainer, type TrainerClient } from '../../trainer/client';
 import { loadEmbeddings, saveEmbedding } from '../../store/embeddings';
 import { loadHead, saveHead } from '../../store/heads';
@@ -12,7 +12,9 @@ import { loadPhotos } from '../../store/photos';
 import { loadAllProjects, loadProject, newId, saveProject, type ProjectRecord } from '../../store/projects';
 import { StorageFullError } from '../../store/records';
 import { debouncedSaver, flushWhenHidden } from '../../store/saver';
-import { embedCounted } from '../embedCount';
+import { loadSpeeds, saveSpeed, speedKey } from '../../store/settings';
+import { embedCounted, takeSpeed } from '../embedCount';
+import { featuresName } from '../featureNames';
 import type { FolderGroups } from '../files/folders';
 import { sha256Hex } from '../files/images';
 import { countWord, trainingSet } from './derive';
@@ -20,8 +22,10 @@ import { importPhotos, type ImportReport } from './importPhotos';
 import { PhotoLibrary } from './library';
 import { defaultClassName, freeClassName, initialState, reducer, type ImportProgress, type TrainerState } from './state';
 
-/** The engine feature configuration projects are embedded with. */
-const featuresId = mobilenetV1.id;
+/** The feature configurations a project may use: the ones offered (never an evaluation-only one). */
+export const isOfferedFeatures = (id: string) => (featureIds as readonly string[]).includes(id);
+/** Fewer photos timed than this give too noisy a speed to quote. */
+const minPhotosForSpeed = 4;
 const lastProjectKey = 'handful:last-project';
 const saveDelayMs = 400;
 const trainDelayMs = 300;
@@ -32,7 +36,7 @@ function newProject(name: string): ProjectRecord {
     { id: newId(), name: 'Class 1', photos: [] },
     { id: newId(), name: 'Class 2', photos: [] },
   ];
-  return { version: 1, id: newId(), name, createdAt: now, updatedAt: now, featuresId, classes };
+  return { version: 1, id: newId(), name, createdAt: now, updatedAt: now, featuresId: defaultFeaturesId, classes };
 }
 
 function summaries(projects: ProjectRecord[]) {
@@ -45,13 +49,21 @@ function groupedLines(items: { name: string; text: string }[]): string[] {
   return [...byText.entries()].map(([text, names]) => `${names.join(', ')}: ${text}`);
 }
 
-export function useProject(engine: EngineClient | undefined) {
+/**
+ * `engine` is used only while `engineFeaturesId` (the features it was last started with) are the
+ * open project's: the project's features decide what the engine must run (see App).
+ */
+export function useProject(engine: EngineClient | undefined, engineFeaturesId: string | undefined) {
   const [state, dispatch] = useReducer(reducer, initialState);
   const [library] = useState(() => new PhotoLibrary());
   const [trainer, setTrainer] = useState<TrainerClient>();
   const [persisted, setPersisted] = useState<boolean>();
   const latest = useRef<TrainerState>(state);
   latest.current = state;
+  const engineForProject = engine && engineFeaturesId !== undefined && engineFeaturesId === state.project?.featuresId ? engine : undefined;
+  /** Photos per second seen here, by speedKey(features, backend). */
+  const [speeds, setSpeeds] = useState<Record<string, number>>({});
+  useEffect(() => void loadSpeeds().then((saved) => setSpeeds(saved.photosPerSecond)), []);
   /** The revision at which the open project was loaded: nothing to save until it moves on. */
   const openedRevision = useRef(-1);
 
@@ -73,16 +85,57 @@ export function useProject(engine: EngineClient | undefined) {
 
   const refreshList = useCallback(async () => dispatch({ type: 'listed-projects', projects: summaries(await loadAllProjects()) }), []);
 
+  // ---- Progress of the model looking at photos --------------------------------------------
+
+  /** Imports wait for each other; Stop aborts everything queued or running, including a features change. */
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const abort = useRef(new AbortController());
+  const progress = useRef<ImportProgress | undefined>(undefined);
+  /** A change of the open project's features whose photos are being looked at: Stop goes back `from`. */
+  const switching = useRef<{ from: string; to: string } | undefined>(undefined);
+
+  const growProgress = useCallback((count: number, reason?: ImportProgress['reason']) => {
+    progress.current = progress.current
+      ? { ...progress.current, total: progress.current.total + count, reason: progress.current.reason ?? reason }
+      : { done: 0, total: count, embedded: 0, startedAt: performance.now(), reason };
+    dispatch({ type: 'progress', progress: progress.current });
+  }, []);
+
+  /** Counts handled photos; when all are, the bar goes and the speed seen is remembered. */
+  const advanceProgress = useCallback((done: number, embedded: number) => {
+    const current = progress.current;
+    if (!current) return;
+    const next = { ...current, done: current.done + done, embedded: current.embedded + embedded };
+    if (next.done < next.total) {
+      progress.current = next;
+      dispatch({ type: 'progress', progress: next });
+      return;
+    }
+    progress.current = undefined;
+    dispatch({ type: 'progress', progress: undefined });
+    const featuresId = latest.current.project?.featuresId;
+    const backend = engine?.backend;
+    if (!featuresId || !backend || backend === 'auto') return;
+    const perSecond = takeSpeed(featuresId, backend, minPhotosForSpeed);
+    if (perSecond === undefined) return;
+    setSpeeds((known) => ({ ...known, [speedKey(featuresId, backend)]: perSecond }));
+    void saveSpeed(featuresId, backend, perSecond);
+  }, [engine]);
+
   // ---- Opening projects -------------------------------------------------------------------
 
   const open = useCallback(
     async (stored: ProjectRecord) => {
       await saver.flush();
       library.clear();
-      // Embeddings of another feature configuration are recomputed below from the stored copies.
+      switching.current = undefined;
+      // Features this release does not offer (say, from a newer one) become the default ones; the
+      // photos are then looked at again from their stored copies.
+      const featuresId = isOfferedFeatures(stored.featuresId) ? stored.featuresId : defaultFeaturesId;
       const project = { ...stored, featuresId };
       const hashes = project.classes.flatMap((c) => c.photos.map((p) => p.hash));
-      const [photos, embeddings, head] = await Promise.all([loadPhotos(hashes), loadEmbeddings(featuresId, hashes), loadHead(project.id)]);
+      const [photos, embeddings, storedHead] = await Promise.all([loadPhotos(hashes), loadEmbeddings(featuresId, hashes), loadHead(project.id)]);
+      const head = storedHead?.featuresId === featuresId ? storedHead : undefined;
       const missing = new Set<string>();
       hashes.forEach((hash, i) => {
         const record = photos[i];
@@ -99,37 +152,79 @@ export function useProject(engine: EngineClient | undefined) {
           notice: { tone: 'problem', title: `${countWord(missing.size, 'photo')} of this project could not be found on this device and ${missing.size === 1 ? 'was' : 'were'} left out.`, lines: [] },
         });
       }
-      return hashes.filter((_, i) => photos[i] && !embeddings[i]);
+      return { featuresId, hashes: hashes.filter((_, i) => photos[i] && !embeddings[i]) };
     },
     [library, saver],
   );
 
   /**
-   * Photos of the open project stored without an embedding for today's model (a model change, a
-   * lost record): looked at again from their stored copy once the engine is there. Everything else
-   * opens without running the model.
+   * Photos of the open project stored without an embedding for its features (the features just
+   * changed, a lost record): looked at again from their stored copy once the engine runs those
+   * features, with the progress bar and its Stop. Everything else opens without running the model.
    */
-  const [unembedded, setUnembedded] = useState<{ projectId: string; hashes: string[] }>();
+  const [unembedded, setUnembedded] = useState<{ projectId: string; featuresId: string; hashes: string[]; reason?: 'features' }>();
 
-  const openAndEmbed = useCallback(async (project: ProjectRecord) => setUnembedded({ projectId: project.id, hashes: await open(project) }), [open]);
+  const openAndEmbed = useCallback(
+    async (project: ProjectRecord) => {
+      const { featuresId, hashes } = await open(project);
+      setUnembedded({ projectId: project.id, featuresId, hashes });
+    },
+    [open],
+  );
 
   useEffect(() => {
-    if (!engine || !unembedded || unembedded.hashes.length === 0) return;
-    const { projectId, hashes } = unembedded;
+    if (!engineForProject || !unembedded) return;
+    const { projectId, featuresId, reason } = unembedded;
+    const isCurrent = () => latest.current.project?.id === projectId && latest.current.project.featuresId === featuresId;
+    // The engine computes what it was last started with: only then are the results these features.
+    if (!isCurrent() || engineForProject.featuresId !== featuresId) return;
     setUnembedded(undefined);
-    const images = hashes.map((hash) => library.recordOf(hash)!.image);
-    void embedCounted(engine, images, {
-      onResult: (result) => {
-        if ('problem' in result || latest.current.project?.id !== projectId) return;
-        library.setEmbedding(hashes[result.index], result.embedding);
-        void saveEmbedding(featuresId, hashes[result.index], result.embedding).catch(() => {});
+    const items = unembedded.hashes.flatMap((hash) => {
+      const record = library.recordOf(hash);
+      return record ? [{ hash, image: record.image }] : [];
+    });
+    if (items.length === 0) {
+      if (reason === 'features') switching.current = undefined;
+      return;
+    }
+    const { signal } = abort.current;
+    growProgress(items.length, reason);
+    let reported = 0;
+    const problems: { name: string; text: string }[] = [];
+    const nameOf = (hash: string) => latest.current.project?.classes.flatMap((c) => c.photos).find((p) => p.hash === hash)?.name ?? hash.slice(0, 8);
+    void embedCounted(
+      engineForProject,
+      items.map((item) => item.image),
+      {
+        signal,
+        onResult: (result) => {
+          reported++;
+          const { hash } = items[result.index];
+          if ('problem' in result) problems.push({ name: nameOf(hash), text: result.problem });
+          else {
+            // Kept whatever happens meanwhile: switching back to these features needs no model run.
+            void saveEmbedding(featuresId, hash, result.embedding).catch(() => {});
+            if (isCurrent()) library.setEmbedding(hash, result.embedding);
+          }
+          advanceProgress(1, 'problem' in result ? 0 : 1);
+        },
       },
-    })
-      .then(() => dispatch({ type: 'embeddings-arrived' }))
-      .catch((error: unknown) =>
-        dispatch({ type: 'noticed', notice: { tone: 'problem', title: 'Some photos could not be looked at again.', lines: [(error as Error).message] } }),
-      );
-  }, [engine, unembedded, library]);
+    )
+      .then(({ cancelled }) => {
+        if (cancelled) return;
+        if (reason === 'features' && switching.current?.to === featuresId) switching.current = undefined;
+        advanceProgress(items.length - reported, 0);
+        if (isCurrent()) dispatch({ type: 'embeddings-arrived' });
+        if (problems.length > 0) {
+          dispatch({ type: 'noticed', notice: { tone: 'problem', title: `${countWord(problems.length, 'photo')} could not be looked at again and ${problems.length === 1 ? 'is' : 'are'} left out.`, lines: groupedLines(problems) } });
+        }
+      })
+      .catch((error: unknown) => {
+        advanceProgress(items.length - reported, 0);
+        dispatch({ type: 'noticed', notice: { tone: 'problem', title: 'Some photos could not be looked at again.', lines: [(error as Error).message] } });
+      });
+    // growProgress and advanceProgress only touch refs and dispatch.
+  }, [engineForProject, unembedded, library]);
 
   // The last project opened comes back at once, without waiting for the model to load.
   const started = useRef(false);
@@ -179,15 +274,16 @@ export function useProject(engine: EngineClient | undefined) {
 
   useEffect(() => {
     if (!trainer || !training || latest.current.head?.signature === training.signature) return;
-    const projectId = latest.current.project!.id;
+    const { id: projectId, featuresId } = latest.current.project!;
     const timer = setTimeout(async () => {
       dispatch({ type: 'training' });
       const outcome = await trainer.train(training.data, latest.current.head?.model);
-      if (outcome.type === 'superseded' || latest.current.project?.id !== projectId) return;
+      // A head for other features than the project's now would take the wrong embeddings.
+      if (outcome.type === 'superseded' || latest.current.project?.id !== projectId || latest.current.project.featuresId !== featuresId) return;
       if (outcome.type === 'failed') return dispatch({ type: 'training-failed', message: outcome.message });
       const head = { signature: training.signature, model: outcome.model, evaluation: outcome.evaluation };
       dispatch({ type: 'trained', head });
-      saveHead({ version: 1, projectId, ...head }).catch((error: unknown) => {
+      saveHead({ version: 2, projectId, featuresId, ...head }).catch((error: unknown) => {
         if (error instanceof StorageFullError) storageFull();
       });
     }, trainDelayMs);
@@ -195,10 +291,6 @@ export function useProject(engine: EngineClient | undefined) {
   }, [training, trainer, storageFull]);
 
   // ---- Adding photos ----------------------------------------------------------------------
-
-  const queue = useRef<Promise<void>>(Promise.resolve());
-  const abort = useRef(new AbortController());
-  const progress = useRef<ImportProgress | undefined>(undefined);
 
   const report = useCallback((result: ImportReport) => {
     if (result.skipped.length > 0) {
@@ -228,39 +320,64 @@ export function useProject(engine: EngineClient | undefined) {
 
   const addFiles = useCallback(
     (classId: string, files: File[]) => {
-      if (!engine || files.length === 0) return;
-      const now = performance.now();
-      progress.current = progress.current
-        ? { ...progress.current, total: progress.current.total + files.length }
-        : { done: 0, total: files.length, embedded: 0, startedAt: now };
-      dispatch({ type: 'progress', progress: progress.current });
+      if (!engineForProject || files.length === 0) return;
+      const client = engineForProject;
+      growProgress(files.length);
       const { signal } = abort.current;
       queue.current = queue.current.then(async () => {
         if (signal.aborted) return;
+        const featuresId = latest.current.project?.featuresId ?? defaultFeaturesId;
         const result = await importPhotos(files, {
-          engine,
+          engine: client,
           featuresId,
           signal,
           whereIs: (hash) => latest.current.project?.classes.find((c) => c.photos.some((p) => p.hash === hash))?.name,
           onPhoto: (ref, photo) => {
-            library.put(ref.hash, photo);
+            // Should the features have changed meanwhile, the embedding is not the project's.
+            library.put(ref.hash, latest.current.project?.featuresId === featuresId ? photo : { ...photo, embedding: undefined });
             dispatch({ type: 'added-photos', classId, photos: [ref] });
           },
-          onFileDone: (embedded) => {
-            if (!progress.current) return;
-            progress.current = { ...progress.current, done: progress.current.done + 1, embedded: progress.current.embedded + (embedded ? 1 : 0) };
-            dispatch({ type: 'progress', progress: progress.current });
-          },
+          onFileDone: (embedded) => advanceProgress(1, embedded ? 1 : 0),
         }).catch((error: unknown): ImportReport => ({ added: 0, duplicates: [], cancelled: false, storageFull: false, skipped: files.map((f) => ({ name: f.name, problem: (error as Error).message })) }));
         report(result);
         if (result.added > 0 && persisted === undefined) void requestPersistentStorage().then(setPersisted);
-        if (progress.current && progress.current.done >= progress.current.total) {
-          progress.current = undefined;
-          dispatch({ type: 'progress', progress: undefined });
-        }
       });
     },
-    [engine, library, report, persisted],
+    [engineForProject, library, report, persisted, growProgress, advanceProgress],
+  );
+
+  /**
+   * The open project's photo features become `featuresId`: embeddings kept from an earlier time
+   * with them are used as they are, the other photos are looked at again from their stored
+   * copies (progress bar, Stop), and it learns again. Not while photos are being looked at.
+   * `goingBack`: Stop was pressed during such a change, which returns to the features before.
+   */
+  const featureChanges = useRef(0);
+  const changeFeatures = useCallback(
+    async (featuresId: string, goingBack = false) => {
+      const before = latest.current.project;
+      if (!before || before.featuresId === featuresId || !isOfferedFeatures(featuresId)) return;
+      if (!goingBack && progress.current) return;
+      const ticket = ++featureChanges.current;
+      const hashesOf = (project: ProjectRecord) => project.classes.flatMap((c) => c.photos.map((photo) => photo.hash));
+      const asked = hashesOf(before);
+      const cached = await loadEmbeddings(featuresId, asked);
+      const project = latest.current.project;
+      if (ticket !== featureChanges.current || project?.id !== before.id || project.featuresId === featuresId) return;
+      const found = new Map(asked.map((hash, i) => [hash, cached[i]]));
+      // The library and the state change together, so nothing trains on a mix of features.
+      library.clearEmbeddings();
+      const missing: string[] = [];
+      for (const hash of hashesOf(project)) {
+        const embedding = found.get(hash);
+        if (embedding) library.setEmbedding(hash, embedding);
+        else if (library.recordOf(hash)) missing.push(hash);
+      }
+      switching.current = goingBack || missing.length === 0 ? undefined : { from: project.featuresId, to: featuresId };
+      dispatch({ type: 'changed-features', featuresId });
+      setUnembedded({ projectId: project.id, featuresId, hashes: missing, reason: 'features' });
+    },
+    [library],
   );
 
   const cancelImport = useCallback(() => {
@@ -268,8 +385,16 @@ export function useProject(engine: EngineClient | undefined) {
     abort.current = new AbortController();
     progress.current = undefined;
     dispatch({ type: 'progress', progress: undefined });
-    dispatch({ type: 'noticed', notice: { tone: 'info', title: 'Stopped adding photos. Those already added are kept.', lines: [] } });
-  }, []);
+    const change = switching.current;
+    switching.current = undefined;
+    if (change) {
+      void changeFeatures(change.from, true);
+      const title = `Stopped. The project keeps its earlier photo features (${featuresName(change.from)}). The photos already looked at are remembered, so trying again later is quicker.`;
+      dispatch({ type: 'noticed', notice: { tone: 'info', title, lines: [] } });
+    } else {
+      dispatch({ type: 'noticed', notice: { tone: 'info', title: 'Stopped adding photos. Those already added are kept.', lines: [] } });
+    }
+  }, [changeFeatures]);
 
   /** Folders become classes: an existing class of the same name gets the photos, others are created. */
   const addGroups = useCallback(
@@ -291,7 +416,9 @@ export function useProject(engine: EngineClient | undefined) {
   /** A photo tried in "Try it" joins a class; the model already looked at it, so it is not run again. */
   const addTested = useCallback(
     async (classId: string, file: File, embedding: Float32Array) => {
-      await saveEmbedding(featuresId, await sha256Hex(file), embedding).catch(() => {});
+      // Tried with the engine running the project's features (Try it starts afresh when they change).
+      const featuresId = latest.current.project?.featuresId;
+      if (featuresId) await saveEmbedding(featuresId, await sha256Hex(file), embedding).catch(() => {});
       addFiles(classId, [file]);
     },
     [addFiles],
@@ -332,7 +459,7 @@ export function useProject(engine: EngineClient | undefined) {
     const copy: ProjectRecord = { ...current, id: newId(), name: `${current.name} (copy)`, createdAt: now, updatedAt: now };
     await saveProject(copy);
     const head = latest.current.head;
-    if (head) await saveHead({ version: 1, projectId: copy.id, ...head }).catch(() => {});
+    if (head) await saveHead({ version: 2, projectId: copy.id, featuresId: copy.featuresId, ...head }).catch(() => {});
     await refreshList();
     await openAndEmbed(copy);
   }, [saver, refreshList, openAndEmbed]);
@@ -369,7 +496,9 @@ export function useProject(engine: EngineClient | undefined) {
     library,
     training,
     persisted,
-    actions: { addFiles, addGroups, addTested, addClass, cancelImport, switchProject, createProject, duplicateProject, deleteProject },
+    /** Photos per second seen in this browser, by speedKey(features, backend). */
+    speeds,
+    actions: { addFiles, addGroups, addTested, addClass, cancelImport, changeFeatures, switchProject, createProject, duplicateProject, deleteProject },
   };
 }
 
