@@ -33,37 +33,39 @@ test('switching features re-embeds once, switching back and reloading embed noth
   await expectLearned(page);
   expect(await photosEmbedded(page)).toBe(8);
 
-  // A new project starts with the default features; the fold says which, in words.
+  // A new project starts with the default features (both models); the fold says which, in words.
   const name = page.getByTestId('features-name');
-  await expect(name).toHaveText('Fast');
+  await expect(name).toHaveText('Both models');
   await page.getByTestId('features').locator('summary').click();
   const fast = page.getByRole('radio', { name: /^Fast/ });
   const both = page.getByRole('radio', { name: /^Both models/ });
   const mirrored = page.getByRole('checkbox', { name: 'Also look at each photo mirrored' });
-  await expect(fast).toBeChecked();
+  await expect(both).toBeChecked();
   await expectNoSeriousA11yProblems(page, 'the photo features choice');
 
-  // Both models: every photo is looked at again, from its stored copy, and it learns again.
-  await both.click();
-  await expect(both).toBeChecked();
-  await expect(name).toHaveText('Both models');
+  // Fast: every photo is looked at again, from its stored copy, and it learns again.
+  await fast.click();
+  await expect(fast).toBeChecked();
+  await expect(name).toHaveText('Fast');
   await expectLearned(page);
-  expect(await photosEmbedded(page), 'photos embedded for both models').toBe(16);
-  await expect(page.getByText(/^Model: v1-0\.75\+v2-1\.0, 2048-number embedding/)).toHaveCount(1);
+  expect(await photosEmbedded(page), 'photos embedded for the fast model').toBe(16);
+  await expect(page.getByText(/^Model: v1-0\.75, 768-number embedding/)).toHaveCount(1);
   // The speed seen while adding photos is quoted (the first batch after a start is not timed).
-  await expect(page.getByTestId('features').locator('.choice', { hasText: 'Fast (1 small model)' })).toContainText(/Measured: about [\d.]+ photos a second here\./);
+  await expect(page.getByTestId('features').locator('.choice', { hasText: 'Both models (2 models' })).toContainText(/Measured: about [\d.]+ photos a second here\./);
   await page.screenshot({ path: test.info().outputPath('features.png'), fullPage: true });
 
-  // Back to Fast: the embeddings kept from before serve, the model runs on nothing.
+  // Back to both models: the embeddings kept from before serve, the model runs on nothing.
+  await both.click();
+  await expect(name).toHaveText('Both models');
+  await expectLearned(page);
+  await expect(page.getByText(/^Model: v1-0\.75\+v2-1\.0, 2048-number embedding/)).toHaveCount(1);
+  // And on to Fast again: kept too; then back to both for the rest of the test.
   await fast.click();
   await expect(name).toHaveText('Fast');
   await expectLearned(page);
-  await expect(page.getByText(/^Model: v1-0\.75, 768-number embedding/)).toHaveCount(1);
-  // And on to both models again: kept too.
   await both.click();
   await expect(name).toHaveText('Both models');
   await expectLearned(page);
-  await expect(page.getByText(/^Model: v1-0\.75\+v2-1\.0, 2048-number embedding/)).toHaveCount(1);
   expect(await photosEmbedded(page), 'photos embedded after switching back and forth').toBe(16);
   const accuracy = await page.getByTestId('accuracy').textContent();
 

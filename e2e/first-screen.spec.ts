@@ -13,7 +13,8 @@ test('a dropped hot dog photo is seen as a hotdog, with the facts shown', async 
   await expect(guesses).toHaveCount(3);
   await expect(guesses.first().locator('.label')).toHaveText('hotdog');
   await expect(guesses.first().locator('.value')).toHaveText(/^9\d%$/);
-  await expect(page.getByTestId('embedding-length')).toHaveText('768');
+  // The default photo features: V1 0.75 (768 numbers) and V2 1.0 (1280) together.
+  await expect(page.getByTestId('embedding-length')).toHaveText('2048');
   await expect(page.getByTestId('facts')).toContainText('wasm');
   await expect(page.getByRole('img', { name: 'hot_dog.jpg' })).toBeVisible();
 });

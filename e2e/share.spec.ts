@@ -90,7 +90,7 @@ test('train three classes, then download the classifier and back up the project'
   expect(classifier.suggestedFilename()).toMatch(/^flowers-classifier-\d{4}-\d\d-\d\d\.json$/);
   await classifier.saveAs(made.classifier);
   const file = JSON.parse(readFileSync(made.classifier, 'utf8'));
-  expect(file).toMatchObject({ format: 'handful-classifier', version: 1, name: 'Flowers', features: { id: 'v1-0.75' }, classifier: { classes: species, dim: 768 } });
+  expect(file).toMatchObject({ format: 'handful-classifier', version: 1, name: 'Flowers', features: { id: 'v1-0.75+v2-1.0' }, classifier: { classes: species, dim: 2048 } });
   expect(file.evaluation).toMatchObject({ evaluated: 18, perClass: [{ evaluated: 6 }, { evaluated: 6 }, { evaluated: 6 }] });
 
   const [backup] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Back up project' }).click()]);
@@ -236,8 +236,8 @@ test('a classifier made with another model gets that model started for it', asyn
   await expect(page.getByTestId('embedding-length')).toHaveText('1280');
   await expect(page.getByTestId('prediction').locator('li')).toHaveCount(3);
 
-  // Back in the trainer, its own model (V1) is the one that runs.
+  // Back in the trainer, its own features (the default, V1 0.75 + V2 1.0) are the ones that run.
   await page.getByRole('button', { name: 'Back to your projects' }).click();
   await page.getByLabel('Choose a photo to try').setInputFiles(heldOut[1]);
-  await expect(page.getByTestId('embedding-length')).toHaveText('768');
+  await expect(page.getByTestId('embedding-length')).toHaveText('2048');
 });
