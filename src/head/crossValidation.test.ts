@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chooseLambda, foldCount, LAMBDA_GRID, stratifiedFolds } from './crossValidation';
+import { chooseLambda, foldCount, LAMBDA_GRID, selectionFoldCount, stratifiedFolds } from './crossValidation';
 import { prepareDataset } from './dataset';
+import { gramMatrix } from './kernels';
 import { centreDataset } from './logistic';
 import { gaussianClusters } from './testData';
 
@@ -10,6 +11,17 @@ describe('foldCount', () => {
     expect(foldCount([20, 3, 30])).toBe(3);
     expect(foldCount([20, 1, 2])).toBe(2);
     expect(foldCount([1, 1, 1])).toBe(0);
+  });
+});
+
+describe('selectionFoldCount', () => {
+  it('is 3 once every class has 15 photos, foldCount below', () => {
+    expect(selectionFoldCount([15, 60])).toBe(3);
+    expect(selectionFoldCount([1, 15, 20])).toBe(3);
+    expect(selectionFoldCount([14, 60])).toBe(5);
+    expect(selectionFoldCount([3, 60])).toBe(3);
+    expect(selectionFoldCount([2, 60])).toBe(2);
+    expect(selectionFoldCount([1, 1])).toBe(0);
   });
 });
 
@@ -43,6 +55,17 @@ describe('chooseLambda', () => {
     const choice = chooseLambda(dataset);
     expect(LAMBDA_GRID).toContain(choice.lambda);
     expect(choice.start).toHaveLength(3 * 12 + 3);
+  });
+
+  it('makes the same choice from the Gram matrix, with a start on the photos', () => {
+    // 24 photos of 32 numbers: the kernel form applies.
+    const dataset = centreDataset(prepareDataset(gaussianClusters([8, 6, 10], 32, 1.5, 3)));
+    const primal = chooseLambda(dataset);
+    const kernel = chooseLambda(dataset, gramMatrix(dataset.features, dataset.count, dataset.dim));
+    expect(kernel.lambda).toBe(primal.lambda);
+    expect(kernel.folds).toBe(primal.folds);
+    kernel.losses.forEach((loss, j) => expect(loss).toBeCloseTo(primal.losses[j], 2));
+    expect(kernel.start).toHaveLength(3 * 24 + 3);
   });
 
   it('prefers strong regularisation when the classes are pure noise', () => {

@@ -1,5 +1,5 @@
 import { HeadError } from './errors';
-import { l2Normalize } from './normalize';
+import { l2NormalizeInto } from './normalize';
 import type { TrainingData } from './types';
 
 /** Validated training photos, L2-normalised and packed row-major for the numeric kernels. */
@@ -69,7 +69,7 @@ export function prepareDataset(data: TrainingData): Dataset {
   const features = new Float32Array(count * dim);
   embeddings.forEach((embedding, index) => {
     checkEmbedding(embedding, dim, index);
-    features.set(l2Normalize(embedding), index * dim);
+    l2NormalizeInto(embedding, features, index * dim);
   });
   return { features, labels: Int32Array.from(labels), count, dim, classCount };
 }

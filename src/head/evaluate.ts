@@ -126,7 +126,7 @@ function foldPredictor(dataset: Dataset, model: HeadModel): FoldPredictor {
   // The full-data optimum is close to every fold's, so each refit only has a short way to go.
   const start = toParams(model, centred.centre);
   return (training, heldOut) => {
-    const params = solve(softmaxProblem(selectRows(centred, training)), model.lambda, start, FINAL_TOLERANCE);
+    const { params } = solve(softmaxProblem(selectRows(centred, training)), model.lambda, start, FINAL_TOLERANCE);
     const bias = params.subarray(dataset.classCount * dim);
     return heldOut.map((row) => softmax(rowLogits(params, bias, centred.features, row, dim)));
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addResidualProducts, multiplyByWeights } from './kernels';
+import { addResidualProducts, gramMatrix, multiplyByWeights } from './kernels';
 import { seededRandom } from './testData';
 
 describe('kernels', () => {
@@ -20,6 +20,20 @@ describe('kernels', () => {
         let expected = 0;
         for (let d = 0; d < dim; d++) expected += features[i * dim + d] * weights[c * dim + d];
         expect(logits[i * classes + c]).toBeCloseTo(expected, 12);
+      }
+    }
+  });
+
+  it('gramMatrix computes features · featuresᵀ, also for counts and sizes that are not multiples of 4', () => {
+    for (const [count, size] of [[rows, dim], [7, 3], [13, 10]]) {
+      const values = Float32Array.from({ length: count * size }, () => random.normal());
+      const gram = gramMatrix(values, count, size);
+      for (let i = 0; i < count; i++) {
+        for (let j = 0; j < count; j++) {
+          let expected = 0;
+          for (let d = 0; d < size; d++) expected += values[i * size + d] * values[j * size + d];
+          expect(gram[i * count + j]).toBeCloseTo(expected, 5);
+        }
       }
     }
   });

@@ -9,6 +9,17 @@ export interface Objective {
   evaluate(x: Float64Array, gradient: Float64Array): number;
   /** The line from the current point along `direction`. */
   line(direction: Float64Array): Line;
+  /**
+   * The inner product the gradient is taken in (Euclidean if absent): vectors may be coordinates
+   * in a basis that is not orthonormal, as long as `evaluate` writes the matching gradient.
+   */
+  dot?(a: Float64Array, b: Float64Array): number;
+  /**
+   * A diagonal estimate of the inverse Hessian: the first step is a Newton step for it, and later
+   * steps keep its proportions between coordinates (rescaled to the curvature measured). It only
+   * changes the path to the optimum, never the optimum.
+   */
+  inverseCurvature?: Float64Array;
 }
 
 export interface Line {
@@ -19,8 +30,10 @@ export interface Line {
 }
 
 export interface MinimizeOptions {
-  /** Stop once the Euclidean norm of the gradient is at most this. */
+  /** Stop once the norm of the gradient (in the objective's inner product) is at most this… */
   gradientTolerance: number;
+  /** …and, if given, this holds too. */
+  converged?: (x: Float64Array, gradientNorm: number) => boolean;
   maxIterations: number;
 }
 
@@ -37,8 +50,10 @@ const MEMORY = 10;
 const SUFFICIENT_DECREASE = 1e-4;
 const CURVATURE = 0.9;
 const MAX_LINE_SEARCH_TRIALS = 25;
+/** Relative rounding error of a value of f, a sum of many terms, with a wide margin. */
+const ROUNDING = 1e-12;
 
-function dot(a: Float64Array, b: Float64Array): number {
+function euclidean(a: Float64Array, b: Float64Array): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
   return sum;
@@ -50,20 +65,26 @@ function dot(a: Float64Array, b: Float64Array): number {
  */
 export function minimize(objective: Objective, start: Float64Array, options: MinimizeOptions): MinimizeResult {
   const size = start.length;
+  const dot = objective.dot ?? euclidean;
+  const scaling = objective.inverseCurvature;
   const x = Float64Array.from(start);
   let gradient = new Float64Array(size);
   let nextGradient = new Float64Array(size);
   let value = objective.evaluate(x, gradient);
-  let gradientNorm = Math.sqrt(dot(gradient, gradient));
+  let gradientNorm = Math.sqrt(Math.max(0, dot(gradient, gradient)));
+  const scaledChange = scaling && new Float64Array(size);
 
   const steps: Float64Array[] = [];
   const gradientChanges: Float64Array[] = [];
   const inverseCurvatures: number[] = [];
   const direction = new Float64Array(size);
   const alphas = new Float64Array(MEMORY);
+  let spareStep: Float64Array = new Float64Array(size);
+  let spareChange: Float64Array = new Float64Array(size);
 
+  const converged = () => gradientNorm <= options.gradientTolerance && (!options.converged || options.converged(x, gradientNorm));
   let iterations = 0;
-  while (gradientNorm > options.gradientTolerance && iterations < options.maxIterations) {
+  while (!converged() && iterations < options.maxIterations) {
     // Two-loop recursion: direction = -H·gradient with H the L-BFGS inverse Hessian estimate.
     for (let i = 0; i < size; i++) direction[i] = -gradient[i];
     for (let m = steps.length - 1; m >= 0; m--) {
@@ -71,11 +92,24 @@ export function minimize(objective: Objective, start: Float64Array, options: Min
       const change = gradientChanges[m];
       for (let i = 0; i < size; i++) direction[i] -= alphas[m] * change[i];
     }
+    // The initial inverse Hessian: `scaling` (or the identity) times the factor that matches the
+    // curvature measured by the latest step (Nocedal & Wright, eq. 7.20).
     let initialStep = 1;
     if (steps.length > 0) {
       const last = steps.length - 1;
-      const scale = dot(steps[last], gradientChanges[last]) / dot(gradientChanges[last], gradientChanges[last]);
-      for (let i = 0; i < size; i++) direction[i] *= scale;
+      const change = gradientChanges[last];
+      let changeSquared: number;
+      if (scaledChange) {
+        for (let i = 0; i < size; i++) scaledChange[i] = scaling[i] * change[i];
+        changeSquared = dot(change, scaledChange);
+      } else {
+        changeSquared = dot(change, change);
+      }
+      const scale = dot(steps[last], change) / changeSquared;
+      for (let i = 0; i < size; i++) direction[i] *= scaling ? scale * scaling[i] : scale;
+    } else if (scaling) {
+      // A Newton step for the curvature `scaling` describes.
+      for (let i = 0; i < size; i++) direction[i] *= scaling[i];
     } else {
       // Without curvature information, a first step of unit length is as good a guess as any.
       initialStep = 1 / gradientNorm;
@@ -94,30 +128,30 @@ export function minimize(objective: Objective, start: Float64Array, options: Min
     iterations++;
     value = line.moveTo(alpha, nextGradient);
 
-    const step = new Float64Array(size);
-    const gradientChange = new Float64Array(size);
+    const step = spareStep;
+    const gradientChange = spareChange;
     for (let i = 0; i < size; i++) {
       step[i] = alpha * direction[i];
       x[i] += step[i];
       gradientChange[i] = nextGradient[i] - gradient[i];
     }
     [gradient, nextGradient] = [nextGradient, gradient];
-    gradientNorm = Math.sqrt(dot(gradient, gradient));
+    gradientNorm = Math.sqrt(Math.max(0, dot(gradient, gradient)));
 
     const curvature = dot(step, gradientChange);
     // A pair without positive curvature would make the inverse Hessian estimate indefinite.
     if (curvature > 1e-12 * Math.sqrt(dot(step, step) * dot(gradientChange, gradientChange))) {
-      if (steps.length === MEMORY) {
-        steps.shift();
-        gradientChanges.shift();
-        inverseCurvatures.shift();
-      }
+      // The oldest pair is forgotten, and its arrays hold the next one.
+      const full = steps.length === MEMORY;
+      spareStep = full ? steps.shift()! : new Float64Array(size);
+      spareChange = full ? gradientChanges.shift()! : new Float64Array(size);
+      if (full) inverseCurvatures.shift();
       steps.push(step);
       gradientChanges.push(gradientChange);
       inverseCurvatures.push(1 / curvature);
     }
   }
-  return { x, value, gradientNorm, iterations, converged: gradientNorm <= options.gradientTolerance };
+  return { x, value, gradientNorm, iterations, converged: converged() };
 }
 
 interface Trial {
@@ -131,6 +165,7 @@ interface Trial {
  * 3.6), or undefined when rounding leaves no progress to make.
  */
 function lineSearch(line: Line, value: number, slope: number, initialStep: number): number | undefined {
+  if (-slope * initialStep < ROUNDING * Math.abs(value)) return slopeSearch(line, slope, initialStep);
   let trials = 0;
   const tryStep = (alpha: number): Trial => {
     trials++;
@@ -167,6 +202,32 @@ function lineSearch(line: Line, value: number, slope: number, initialStep: numbe
     alpha *= 2;
   }
   return undefined;
+}
+
+/**
+ * A step where the slope has flattened as the strong Wolfe conditions ask, found from slopes
+ * alone: for when the decrease to expect is smaller than the rounding error of f, so that values
+ * can no longer be compared (the idea of Hager & Zhang's approximate Wolfe conditions). Brackets
+ * the slope's sign change, then narrows by secant steps.
+ */
+function slopeSearch(line: Line, slope: number, initialStep: number): number | undefined {
+  let low = { alpha: 0, slope };
+  let high: { alpha: number; slope: number } | undefined;
+  let alpha = initialStep;
+  for (let trials = 0; trials < MAX_LINE_SEARCH_TRIALS; trials++) {
+    const trial = { alpha, slope: line.at(alpha).slope };
+    if (Math.abs(trial.slope) <= -CURVATURE * slope) return alpha;
+    if (trial.slope < 0) low = trial;
+    else high = trial;
+    if (!high) {
+      alpha *= 2;
+      continue;
+    }
+    const width = high.alpha - low.alpha;
+    const secant = low.alpha - (low.slope * width) / (high.slope - low.slope);
+    alpha = Math.min(Math.max(secant, low.alpha + 0.1 * width), low.alpha + 0.9 * width);
+  }
+  return low.alpha > 0 ? low.alpha : undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { balancedWeights, type Dataset } from './dataset';
+import { addResidualProducts, paddedRows } from './kernels';
 import { minimize } from './lbfgs';
 import { softmaxObjective, type SoftmaxProblem } from './objective';
 import type { LogisticModel } from './types';
@@ -9,11 +10,19 @@ import type { LogisticModel } from './types';
  * at least as strict as scikit-learn's default for the same problem.
  */
 export const FINAL_TOLERANCE = 1e-3;
-/** Cross-validation fits only need to rank penalties half a decade apart. */
+/**
+ * Cross-validation fits only need to rank penalties a decade apart: they stop at 1e-2 of the
+ * gradient at zero, provided the gradient is also at most VALIDATION_BALANCE times the penalty's
+ * pull (λ/n)‖W‖ (see solve).
+ */
 export const VALIDATION_TOLERANCE = 1e-2;
+export const VALIDATION_BALANCE = 0.5;
 const MAX_ITERATIONS = 1000;
 
-/** Training features shifted by `centre`, together with that shift. */
+/**
+ * Training features shifted by `centre`, together with that shift. `features` is followed by zero
+ * rows up to paddedRows(count), so that the kernels can use it as it is.
+ */
 export interface CentredDataset extends Dataset {
   centre: Float64Array;
 }
@@ -28,12 +37,16 @@ export function centreDataset(dataset: Dataset): CentredDataset {
   const { count, dim } = dataset;
   const weights = balancedWeights(dataset.labels, dataset.classCount);
   const centre = new Float64Array(dim);
+  const source = dataset.features;
   for (let i = 0; i < count; i++) {
-    for (let d = 0; d < dim; d++) centre[d] += weights[i] * dataset.features[i * dim + d];
+    const row = i * dim;
+    const weight = weights[i];
+    for (let d = 0; d < dim; d++) centre[d] += weight * source[row + d];
   }
-  const features = new Float32Array(count * dim);
+  const features = new Float32Array(paddedRows(count) * dim);
   for (let i = 0; i < count; i++) {
-    for (let d = 0; d < dim; d++) features[i * dim + d] = dataset.features[i * dim + d] - centre[d];
+    const row = i * dim;
+    for (let d = 0; d < dim; d++) features[row + d] = source[row + d] - centre[d];
   }
   return { ...dataset, features, centre };
 }
@@ -42,12 +55,50 @@ export function parameterCount(classCount: number, dim: number): number {
   return classCount * dim + classCount;
 }
 
-/** Minimises the class-balanced softmax objective at `lambda`, starting from `start`. */
-export function solve(problem: SoftmaxProblem, lambda: number, start: Float64Array, tolerance: number): Float64Array {
-  return minimize(softmaxObjective(problem, lambda), start, {
+export interface Solution {
+  params: Float64Array;
+  iterations: number;
+}
+
+/**
+ * Minimises the class-balanced softmax objective at `lambda`, starting from `start`, until
+ * ‖gradient‖ ≤ tolerance × its value at zero and, with `balance`, ‖gradient‖ ≤ balance × (λ/n)‖W‖.
+ *
+ * At the optimum the loss's gradient and the penalty's, (λ/n)·W, cancel; the second test asks
+ * them to cancel to within `balance` of either's size. It matters for weak penalties: there the
+ * weights keep growing along directions where the loss barely changes, so the first test can pass
+ * far from the optimum: often at the extrapolated start of a validation solve, whose validation
+ * loss at 10^-4 was then 5–30% off on real embeddings (enough, on two clusters of hymenoptera
+ * embeddings, to pick 10^-4 where exact cross-validation picks 10^-3). With balance 0.5 the
+ * choices on eleven real sets all matched exact cross-validation, for 15–50% more validation
+ * iterations (and fewer for the final fit, which starts from the mean of better fold solutions).
+ */
+export function solve(problem: SoftmaxProblem, lambda: number, start: Float64Array, tolerance: number, balance?: number): Solution {
+  const objective = softmaxObjective(problem, lambda);
+  const penalty = lambda / problem.count;
+  const { x, iterations } = minimize(objective, start, {
     gradientTolerance: tolerance * problem.gradientScale,
+    converged: balance === undefined ? undefined : (params, gradientNorm) => gradientNorm <= balance * penalty * objective.weightNorm(params),
     maxIterations: MAX_ITERATIONS,
-  }).x;
+  });
+  return { params: x, iterations };
+}
+
+/**
+ * Weights and biases of a kernel-form solution over all of `dataset`'s photos, in the primal
+ * layout (W = A·X).
+ */
+export function primalParams(params: Float64Array, dataset: CentredDataset): Float64Array {
+  const { count, classCount, dim } = dataset;
+  const paddedCount = paddedRows(count);
+  const coefficients = new Float64Array(paddedCount * classCount);
+  for (let c = 0; c < classCount; c++) {
+    for (let i = 0; i < count; i++) coefficients[i * classCount + c] = params[c * count + i];
+  }
+  const primal = new Float64Array(parameterCount(classCount, dim));
+  addResidualProducts(coefficients, dataset.features, paddedCount, dim, classCount, primal);
+  primal.set(params.subarray(classCount * count, classCount * count + classCount), classCount * dim);
+  return primal;
 }
 
 export function toModel(params: Float64Array, dataset: CentredDataset, classes: string[], lambda: number): LogisticModel {

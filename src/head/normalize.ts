@@ -1,10 +1,15 @@
 /** x / |x| in a new array. A zero vector stays zero: it carries no direction to keep. */
 export function l2Normalize(x: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(x.length);
+  l2NormalizeInto(x, out, 0);
+  return out;
+}
+
+/** Writes x / |x| into `out` from `offset` on; nothing for a zero vector, so `out` should hold zeros there. */
+export function l2NormalizeInto(x: ArrayLike<number>, out: Float32Array, offset: number): void {
   let sumOfSquares = 0;
   for (let d = 0; d < x.length; d++) sumOfSquares += x[d] * x[d];
-  const out = new Float32Array(x.length);
-  if (sumOfSquares === 0) return out;
+  if (sumOfSquares === 0) return;
   const scale = 1 / Math.sqrt(sumOfSquares);
-  for (let d = 0; d < x.length; d++) out[d] = x[d] * scale;
-  return out;
+  for (let d = 0; d < x.length; d++) out[offset + d] = x[d] * scale;
 }

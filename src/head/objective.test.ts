@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { prepareDataset } from './dataset';
 import { minimize, type Objective } from './lbfgs';
-import { centreDataset, parameterCount } from './logistic';
-import { softmaxObjective, softmaxProblem } from './objective';
+import { gramMatrix } from './kernels';
+import { centreDataset, parameterCount, primalParams } from './logistic';
+import { kernelProblem, softmaxObjective, softmaxProblem, startingPoint } from './objective';
 import { gaussianClusters, seededRandom } from './testData';
 
 // Unequal classes and a row count that is not a multiple of 4, so padding and weights are exercised.
@@ -57,6 +58,66 @@ describe('softmaxObjective', () => {
     const value = softmaxObjective(problem, 1).evaluate(new Float64Array(size), gradient);
     expect(value).toBeCloseTo(Math.log(3), 12);
     expect(Math.hypot(...gradient)).toBeCloseTo(problem.gradientScale, 12);
+  });
+});
+
+describe('softmaxObjective in kernel form', () => {
+  // Fewer photos (9) than dimensions (12), the case the kernel form is for.
+  const dataset = centreDataset(prepareDataset(gaussianClusters([4, 2, 3], 12, 0.8, 4)));
+  const rows = Array.from({ length: dataset.count }, (_, i) => i);
+  const kernel = kernelProblem(dataset, gramMatrix(dataset.features, dataset.count, dataset.dim), rows);
+  const primal = softmaxProblem(dataset);
+  const random = seededRandom(13);
+  const coefficients = Float64Array.from({ length: 3 * 9 + 3 }, () => random.normal());
+
+  it('has the value and the gradient of the primal objective at W = A·X', () => {
+    const params = startingPoint(kernel, coefficients);
+    const weights = primalParams(params, dataset);
+    const kernelGradient = new Float64Array(params.length);
+    const primalGradient = new Float64Array(weights.length);
+    const kernelValue = softmaxObjective(kernel, 0.3).evaluate(params, kernelGradient);
+    const primalValue = softmaxObjective(primal, 0.3).evaluate(weights, primalGradient);
+    expect(kernelValue).toBeCloseTo(primalValue, 5);
+    // The gradient's coefficients on the photos give the primal gradient.
+    const mapped = primalParams(kernelGradient, dataset);
+    mapped.forEach((g, p) => expect(g).toBeCloseTo(primalGradient[p], 5));
+    expect(kernel.gradientScale).toBeCloseTo(primal.gradientScale, 12);
+    // And its norm in the weights' inner product is the primal gradient's norm.
+    const objective = softmaxObjective(kernel, 0.3);
+    expect(Math.sqrt(objective.dot!(kernelGradient, kernelGradient))).toBeCloseTo(Math.hypot(...primalGradient), 5);
+  });
+
+  it('moves along a line exactly as evaluating the moved point would', () => {
+    const params = startingPoint(kernel, coefficients);
+    const direction = startingPoint(kernel, Float64Array.from({ length: 3 * 9 + 3 }, () => random.normal()));
+    const objective = softmaxObjective(kernel, 0.3);
+    objective.evaluate(params, new Float64Array(params.length));
+    const line = objective.line(direction);
+    const trial = line.at(0.4);
+    const movedGradient = new Float64Array(params.length);
+    const movedValue = line.moveTo(0.4, movedGradient);
+    const expectedGradient = new Float64Array(params.length);
+    const expectedValue = softmaxObjective(kernel, 0.3).evaluate(
+      params.map((value, p) => value + 0.4 * direction[p]),
+      expectedGradient,
+    );
+    expect(trial.value).toBeCloseTo(expectedValue, 10);
+    expect(movedValue).toBeCloseTo(expectedValue, 10);
+    expect(trial.slope).toBeCloseTo(objective.dot!(expectedGradient, direction), 10);
+    movedGradient.forEach((g, p) => expect(g).toBeCloseTo(expectedGradient[p], 10));
+  });
+
+  it('reaches the primal optimum', () => {
+    const tolerance = 1e-8 * primal.gradientScale;
+    const options = { gradientTolerance: tolerance, maxIterations: 2000 };
+    const kernelResult = minimize(softmaxObjective(kernel, 0.05), new Float64Array(2 * 3 * 9 + 3), options);
+    const primalResult = minimize(softmaxObjective(primal, 0.05), new Float64Array(parameterCount(3, 12)), options);
+    expect(kernelResult.converged).toBe(true);
+    const weights = primalParams(kernelResult.x, dataset);
+    const gradient = new Float64Array(weights.length);
+    softmaxObjective(primal, 0.05).evaluate(weights, gradient);
+    expect(Math.hypot(...gradient)).toBeLessThanOrEqual(1e-6 * primal.gradientScale);
+    weights.forEach((w, p) => expect(w).toBeCloseTo(primalResult.x[p], 4));
   });
 });
 

@@ -1,19 +1,30 @@
 import { balancedWeights, type Dataset } from './dataset';
-import { addResidualProducts, multiplyByWeights } from './kernels';
+import { addResidualProducts, multiplyByWeights, paddedRows } from './kernels';
 import type { Objective } from './lbfgs';
 
 /**
- * A class-balanced softmax regression problem. Parameters are packed as the classCount × dim
- * weights (row-major) followed by classCount biases.
+ * A class-balanced softmax regression problem, in one of two equivalent forms.
+ *
+ * - `primal`: `features` are the photos' (centred) embeddings, count × dim. Parameters are the
+ *   classCount × dim weights W (row-major) followed by classCount biases.
+ * - `kernel`: `features` is the Gram matrix G = X·Xᵀ of those embeddings X, count × count.
+ *   The loss sees W only through the logits W·x_i, so a part of W orthogonal to every photo would
+ *   only add to the penalty: the optimum is W = A·X for some coefficients A (classCount × count),
+ *   exactly, and so is every gradient. Parameters are A, then the biases, then the image A·G
+ *   (classCount × count; column i holds photo i's logits without bias). The solver works in W's
+ *   inner product (see `dot`), so it takes the very same steps as in the primal form, but each
+ *   costs one count × count × classCount product instead of two count × dim × classCount ones.
  */
 export interface SoftmaxProblem {
-  /** count rows, then zero rows up to paddedCount, a multiple of 4, for the kernels. */
+  form: 'primal' | 'kernel';
+  /** count rows, then zero rows up to paddedCount (see paddedRows), for the kernels. */
   features: Float32Array;
   labels: Int32Array;
   /** Balanced (see balancedWeights) and summing to 1. */
   sampleWeights: Float64Array;
   count: number;
   paddedCount: number;
+  /** Columns of `features`: the embedding size (primal) or count (kernel). */
   dim: number;
   classCount: number;
   /**
@@ -21,36 +32,121 @@ export interface SoftmaxProblem {
    * scale against which to judge convergence, whatever the data's spread or the class count.
    */
   gradientScale: number;
+  /**
+   * Σ_i w_i‖x_i‖² (w the sample weights): how much the logits move per unit of ‖W‖, squared and
+   * summed over the directions of the photos.
+   */
+  spread: number;
+}
+
+/** Parameters of `problem`: weights (or coefficients), biases and, in kernel form, the image. */
+export function parameterSize(problem: SoftmaxProblem): number {
+  const weightCount = problem.classCount * problem.dim;
+  return problem.form === 'kernel' ? 2 * weightCount + problem.classCount : weightCount + problem.classCount;
 }
 
 export function softmaxProblem(dataset: Dataset): SoftmaxProblem {
   const { count, dim } = dataset;
-  const paddedCount = Math.ceil(count / 4) * 4;
-  const features = new Float32Array(paddedCount * dim);
-  features.set(dataset.features.subarray(0, count * dim));
+  const paddedCount = paddedRows(count);
+  // Zero rows up to paddedCount; a centred dataset has them already.
+  let features = dataset.features;
+  if (features.length < paddedCount * dim) {
+    features = new Float32Array(paddedCount * dim);
+    features.set(dataset.features.subarray(0, count * dim));
+  }
   const sampleWeights = balancedWeights(dataset.labels, dataset.classCount);
+  const rows = Array.from({ length: count }, (_, i) => i);
   return {
     ...dataset,
+    form: 'primal',
     features,
     paddedCount,
     sampleWeights,
-    gradientScale: gradientNormAtZero(dataset, sampleWeights),
+    ...gradientScaleAndSpread(dataset, rows, dataset.labels, sampleWeights),
   };
 }
 
-/** With all parameters zero the residual of photo i for class c is w_i·(1/C − [y_i = c]). */
-function gradientNormAtZero(dataset: Dataset, sampleWeights: Float64Array): number {
-  const { features, labels, count, dim, classCount } = dataset;
+/**
+ * Full parameters for `problem` from its weights (or coefficients) and biases: in kernel form the
+ * image is appended, at the cost of one product.
+ */
+export function startingPoint(problem: SoftmaxProblem, weightsAndBiases: Float64Array): Float64Array {
+  const params = new Float64Array(parameterSize(problem));
+  params.set(weightsAndBiases);
+  if (problem.form === 'kernel') {
+    const { count, paddedCount, classCount } = problem;
+    const transposed = new Float64Array(paddedCount * classCount);
+    for (let c = 0; c < classCount; c++) {
+      for (let i = 0; i < count; i++) transposed[i * classCount + c] = weightsAndBiases[c * count + i];
+    }
+    addResidualProducts(transposed, problem.features, paddedCount, count, classCount, params.subarray(classCount * count + classCount));
+  }
+  return params;
+}
+
+/**
+ * The kernel form of `softmaxProblem(selectRows(dataset, rows))`, given the Gram matrix of all of
+ * `dataset`'s photos (count × count, see gramMatrix).
+ */
+export function kernelProblem(dataset: Dataset, gram: Float32Array, rows: ArrayLike<number>): SoftmaxProblem {
+  const count = rows.length;
+  const paddedCount = paddedRows(count);
+  const features = new Float32Array(paddedCount * count);
+  // Parts are runs of consecutive photos (the folds' blocks), so copy run by run.
+  const runs: number[] = [];
+  for (let j = 0; j < count; j++) {
+    if (j === 0 || rows[j] !== rows[j - 1] + 1) runs.push(j);
+  }
+  runs.push(count);
+  for (let i = 0; i < count; i++) {
+    const from = rows[i] * dataset.count;
+    const to = i * count;
+    for (let r = 0; r + 1 < runs.length; r++) {
+      const source = from + rows[runs[r]] - runs[r];
+      for (let j = runs[r]; j < runs[r + 1]; j++) features[to + j] = gram[source + j];
+    }
+  }
+  const labels = Int32Array.from({ length: count }, (_, i) => dataset.labels[rows[i]]);
+  const sampleWeights = balancedWeights(labels, dataset.classCount);
+  return {
+    form: 'kernel',
+    features,
+    labels,
+    sampleWeights,
+    count,
+    paddedCount,
+    dim: count,
+    classCount: dataset.classCount,
+    ...gradientScaleAndSpread(dataset, rows, labels, sampleWeights),
+  };
+}
+
+/**
+ * For the photos `rows` of `dataset` (labelled `labels`, weighing `sampleWeights`): ‖gradient‖ at
+ * zero, where the residual of photo i for class c is w_i·(1/C − [y_i = c]), and Σ w_i‖x_i‖².
+ */
+function gradientScaleAndSpread(
+  dataset: Dataset,
+  rows: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  sampleWeights: Float64Array,
+): { gradientScale: number; spread: number } {
+  const { features, dim, classCount } = dataset;
   const classSums = new Float64Array(classCount * dim);
   const classWeights = new Float64Array(classCount);
   const total = new Float64Array(dim);
-  for (let i = 0; i < count; i++) {
+  let spread = 0;
+  for (let i = 0; i < rows.length; i++) {
     const weight = sampleWeights[i];
+    const row = rows[i] * dim;
+    const sums = labels[i] * dim;
     classWeights[labels[i]] += weight;
     for (let d = 0; d < dim; d++) {
-      const value = weight * features[i * dim + d];
-      classSums[labels[i] * dim + d] += value;
+      const feature = features[row + d];
+      const value = weight * feature;
+      classSums[sums + d] += value;
       total[d] += value;
+      spread += value * feature;
     }
   }
   let squaredNorm = 0;
@@ -58,7 +154,7 @@ function gradientNormAtZero(dataset: Dataset, sampleWeights: Float64Array): numb
     squaredNorm += (1 / classCount - classWeights[c]) ** 2;
     for (let d = 0; d < dim; d++) squaredNorm += (total[d] / classCount - classSums[c * dim + d]) ** 2;
   }
-  return Math.sqrt(squaredNorm);
+  return { gradientScale: Math.sqrt(squaredNorm), spread };
 }
 
 /**
@@ -71,13 +167,22 @@ function gradientNormAtZero(dataset: Dataset, sampleWeights: Float64Array): numb
  * than toward caution.
  *
  * Along a line the logits move linearly, Z + α·Z_d, so once Z_d is known each trial step of the
- * line search costs count × classCount operations instead of two passes over the features.
+ * line search costs count × classCount operations instead of two passes over the features. In
+ * kernel form Z_d is part of the direction (its image), so a whole iteration costs one product.
  */
-export function softmaxObjective(problem: SoftmaxProblem, lambda: number): Objective {
+export interface SoftmaxObjective extends Objective {
+  /** ‖W‖ for the parameters `x`. */
+  weightNorm(x: Float64Array): number;
+}
+
+export function softmaxObjective(problem: SoftmaxProblem, lambda: number): SoftmaxObjective {
   const { features, labels, sampleWeights, count, paddedCount, dim, classCount } = problem;
+  const kernel = problem.form === 'kernel';
   const penalty = lambda / count;
   const weightCount = classCount * dim;
-  const current = new Float64Array(weightCount + classCount);
+  /** Where the image starts, in kernel form. */
+  const image = weightCount + classCount;
+  const current = new Float64Array(parameterSize(problem));
   const logits = new Float64Array(paddedCount * classCount);
   // Padding rows keep zero residuals, so they add nothing to the gradient.
   const residuals = new Float64Array(paddedCount * classCount);
@@ -111,31 +216,57 @@ export function softmaxObjective(problem: SoftmaxProblem, lambda: number): Objec
     return loss;
   };
 
+  /** ⟨a, b⟩ over the weights: Euclidean, or through the image of b in kernel form (= tr(A·G·Bᵀ)). */
+  const weightDot = (a: Float64Array, b: Float64Array): number => {
+    const offset = kernel ? image : 0;
+    let sum = 0;
+    for (let j = 0; j < weightCount; j++) sum += a[j] * b[offset + j];
+    return sum;
+  };
+
   /** Value and gradient at `current`, whose logits are already in `logits`. */
   const valueAndGradient = (gradient: Float64Array): number => {
     const loss = crossEntropy(logits, residuals);
     gradient.fill(0);
-    addResidualProducts(residuals, features, paddedCount, dim, classCount, gradient);
+    if (kernel) {
+      // Rᵀ·X + (λ/n)·A·X = (Rᵀ + (λ/n)·A)·X: coefficients Rᵀ + (λ/n)·A, image Rᵀ·G + (λ/n)·A·G.
+      for (let i = 0; i < count; i++) {
+        for (let c = 0; c < classCount; c++) gradient[c * dim + i] = residuals[i * classCount + c];
+      }
+      addResidualProducts(residuals, features, paddedCount, dim, classCount, gradient.subarray(image));
+      for (let j = 0; j < weightCount; j++) gradient[image + j] += penalty * current[image + j];
+    } else {
+      addResidualProducts(residuals, features, paddedCount, dim, classCount, gradient);
+    }
     for (let i = 0; i < count; i++) {
       for (let c = 0; c < classCount; c++) gradient[weightCount + c] += residuals[i * classCount + c];
     }
-    let squaredNorm = 0;
-    for (let j = 0; j < weightCount; j++) {
-      squaredNorm += current[j] * current[j];
-      gradient[j] += penalty * current[j];
-    }
-    return loss + 0.5 * penalty * squaredNorm;
+    for (let j = 0; j < weightCount; j++) gradient[j] += penalty * current[j];
+    return loss + 0.5 * penalty * weightDot(current, current);
   };
 
   /** `out` = features · Wᵀ + b for the weights and biases packed in `params`. */
   const logitsOf = (params: Float64Array, out: Float64Array) => {
-    multiplyByWeights(features, paddedCount, dim, params, classCount, out);
+    if (kernel) {
+      for (let i = 0; i < count; i++) {
+        for (let c = 0; c < classCount; c++) out[i * classCount + c] = params[image + c * dim + i];
+      }
+    } else {
+      multiplyByWeights(features, paddedCount, dim, params, classCount, out);
+    }
     for (let i = 0; i < count; i++) {
       for (let c = 0; c < classCount; c++) out[i * classCount + c] += params[weightCount + c];
     }
   };
 
   return {
+    weightNorm: (x) => Math.sqrt(Math.max(0, weightDot(x, x))),
+    dot(a, b) {
+      let sum = weightDot(a, b);
+      for (let c = 0; c < classCount; c++) sum += a[weightCount + c] * b[weightCount + c];
+      return sum;
+    },
+    inverseCurvature: inverseCurvature(problem, penalty),
     evaluate(x, gradient) {
       current.set(x);
       logitsOf(current, logits);
@@ -143,14 +274,9 @@ export function softmaxObjective(problem: SoftmaxProblem, lambda: number): Objec
     },
     line(direction) {
       logitsOf(direction, directionLogits);
-      let currentDotDirection = 0;
-      let directionSquared = 0;
-      let currentSquared = 0;
-      for (let j = 0; j < weightCount; j++) {
-        currentDotDirection += current[j] * direction[j];
-        directionSquared += direction[j] * direction[j];
-        currentSquared += current[j] * current[j];
-      }
+      const currentDotDirection = weightDot(current, direction);
+      const directionSquared = weightDot(direction, direction);
+      const currentSquared = weightDot(current, current);
       return {
         at(alpha) {
           for (let j = 0; j < trialLogits.length; j++) trialLogits[j] = logits[j] + alpha * directionLogits[j];
@@ -170,4 +296,22 @@ export function softmaxObjective(problem: SoftmaxProblem, lambda: number): Objec
       };
     },
   };
+}
+
+/**
+ * A guess at the inverse Hessian's diagonal, from the curvature at zero. There every probability
+ * is 1/C, so the loss curves by about (1/C)(1 − 1/C) per unit of squared logit. The weights feel it
+ * through the photos' spread, shared among the directions the photos span, plus the penalty; the
+ * biases, which move every photo's logit alike, feel all of it, and get twice the step that
+ * suggests (measured, over seven real and synthetic sets: 305 iterations instead of 333 with the
+ * plain diagonal, and 498 without any scaling, when L-BFGS treats a bias like a weight).
+ */
+function inverseCurvature(problem: SoftmaxProblem, penalty: number): Float64Array {
+  const { classCount, dim } = problem;
+  const softmaxCurvature = (1 / classCount) * (1 - 1 / classCount);
+  // The photos span at most count − 1 directions once centred.
+  const directions = Math.max(1, Math.min(problem.count - 1, dim));
+  const scaling = new Float64Array(parameterSize(problem)).fill(1 / ((softmaxCurvature * problem.spread) / directions + penalty));
+  scaling.fill(2 / softmaxCurvature, classCount * dim, classCount * dim + classCount);
+  return scaling;
 }

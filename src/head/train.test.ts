@@ -5,7 +5,7 @@ import { centreDataset, FINAL_TOLERANCE, toParams } from './logistic';
 import { softmaxObjective, softmaxProblem } from './objective';
 import { predict, predictBatch, topClass } from './predict';
 import { gaussianClusters } from './testData';
-import { train } from './train';
+import { fit, train } from './train';
 import type { LogisticModel, TrainingData } from './types';
 
 function onCircle(angles: number[]): Float32Array[] {
@@ -69,6 +69,23 @@ describe('train', () => {
     const model = train(data);
     expect(LAMBDA_GRID).toContain(model.lambda);
     expect(relativeGradientNorm(model, data)).toBeLessThanOrEqual(FINAL_TOLERANCE);
+  });
+
+  it('returns the optimum when there are fewer photos than dimensions (kernel form)', () => {
+    const data = gaussianClusters([7, 5, 9], 48, 1.2, 14);
+    const result = fit(data);
+    expect(result.form).toBe('kernel');
+    expect(result.folds).toBe(5);
+    expect(LAMBDA_GRID).toContain(result.model.lambda);
+    expect(relativeGradientNorm(result.model, data)).toBeLessThanOrEqual(FINAL_TOLERANCE);
+    // Cut to 16 numbers, the 21 photos outnumber the dimensions: back to the primal form.
+    expect(fit({ ...data, embeddings: data.embeddings.map((e) => e.subarray(0, 16)) }).form).toBe('primal');
+    // Deterministic to the last bit in this form too.
+    const again = train(data);
+    expect(new Uint8Array(Float64Array.from(again.weights).buffer)).toEqual(
+      new Uint8Array(Float64Array.from(result.model.weights).buffer),
+    );
+    expect(again.bias).toEqual(result.model.bias);
   });
 
   it('is deterministic to the last bit', () => {

@@ -1,7 +1,8 @@
 import { chooseLambda } from './crossValidation';
 import { prepareDataset, sameClassNames } from './dataset';
-import { centreDataset, FINAL_TOLERANCE, solve, toModel, toParams } from './logistic';
-import { softmaxProblem } from './objective';
+import { gramMatrix } from './kernels';
+import { centreDataset, FINAL_TOLERANCE, primalParams, solve, toModel, toParams } from './logistic';
+import { kernelProblem, softmaxProblem, startingPoint } from './objective';
 import type { LogisticModel, TrainingData, TrainOptions } from './types';
 
 /** A stored model might be stale or damaged; only a whole, finite one is worth starting from. */
@@ -18,6 +19,17 @@ function usableAsStart(previous: LogisticModel | undefined, data: TrainingData, 
   );
 }
 
+/** How a fit went: which form it was solved in and what it cost, in solver iterations. */
+export interface Fit {
+  model: LogisticModel;
+  form: 'primal' | 'kernel';
+  /** Folds used to choose the penalty; 0 when it was not chosen (warm start, or nothing to validate). */
+  folds: number;
+  /** Per penalty tried, in grid order, summed over the folds. */
+  validationIterations: number[];
+  finalIterations: number;
+}
+
 /**
  * Fits the logistic head. With a compatible `previous` model (same class names in the same
  * order, same embedding size, intact numbers) its penalty is kept and its weights are the starting point, so a
@@ -26,10 +38,34 @@ function usableAsStart(previous: LogisticModel | undefined, data: TrainingData, 
  * start only changes how long it takes to get there.
  */
 export function train(data: TrainingData, options: TrainOptions<LogisticModel> = {}): LogisticModel {
+  return fit(data, options).model;
+}
+
+/** train(), telling how it went. */
+export function fit(data: TrainingData, options: TrainOptions<LogisticModel> = {}): Fit {
   const dataset = centreDataset(prepareDataset(data));
   const { previous } = options;
-  const { lambda, start } = usableAsStart(previous, data, dataset.dim)
-    ? { lambda: previous.lambda, start: toParams(previous, dataset.centre) }
-    : chooseLambda(dataset);
-  return toModel(solve(softmaxProblem(dataset), lambda, start, FINAL_TOLERANCE), dataset, data.classes, lambda);
+  if (usableAsStart(previous, data, dataset.dim)) {
+    // A model holds its weights, not their coefficients on the photos, so this stays primal.
+    const { params, iterations } = solve(softmaxProblem(dataset), previous.lambda, toParams(previous, dataset.centre), FINAL_TOLERANCE);
+    const model = toModel(params, dataset, data.classes, previous.lambda);
+    return { model, form: 'primal', folds: 0, validationIterations: [], finalIterations: iterations };
+  }
+  // In kernel form each solver iteration costs count² × classes instead of 2 × count × dim ×
+  // classes, after count² × dim / 2 once for the Gram matrix. It clearly pays while count ≤ dim
+  // (12 × 60 flowers: 255 against 450 ms; 397 hymenoptera photos: 46 against 74 ms); beyond, it
+  // depends on the class count (with 12 classes and 720 photos the forms tie at 320 dimensions).
+  const { count, dim } = dataset;
+  const gram = count <= dim ? gramMatrix(dataset.features, count, dim) : undefined;
+  const choice = chooseLambda(dataset, gram);
+  const stats = { folds: choice.folds, validationIterations: choice.iterations };
+  if (!gram) {
+    const { params, iterations } = solve(softmaxProblem(dataset), choice.lambda, choice.start, FINAL_TOLERANCE);
+    const model = toModel(params, dataset, data.classes, choice.lambda);
+    return { model, form: 'primal', ...stats, finalIterations: iterations };
+  }
+  const problem = kernelProblem(dataset, gram, Array.from({ length: dataset.count }, (_, i) => i));
+  const { params, iterations } = solve(problem, choice.lambda, startingPoint(problem, choice.start), FINAL_TOLERANCE);
+  const model = toModel(primalParams(params, dataset), dataset, data.classes, choice.lambda);
+  return { model, form: 'kernel', ...stats, finalIterations: iterations };
 }
