@@ -40,11 +40,15 @@ test('WebP and GIF decode as well as JPEG, PNG and BMP', async ({ page }) => {
     context.fillRect(0, 0, 64, 64);
     const webp = await canvas.convertToBlob({ type: 'image/webp', quality: 1 });
     // A 1 x 1 GIF89a with one orange pixel (the browser can decode GIF but not encode it).
-    const gif = new Blob([
-      new Uint8Array([
-        0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0, 0x80, 0, 0, 0xff, 0x80, 0x00, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 0x01, 0, 0x3b,
-      ]),
-    ], { type: 'image/gif' });
+    const gif = new Blob(
+      [
+        new Uint8Array([
+          0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0, 0x80, 0, 0, 0xff, 0x80, 0x00, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2,
+          0x44, 0x01, 0, 0x3b,
+        ]),
+      ],
+      { type: 'image/gif' },
+    );
     const centre = async (blob: Blob) => {
       const rgba = await window.handfulLab.decode(blob, 8);
       return rgba.slice((4 * 8 + 4) * 4, (4 * 8 + 4) * 4 + 3);

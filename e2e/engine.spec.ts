@@ -52,7 +52,10 @@ test('a batch leaves no tensor behind', async ({ page }) => {
     // Three photos with batch size 2: a full batch and a partial one.
     const { results } = await page.evaluate((urls) => window.handfulLab.embedUrls(urls, 3), photos);
     expect(results, featuresId).toHaveLength(3);
-    expect(results.every((r) => r.embedding !== undefined), featuresId).toBe(true);
+    expect(
+      results.every((r) => r.embedding !== undefined),
+      featuresId,
+    ).toBe(true);
     const after = await page.evaluate(() => window.handfulLab.stats());
     expect(after.numTensors, featuresId).toBe(before.numTensors);
     expect(after.numBytes, featuresId).toBe(before.numBytes);

@@ -19,7 +19,10 @@ async function expectLearned(page: Page): Promise<void> {
 async function expectNoSeriousA11yProblems(page: Page, screen: string): Promise<void> {
   const { violations } = await new AxeBuilder({ page }).analyze();
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `accessibility of ${screen}`).toEqual([]);
+  expect(
+    serious.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    `accessibility of ${screen}`,
+  ).toEqual([]);
 }
 
 test('switching features re-embeds once, switching back and reloading embed nothing, Stop goes back', async ({ page }) => {
@@ -51,7 +54,9 @@ test('switching features re-embeds once, switching back and reloading embed noth
   expect(await photosEmbedded(page), 'photos embedded for the fast model').toBe(16);
   await expect(page.getByText(/^Model: v1-0\.75, 768-number embedding/)).toHaveCount(1);
   // The speed seen while adding photos is quoted (the first batch after a start is not timed).
-  await expect(page.getByTestId('features').locator('.choice', { hasText: 'Both models (2 models' })).toContainText(/Measured: about [\d.]+ photos a second here\./);
+  await expect(page.getByTestId('features').locator('.choice', { hasText: 'Both models (2 models' })).toContainText(
+    /Measured: about [\d.]+ photos a second here\./,
+  );
   await page.screenshot({ path: test.info().outputPath('features.png'), fullPage: true });
 
   // Back to both models: the embeddings kept from before serve, the model runs on nothing.

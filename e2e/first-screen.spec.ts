@@ -37,7 +37,9 @@ test('a BMP and a PNG work through the file picker', async ({ page }) => {
     return { type: blob.type, base64: btoa(binary) };
   }, catBmp.buffer.toString('base64'));
   expect(catPng.type).toBe('image/png');
-  await page.getByLabel('Choose a photo to try').setInputFiles({ name: 'cat.png', mimeType: 'image/png', buffer: Buffer.from(catPng.base64, 'base64') });
+  await page
+    .getByLabel('Choose a photo to try')
+    .setInputFiles({ name: 'cat.png', mimeType: 'image/png', buffer: Buffer.from(catPng.base64, 'base64') });
   await expect(page.getByRole('img', { name: 'cat.png' })).toBeVisible();
   await expect(page.getByTestId('guesses').locator('li .label').first()).toHaveText('Egyptian cat');
 });

@@ -79,7 +79,10 @@ const offlineSteps: { name: string; run(page: Page): Promise<void> }[] = [
   {
     name: 'the classifier is downloaded and opened again',
     async run(page) {
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download classifier' }).click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Download classifier' }).click(),
+      ]);
       await page.getByLabel('Open a classifier file').setInputFiles(await download.path());
       await expect(page.getByTestId('opened-classes').locator('li')).toHaveText(['daisy', 'sunflower']);
       const sunflower = flowerFiles('test', 'sunflower', 0, 1)[0];
@@ -125,7 +128,9 @@ test('the service worker adds COOP/COEP itself, even where the server did not se
   // service worker's precache downloads included.
   await context.route('**/*', async (route) => {
     const response = await route.fetch();
-    const headers = Object.fromEntries(Object.entries(response.headers()).filter(([name]) => !name.toLowerCase().startsWith('cross-origin-')));
+    const headers = Object.fromEntries(
+      Object.entries(response.headers()).filter(([name]) => !name.toLowerCase().startsWith('cross-origin-')),
+    );
     await route.fulfill({ response, headers });
   });
   await openApp(page);

@@ -41,7 +41,9 @@ async function answerFor(page: Page, file: FilePayload): Promise<Answer> {
   await expect(page.getByRole('img', { name: file.name })).toBeVisible();
   const bars = page.getByTestId('prediction').locator('li');
   const probabilities = Object.fromEntries(
-    await bars.evaluateAll((items) => items.map((li) => [(li as HTMLElement).dataset.class!, Number((li as HTMLElement).dataset.probability)])),
+    await bars.evaluateAll((items) =>
+      items.map((li) => [(li as HTMLElement).dataset.class!, Number((li as HTMLElement).dataset.probability)]),
+    ),
   ) as Record<string, number>;
   return { verdict: (await page.getByTestId('verdict').textContent())!, probabilities };
 }
@@ -86,11 +88,20 @@ test('train three classes, then download the classifier and back up the project'
   for (const file of heldOut) made.answers.push(await answerFor(page, file));
   console.log(`accuracy: ${made.accuracy}; held-out: ${JSON.stringify(made.answers)}`);
 
-  const [classifier] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download classifier' }).click()]);
+  const [classifier] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download classifier' }).click(),
+  ]);
   expect(classifier.suggestedFilename()).toMatch(/^flowers-classifier-\d{4}-\d\d-\d\d\.json$/);
   await classifier.saveAs(made.classifier);
   const file = JSON.parse(readFileSync(made.classifier, 'utf8'));
-  expect(file).toMatchObject({ format: 'handful-classifier', version: 1, name: 'Flowers', features: { id: 'v1-0.75+v2-1.0' }, classifier: { classes: species, dim: 2048 } });
+  expect(file).toMatchObject({
+    format: 'handful-classifier',
+    version: 1,
+    name: 'Flowers',
+    features: { id: 'v1-0.75+v2-1.0' },
+    classifier: { classes: species, dim: 2048 },
+  });
   expect(file.evaluation).toMatchObject({ evaluated: 18, perClass: [{ evaluated: 6 }, { evaluated: 6 }, { evaluated: 6 }] });
 
   const [backup] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Back up project' }).click()]);
@@ -139,7 +150,10 @@ test('a file that is not a usable classifier is refused in plain words, and the 
   await expect(alert).toContainText('“hot_dog.json” could not be opened as a classifier.');
   await expect(alert).toContainText('This is a JPEG photo, not a classifier file.');
 
-  const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201ff7e1c0d0000000049454e44ae426082', 'hex');
+  const png = Buffer.from(
+    '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201ff7e1c0d0000000049454e44ae426082',
+    'hex',
+  );
   await open.setInputFiles({ name: 'picture.json', mimeType: 'application/json', buffer: png });
   await expect(page.getByRole('alert').filter({ hasText: 'picture.json' })).toContainText('This is a PNG image, not a classifier file.');
 
@@ -181,7 +195,8 @@ test('a backup restores in a fresh browser: same classes, photos, accuracy and a
   await expect(page.getByTestId('training-status')).toHaveText('Up to date.');
   await expect(page.getByTestId('accuracy')).toHaveText(made.accuracy);
   expect(await page.evaluate(() => window.__handfulPhotosEmbedded ?? 0), 'photos embedded after the restore').toBe(0);
-  for (const i of [0, 2]) expectSameAnswer(await answerFor(page, heldOut[i]), made.answers[i], `held-out photo ${heldOut[i].name} after the restore`);
+  for (const i of [0, 2])
+    expectSameAnswer(await answerFor(page, heldOut[i]), made.answers[i], `held-out photo ${heldOut[i].name} after the restore`);
 
   // And it stays: a reload opens it again, still without looking at any photo.
   await expect(page.getByTestId('save-state')).toHaveText(/^All saved on this device/);
@@ -228,10 +243,16 @@ test('a classifier made with another model gets that model started for it', asyn
   file.evaluation = null;
 
   await openApp(page);
-  await page.getByLabel('Open a classifier file').setInputFiles({ name: 'v2.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  await page
+    .getByLabel('Open a classifier file')
+    .setInputFiles({ name: 'v2.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
   const status = page.getByTestId('opened-engine');
-  await expect(status).toHaveText(/This classifier was made with MobileNet V2 1\.0 \(more accurate\), so that model is being loaded for it/);
-  await expect(status).toHaveText('Ready: running MobileNet V2 1.0 (more accurate), which this classifier was made with.', { timeout: 120_000 });
+  await expect(status).toHaveText(
+    /This classifier was made with MobileNet V2 1\.0 \(more accurate\), so that model is being loaded for it/,
+  );
+  await expect(status).toHaveText('Ready: running MobileNet V2 1.0 (more accurate), which this classifier was made with.', {
+    timeout: 120_000,
+  });
   await answerFor(page, heldOut[0]);
   await expect(page.getByTestId('embedding-length')).toHaveText('1280');
   await expect(page.getByTestId('prediction').locator('li')).toHaveCount(3);

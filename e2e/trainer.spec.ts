@@ -27,13 +27,18 @@ const heldOut = [
   { species: 'bluebell', index: 0 },
 ];
 
-test('three classes of ten flowers: learns, classifies new photos, and comes back after a reload without running the model', async ({ page }) => {
+test('three classes of ten flowers: learns, classifies new photos, and comes back after a reload without running the model', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   // Main-thread tasks over 50 ms, as the browser reports them.
   await page.addInitScript(() => {
     const w = window as unknown as { longTasks: number[] };
     w.longTasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((entry) => w.longTasks.push(entry.duration))).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) => list.getEntries().forEach((entry) => w.longTasks.push(entry.duration))).observe({
+      type: 'longtask',
+      buffered: true,
+    });
   });
   await openApp(page);
   await expectNoSeriousA11yProblems(page, 'the empty project');
@@ -49,7 +54,9 @@ test('three classes of ten flowers: learns, classifies new photos, and comes bac
   await expect(page.getByTestId('import-progress')).toHaveCount(0);
   const seconds = (Date.now() - started) / 1000;
   const longTasks = await page.evaluate((from) => (window as unknown as { longTasks: number[] }).longTasks.slice(from), longTasksBefore);
-  console.log(`30 photos added in ${seconds.toFixed(1)} s; main-thread tasks over 50 ms meanwhile: ${JSON.stringify(longTasks.map(Math.round))}`);
+  console.log(
+    `30 photos added in ${seconds.toFixed(1)} s; main-thread tasks over 50 ms meanwhile: ${JSON.stringify(longTasks.map(Math.round))}`,
+  );
   expect(Math.max(0, ...longTasks), 'longest main-thread task while adding photos (ms)').toBeLessThan(100);
 
   await expect(page.getByTestId('training-status')).toHaveText('Up to date.');
@@ -243,7 +250,8 @@ test('a full disk is said plainly, and what was saved before stays intact', asyn
   await page.addInitScript(() => {
     const put = IDBObjectStore.prototype.put;
     IDBObjectStore.prototype.put = function (...args: Parameters<typeof put>) {
-      if ((window as unknown as { diskFull?: boolean }).diskFull) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      if ((window as unknown as { diskFull?: boolean }).diskFull)
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       return put.apply(this, args);
     };
   });
@@ -267,7 +275,6 @@ test('a full disk is said plainly, and what was saved before stays intact', asyn
   await expect(card(page, 0).getByRole('img')).toHaveCount(2);
 });
 
-
 test('a tried photo joins a class in one click without running the model again; pasted photos are added', async ({ page }) => {
   await openApp(page);
   await dropOn(card(page, 0).getByTestId('class-drop'), flowerFiles('train', 'tigerlily', 0, 3));
@@ -286,11 +293,13 @@ test('a tried photo joins a class in one click without running the model again; 
 
   // Paste onto the second class, as after copying a photo elsewhere.
   const pasted = flowerFiles('train', 'windflower', 10, 1)[0];
-  await card(page, 1).getByTestId('class-drop').evaluate((element, base64) => {
-    const transfer = new DataTransfer();
-    transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'image.png', { type: 'image/jpeg' }));
-    element.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
-  }, pasted.buffer.toString('base64'));
+  await card(page, 1)
+    .getByTestId('class-drop')
+    .evaluate((element, base64) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'image.png', { type: 'image/jpeg' }));
+      element.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
+    }, pasted.buffer.toString('base64'));
   await expect(card(page, 1).getByTestId('photo-count')).toHaveText('4 photos');
 });
 

@@ -39,7 +39,9 @@ function flowers(backbones: string[]): TrainingData | undefined {
   const labels: number[] = [];
   for (const [label, name] of classes.entries()) {
     for (const file of readdirSync(join(root, name)).sort()) {
-      const hash = createHash('sha256').update(readFileSync(join(root, name, file))).digest('hex');
+      const hash = createHash('sha256')
+        .update(readFileSync(join(root, name, file)))
+        .digest('hex');
       const paths = caches.map((cache) => join(cacheRoot, cache!, `${hash}.f32`));
       if (!paths.every((path) => existsSync(path))) return undefined;
       const parts = paths.map((path) => {
@@ -57,7 +59,11 @@ function flowers(backbones: string[]): TrainingData | undefined {
 function subset(data: TrainingData, classCount: number, perClass: number): TrainingData {
   const taken = new Array<number>(classCount).fill(0);
   const rows = data.labels.flatMap((label, i) => (label < classCount && taken[label]++ < perClass ? [i] : []));
-  return { classes: data.classes.slice(0, classCount), embeddings: rows.map((i) => data.embeddings[i]), labels: rows.map((i) => data.labels[i]) };
+  return {
+    classes: data.classes.slice(0, classCount),
+    embeddings: rows.map((i) => data.embeddings[i]),
+    labels: rows.map((i) => data.labels[i]),
+  };
 }
 
 /** `data` without its last photo of the first class. */
@@ -121,8 +127,12 @@ for (const [set, classCount, perClass] of cases) {
   const shape = `${classCount} × ${perClass} × ${data.embeddings[0].length}`;
   const fullTime = time(() => fit(data));
   const warmTime = time(() => fit(data, { previous }));
-  rows.push(`| ${shape} | full fit, λ by CV | ${ms(fullTime)} | ${full.form} | ${full.model.lambda.toExponential(0)} | ${iterations(full)} |`);
-  rows.push(`| ${shape} | warm refit, +1 photo | ${ms(warmTime)} | ${warm.form} | ${warm.model.lambda.toExponential(0)} | ${iterations(warm)} |`);
+  rows.push(
+    `| ${shape} | full fit, λ by CV | ${ms(fullTime)} | ${full.form} | ${full.model.lambda.toExponential(0)} | ${iterations(full)} |`,
+  );
+  rows.push(
+    `| ${shape} | warm refit, +1 photo | ${ms(warmTime)} | ${warm.form} | ${warm.model.lambda.toExponential(0)} | ${iterations(warm)} |`,
+  );
   if (set === source && classCount === 12 && perClass === 60) {
     const result = evaluate(data, full.model);
     const evaluateTime = time(() => evaluate(data, full.model));

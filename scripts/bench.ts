@@ -51,7 +51,10 @@ const { page } = lab;
 const rows: string[] = [];
 try {
   for (const run of runs) {
-    const ready = await page.evaluate(({ features, backend, batchSize }) => window.handfulLab.start(features, backend as never, batchSize), run);
+    const ready = await page.evaluate(
+      ({ features, backend, batchSize }) => window.handfulLab.start(features, backend as never, batchSize),
+      run,
+    );
     const urls = photoSets[run.photos](run.count);
     // Warm-up: kernels compile on first use; users pay that once per session, not per photo.
     await page.evaluate((warm) => window.handfulLab.embedUrls(warm), urls.slice(0, run.batchSize));

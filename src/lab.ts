@@ -29,7 +29,11 @@ const lab = {
     return featuresById(featuresId).backbones.map((spec) => ({ backbone: spec.id, weightsManifestSha256: spec.weightsManifestSha256 }));
   },
   /** Embeds the lot in one request; `cancelAfter` aborts once that many results have arrived. */
-  async embedBlobs(blobs: Blob[], guesses = 0, cancelAfter?: number): Promise<{ results: LabEmbedding[]; seconds: number; cancelled: boolean }> {
+  async embedBlobs(
+    blobs: Blob[],
+    guesses = 0,
+    cancelAfter?: number,
+  ): Promise<{ results: LabEmbedding[]; seconds: number; cancelled: boolean }> {
     const controller = new AbortController();
     let arrived = 0;
     const startedAt = performance.now();

@@ -58,19 +58,32 @@ function serveDir(dir: string): Promise<Server> {
 }
 
 describe('convert-tflite helpers', () => {
-  const fakeModel = (data: Uint8Array) =>
-    ({ buffers: [new Uint8Array(0), data] }) as unknown as Parameters<typeof dequantize>[0];
+  const fakeModel = (data: Uint8Array) => ({ buffers: [new Uint8Array(0), data] }) as unknown as Parameters<typeof dequantize>[0];
 
   it('dequantizes per-tensor uint8 and int32 biases', () => {
     const u8 = dequantize(
       fakeModel(new Uint8Array([0, 128, 255])),
-      { index: 0, name: 'w', shape: [3], type: 3, buffer: 1, quantization: { scale: [0.5], zeroPoint: [128], quantizedDimension: 0, min: [], max: [] } },
+      {
+        index: 0,
+        name: 'w',
+        shape: [3],
+        type: 3,
+        buffer: 1,
+        quantization: { scale: [0.5], zeroPoint: [128], quantizedDimension: 0, min: [], max: [] },
+      },
       'test',
     );
     expect(Array.from(u8)).toEqual([-64, 0, 63.5]);
     const i32 = dequantize(
       fakeModel(new Uint8Array(new Int32Array([-4, 6]).buffer)),
-      { index: 0, name: 'b', shape: [2], type: 2, buffer: 1, quantization: { scale: [0.25], zeroPoint: [0], quantizedDimension: 0, min: [], max: [] } },
+      {
+        index: 0,
+        name: 'b',
+        shape: [2],
+        type: 2,
+        buffer: 1,
+        quantization: { scale: [0.25], zeroPoint: [0], quantizedDimension: 0, min: [], max: [] },
+      },
       'test',
     );
     expect(Array.from(i32)).toEqual([-1, 1.5]);
@@ -80,7 +93,14 @@ describe('convert-tflite helpers', () => {
     // shape [2, 3], channel = dimension 0
     const w = dequantize(
       fakeModel(new Uint8Array(new Int8Array([1, 2, 3, -1, -2, -3]).buffer)),
-      { index: 0, name: 'w', shape: [2, 3], type: 9, buffer: 1, quantization: { scale: [1, 0.5], zeroPoint: [0, 1], quantizedDimension: 0, min: [], max: [] } },
+      {
+        index: 0,
+        name: 'w',
+        shape: [2, 3],
+        type: 9,
+        buffer: 1,
+        quantization: { scale: [1, 0.5], zeroPoint: [0, 1], quantizedDimension: 0, min: [], max: [] },
+      },
       'test',
     );
     expect(Array.from(w)).toEqual([1, 2, 3, -1, -1.5, -2]);
@@ -113,7 +133,9 @@ describe.skipIf(!haveShared)(
     beforeAll(async () => {
       await tf.setBackend('cpu');
       bytes = new Uint8Array(readFileSync(MODEL));
-      labels = readFileSync(LABELS, 'utf8').split('\n').map((l) => l.trim());
+      labels = readFileSync(LABELS, 'utf8')
+        .split('\n')
+        .map((l) => l.trim());
       converted = await convertTflite(bytes);
       outDir = mkdtempSync(join(tmpdir(), 'convert-tflite-'));
       writeConverted(outDir, converted);
@@ -134,9 +156,7 @@ describe.skipIf(!haveShared)(
       if (cached) return cached;
       const batch = tf.tidy(() =>
         tf.concat(
-          REFERENCE.map(({ file }) =>
-            preprocess(decodeImage(new Uint8Array(readFileSync(join(photosDir, file))), file), 224, method),
-          ),
+          REFERENCE.map(({ file }) => preprocess(decodeImage(new Uint8Array(readFileSync(join(photosDir, file))), file), 224, method)),
         ),
       );
       const probs = model.predict(batch) as tf.Tensor2D;

@@ -10,14 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  ACTIVATION_NAMES,
-  TENSOR_TYPE_NAMES,
-  parseTflite,
-  type OperatorInfo,
-  type TensorInfo,
-  type TfliteModel,
-} from './tflite.ts';
+import { ACTIVATION_NAMES, TENSOR_TYPE_NAMES, parseTflite, type OperatorInfo, type TensorInfo, type TfliteModel } from './tflite.ts';
 
 /** Name of the global-average-pooling layer whose 1280-d output is the image embedding. */
 export const EMBEDDING_LAYER_NAME = 'global_average_pooling2d';
@@ -74,9 +67,7 @@ function kerasActivation(code: number, where: string): 'linear' | 'relu' | 'relu
     case 3:
       return 'relu6';
     default:
-      throw new ConversionError(
-        `unsupported fused activation ${ACTIVATION_NAMES[code] ?? code} at ${where}`,
-      );
+      throw new ConversionError(`unsupported fused activation ${ACTIVATION_NAMES[code] ?? code} at ${where}`);
   }
 }
 
@@ -120,9 +111,7 @@ export function dequantize(model: TfliteModel, t: TensorInfo, where: string): Fl
     const d = q.quantizedDimension;
     const channels = t.shape[d];
     if (channels !== scales.length) {
-      throw new ConversionError(
-        `tensor "${t.name}" (${where}): ${scales.length} scales but dimension ${d} has size ${channels}`,
-      );
+      throw new ConversionError(`tensor "${t.name}" (${where}): ${scales.length} scales but dimension ${d} has size ${channels}`);
     }
     const inner = product(t.shape.slice(d + 1));
     for (let i = 0; i < n; i++) {
@@ -177,7 +166,10 @@ export function buildLayersModel(
   // Layer names come from the TFLite tensor name scopes ("MobilenetV2/expanded_conv_1/expand/Conv2D_Fold"
   // -> "expanded_conv_1_expand"), dropping a first scope shared by every tensor.
   const firstScopes = new Set(
-    m.tensors.map((t) => t.name.split(';')[0].split('/')).filter((p) => p.length > 1).map((p) => p[0]),
+    m.tensors
+      .map((t) => t.name.split(';')[0].split('/'))
+      .filter((p) => p.length > 1)
+      .map((p) => p[0]),
   );
   const commonPrefix = firstScopes.size === 1 ? [...firstScopes][0] : null;
   const usedNames = new Set<string>();
@@ -215,9 +207,7 @@ export function buildLayersModel(
     const v = values.get(idx);
     if (!v) {
       const t = m.tensors[idx];
-      throw new ConversionError(
-        `op #${op.index} ${op.opName}: input ${k} (tensor ${idx} "${t?.name}") is not produced by a supported op`,
-      );
+      throw new ConversionError(`op #${op.index} ${op.opName}: input ${k} (tensor ${idx} "${t?.name}") is not produced by a supported op`);
     }
     return v;
   };
@@ -235,9 +225,7 @@ export function buildLayersModel(
     const wantFlatOk = v.flat && t.shape.slice(0, -1).every((d) => d === 1);
     const got = v.sym.shape.slice(1);
     if ((v.flat && !wantFlatOk) || got.length !== want.length || got.some((d, i) => d !== want[i])) {
-      throw new ConversionError(
-        `op #${op.index} ${op.opName}: shape mismatch, TF.js [${got}] vs TFLite [${t.shape}] for "${t.name}"`,
-      );
+      throw new ConversionError(`op #${op.index} ${op.opName}: shape mismatch, TF.js [${got}] vs TFLite [${t.shape}] for "${t.name}"`);
     }
     values.set(idx, v);
   };
@@ -506,7 +494,11 @@ async function main(argv: string[]): Promise<number> {
   const { info } = converted;
   const total = converted.files.reduce((s, f) => s + f.data.length, 0);
   console.log(`converted ${inPath} in ${(ms / 1000).toFixed(2)} s`);
-  console.log(`  ops: ${Object.entries(info.opCounts).map(([k, v]) => `${k} x${v}`).join(', ')}`);
+  console.log(
+    `  ops: ${Object.entries(info.opCounts)
+      .map(([k, v]) => `${k} x${v}`)
+      .join(', ')}`,
+  );
   console.log(
     `  input [${info.inputShape}] float32 in [-1, 1); embedding layer "${EMBEDDING_LAYER_NAME}" ${info.embeddingDim}-d; ` +
       `output layer "${info.outputLayer}" ${info.outputDim}-d`,

@@ -74,11 +74,7 @@ export function centerCropBox(img: RgbImage): { left: number; top: number; side:
  * filter whose support is widened by the downscale factor (i.e. antialiased), horizontal pass first, each pass
  * rounded and clamped to uint8. Returns out x out x 3 uint8 RGB.
  */
-export function resizePilBilinear(
-  img: RgbImage,
-  box: { left: number; top: number; side: number },
-  out: number,
-): Uint8Array {
+export function resizePilBilinear(img: RgbImage, box: { left: number; top: number; side: number }, out: number): Uint8Array {
   const { left, top, side } = box;
   const scale = side / out;
   const support = Math.max(scale, 1);

@@ -137,14 +137,7 @@ export interface AddOptions {
   activation: number;
 }
 
-export type OperatorOptions =
-  | Conv2DOptions
-  | DepthwiseConv2DOptions
-  | Pool2DOptions
-  | ReshapeOptions
-  | SoftmaxOptions
-  | AddOptions
-  | null;
+export type OperatorOptions = Conv2DOptions | DepthwiseConv2DOptions | Pool2DOptions | ReshapeOptions | SoftmaxOptions | AddOptions | null;
 
 export interface OperatorInfo {
   index: number;

@@ -57,7 +57,10 @@ export function createEmbeddingSource(log: (line: string) => void): EmbeddingSou
 
   async function compute(features: string, root: string, paths: string[], batchSize: number): Promise<Float32Array[]> {
     const { page } = await engineFor(features, root, batchSize);
-    const { results } = await page.evaluate((urls) => window.handfulLab.embedUrls(urls), paths.map((p) => `/files/${p.split('/').map(encodeURIComponent).join('/')}`));
+    const { results } = await page.evaluate(
+      (urls) => window.handfulLab.embedUrls(urls),
+      paths.map((p) => `/files/${p.split('/').map(encodeURIComponent).join('/')}`),
+    );
     return paths.map((path, i) => {
       const result = results.find((r) => r.index === i);
       if (!result?.embedding) throw new Error(`${path}: ${result?.problem ?? 'no embedding came back'}`);
@@ -66,39 +69,54 @@ export function createEmbeddingSource(log: (line: string) => void): EmbeddingSou
   }
 
   async function embed(features: string, root: string, paths: string[]): Promise<Float32Array[]> {
-      // Keyed by the exact weights too: new weights under an old name never reuse old embeddings.
-      const { page } = await engineFor(features, root, 8);
-      const weights = await page.evaluate((f) => window.handfulLab.weightsOf(f), features);
-      const weightsKey = createHash('sha256').update(weights.map((w) => w.weightsManifestSha256).join()).digest('hex').slice(0, 12);
-      const dir = join(cacheRoot, `${features}@${weightsKey}`);
-      await mkdir(dir, { recursive: true });
-      const hashes = await Promise.all(paths.map(async (p) => createHash('sha256').update(await readFile(join(root, p))).digest('hex')));
-      const cached = new Map<number, Float32Array>();
-      for (const [i, hash] of hashes.entries()) {
-        const file = join(dir, `${hash}.f32`);
-        if (existsSync(file)) cached.set(i, new Float32Array((await readFile(file)).buffer.slice(0)));
+    // Keyed by the exact weights too: new weights under an old name never reuse old embeddings.
+    const { page } = await engineFor(features, root, 8);
+    const weights = await page.evaluate((f) => window.handfulLab.weightsOf(f), features);
+    const weightsKey = createHash('sha256')
+      .update(weights.map((w) => w.weightsManifestSha256).join())
+      .digest('hex')
+      .slice(0, 12);
+    const dir = join(cacheRoot, `${features}@${weightsKey}`);
+    await mkdir(dir, { recursive: true });
+    const hashes = await Promise.all(
+      paths.map(async (p) =>
+        createHash('sha256')
+          .update(await readFile(join(root, p)))
+          .digest('hex'),
+      ),
+    );
+    const cached = new Map<number, Float32Array>();
+    for (const [i, hash] of hashes.entries()) {
+      const file = join(dir, `${hash}.f32`);
+      if (existsSync(file)) cached.set(i, new Float32Array((await readFile(file)).buffer.slice(0)));
+    }
+    const missing = paths.map((_, i) => i).filter((i) => !cached.has(i));
+    if (missing.length > 0) log(`embedding ${missing.length} of ${paths.length} photos with ${features} in Chromium (WASM)…`);
+    for (let start = 0; start < missing.length; start += chunk) {
+      const indices = missing.slice(start, start + chunk);
+      const embeddings = await compute(
+        features,
+        root,
+        indices.map((i) => paths[i]),
+        8,
+      );
+      for (const [j, i] of indices.entries()) {
+        cached.set(i, embeddings[j]);
+        await writeFile(join(dir, `${hashes[i]}.f32`), new Uint8Array(embeddings[j].buffer));
       }
-      const missing = paths.map((_, i) => i).filter((i) => !cached.has(i));
-      if (missing.length > 0) log(`embedding ${missing.length} of ${paths.length} photos with ${features} in Chromium (WASM)…`);
-      for (let start = 0; start < missing.length; start += chunk) {
-        const indices = missing.slice(start, start + chunk);
-        const embeddings = await compute(features, root, indices.map((i) => paths[i]), 8);
-        for (const [j, i] of indices.entries()) {
-          cached.set(i, embeddings[j]);
-          await writeFile(join(dir, `${hashes[i]}.f32`), new Uint8Array(embeddings[j].buffer));
-        }
-        log(`  ${Math.min(start + chunk, missing.length)} / ${missing.length}`);
-      }
-      // Proof that the cache holds what the app computes today: re-embed a few photos live, one at
-      // a time (a different batch size from the cached run), and compare.
-      const probe = paths.slice(0, 3);
-      const live = await compute(features, root, probe, 1);
-      live.forEach((embedding, i) => {
-        const similarity = cosine(embedding, cached.get(i)!);
-        if (!(similarity > 0.999)) throw new Error(`cached embedding of ${probe[i]} differs from the app's (cosine ${similarity}); delete .cache/embeddings`);
-      });
-      log(`checked: ${probe.length} cached embeddings equal the app's live ones (cosine > 0.999)`);
-      return paths.map((_, i) => cached.get(i)!);
+      log(`  ${Math.min(start + chunk, missing.length)} / ${missing.length}`);
+    }
+    // Proof that the cache holds what the app computes today: re-embed a few photos live, one at
+    // a time (a different batch size from the cached run), and compare.
+    const probe = paths.slice(0, 3);
+    const live = await compute(features, root, probe, 1);
+    live.forEach((embedding, i) => {
+      const similarity = cosine(embedding, cached.get(i)!);
+      if (!(similarity > 0.999))
+        throw new Error(`cached embedding of ${probe[i]} differs from the app's (cosine ${similarity}); delete .cache/embeddings`);
+    });
+    log(`checked: ${probe.length} cached embeddings equal the app's live ones (cosine > 0.999)`);
+    return paths.map((_, i) => cached.get(i)!);
   }
 
   /**
@@ -117,7 +135,8 @@ export function createEmbeddingSource(log: (line: string) => void): EmbeddingSou
     const live = await compute(features, root, probe, 1);
     live.forEach((embedding, i) => {
       const similarity = cosine(embedding, composed[i]);
-      if (!(similarity > 0.999)) throw new Error(`composed ${features} embedding of ${probe[i]} differs from the app's (cosine ${similarity})`);
+      if (!(similarity > 0.999))
+        throw new Error(`composed ${features} embedding of ${probe[i]} differs from the app's (cosine ${similarity})`);
     });
     log(`checked: ${probe.length} composed ${features} embeddings equal the app's live ones (cosine > 0.999)`);
     return composed;

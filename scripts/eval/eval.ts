@@ -71,10 +71,16 @@ try {
   for (const dataPath of values.data) {
     const dataset = readDataset(resolve(dataPath));
     testSplits.set(dataset.name, dataset.testSplit);
-    log(`${dataset.name}: ${dataset.classes.length} classes, ${dataset.train.length} train / ${dataset.test.length} ${dataset.testSplit} photos`);
+    log(
+      `${dataset.name}: ${dataset.classes.length} classes, ${dataset.train.length} train / ${dataset.test.length} ${dataset.testSplit} photos`,
+    );
     const embeddings = new Map<string, { train: Float32Array[]; test: Float32Array[] }>();
     for (const features of new Set(methods.map((m) => m.features))) {
-      const all = await source.embed(features, dataset.root, [...dataset.train, ...dataset.test].map((p) => p.path));
+      const all = await source.embed(
+        features,
+        dataset.root,
+        [...dataset.train, ...dataset.test].map((p) => p.path),
+      );
       embeddings.set(features, { train: all.slice(0, dataset.train.length), test: all.slice(dataset.train.length) });
     }
     const trainLabels = dataset.train.map((p) => p.label);
@@ -87,7 +93,11 @@ try {
         for (let seed = 1; seed <= seedsFor(shots); seed++) {
           const chosen = sampleShots(trainLabels, shots, seed);
           const features = embeddings.get(method.features)!;
-          const data = { classes: dataset.classes, embeddings: chosen.map((i) => features.train[i]), labels: chosen.map((i) => trainLabels[i]) };
+          const data = {
+            classes: dataset.classes,
+            embeddings: chosen.map((i) => features.train[i]),
+            labels: chosen.map((i) => trainLabels[i]),
+          };
           const started = performance.now();
           const predict = await method.fit(data, seed);
           fitMs.push(performance.now() - started);
@@ -95,10 +105,20 @@ try {
           accuracies.push(predictions.filter((p, i) => topClass(p) === testLabels[i]).length / testLabels.length);
         }
         const { mean, std } = meanAndStd(accuracies);
-        const row: Row = { dataset: dataset.name, shots, method: method.name, seeds: seedsFor(shots), meanAccuracy: mean, stdAccuracy: std, meanFitMs: meanAndStd(fitMs).mean };
+        const row: Row = {
+          dataset: dataset.name,
+          shots,
+          method: method.name,
+          seeds: seedsFor(shots),
+          meanAccuracy: mean,
+          stdAccuracy: std,
+          meanFitMs: meanAndStd(fitMs).mean,
+        };
         if (method.name === `logistic:${defaultFeaturesId}`) row.default = true;
         rows.push(row);
-        log(`${dataset.name} shots=${shots} ${method.name}: ${(mean * 100).toFixed(1)} ± ${(std * 100).toFixed(1)} % (fit ${row.meanFitMs.toFixed(0)} ms)`);
+        log(
+          `${dataset.name} shots=${shots} ${method.name}: ${(mean * 100).toFixed(1)} ± ${(std * 100).toFixed(1)} % (fit ${row.meanFitMs.toFixed(0)} ms)`,
+        );
       }
     }
   }
@@ -135,7 +155,7 @@ if (!values['no-write']) {
 Measured ${date} on ${machineDescription()}. Test accuracy in % on the whole
 ${testSplits.get(dataset)} split, mean ± standard deviation over seeds (each seed samples
 different training photos), and mean fit time. Embeddings by the app's own engine (WASM).
-Command: \`npm run eval -- ${process.argv.slice(2).join(" ")}\`
+Command: \`npm run eval -- ${process.argv.slice(2).join(' ')}\`
 
 ${table(dataset)}`,
     );

@@ -16,7 +16,6 @@ const sharedModels = resolve(projectRoot, '..', 'shared', 'models');
 /** Backbones for comparison only: the app never serves them, so the lab gets them from ../shared. */
 const evaluationOnlyModels = ['teachable_machine_mobilenet_v2_0.35_224'];
 
-
 export interface Lab {
   page: Page;
   close(): Promise<void>;

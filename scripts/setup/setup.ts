@@ -181,7 +181,7 @@ function conversionMismatchMessage(spec: ConvertedWeights, problem: string): str
     `  ${problem}`,
     'The inputs were verified, so scripts/convert-tflite or @tensorflow/tfjs has changed. If that was on',
     'purpose, check the model (`npx vitest run scripts/convert-tflite`), then run',
-    '`npx tsx scripts/setup/setup.ts --rewrite-converted-manifests`, put the new manifest\'s sha256 in',
+    "`npx tsx scripts/setup/setup.ts --rewrite-converted-manifests`, put the new manifest's sha256 in",
     'weightsManifestSha256 in src/engine/backbones.ts (`npx vitest run src/engine` prints it) and commit both.',
   ].join('\n');
 }

@@ -32,7 +32,11 @@ export interface BackboneSpec {
 }
 
 const base = import.meta.env.BASE_URL;
-const files = (dir: string) => ({ weightsDir: dir, modelUrl: `${base}models/${dir}/model.json`, labelsUrl: `${base}models/${dir}/metadata.json` });
+const files = (dir: string) => ({
+  weightsDir: dir,
+  modelUrl: `${base}models/${dir}/model.json`,
+  labelsUrl: `${base}models/${dir}/metadata.json`,
+});
 
 export const mobilenetV1: BackboneSpec = {
   id: 'v1-0.75',

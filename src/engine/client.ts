@@ -13,10 +13,7 @@ export interface EngineConfig {
   batchSize: number;
 }
 
-
-export type EmbedResult =
-  | { index: number; embedding: Float32Array; guesses: Guess[]; ms: number }
-  | { index: number; problem: string };
+export type EmbedResult = { index: number; embedding: Float32Array; guesses: Guess[]; ms: number } | { index: number; problem: string };
 
 export interface EmbedOptions {
   /** How many ImageNet guesses to return with each embedding. */
@@ -82,7 +79,11 @@ export class EngineClient {
     this.onRestart(error);
   }
 
-  private send(request: DistributiveOmit<EngineRequest, 'id'>, onResponse: (response: EngineResponse, id: number) => void, fail: (error: Error) => void): number {
+  private send(
+    request: DistributiveOmit<EngineRequest, 'id'>,
+    onResponse: (response: EngineResponse, id: number) => void,
+    fail: (error: Error) => void,
+  ): number {
     const id = this.nextId++;
     const full = { ...request, id } as EngineRequest;
     this.calls.set(id, { onResponse: (response) => onResponse(response, id), fail });

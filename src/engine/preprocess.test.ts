@@ -32,7 +32,7 @@ describe('toModelInput', () => {
 });
 
 describe('mirrorRgba', () => {
-  it('reverses the pixels of each row, keeping each pixel\'s channels together', () => {
+  it("reverses the pixels of each row, keeping each pixel's channels together", () => {
     // Two rows of three pixels; pixel p has channels (p, p + 10, p + 20, 255).
     const px = (p: number) => [p, p + 10, p + 20, 255];
     const rgba = new Uint8ClampedArray([...px(1), ...px(2), ...px(3), ...px(4), ...px(5), ...px(6)]);

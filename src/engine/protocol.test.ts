@@ -43,7 +43,14 @@ describe('engine protocol', () => {
   });
 
   it('survives structured cloning, the way postMessage delivers it', () => {
-    const message = { type: 'embedded', id: 7, index: 2, embedding: new Float32Array([1, 2, 3]), guesses: [{ label: 'hotdog', probability: 0.9 }], ms: 12 };
+    const message = {
+      type: 'embedded',
+      id: 7,
+      index: 2,
+      embedding: new Float32Array([1, 2, 3]),
+      guesses: [{ label: 'hotdog', probability: 0.9 }],
+      ms: 12,
+    };
     const copy = structuredClone(message, { transfer: transferablesOf(message as never) });
     expect(copy.embedding).toEqual(new Float32Array([1, 2, 3]));
     expect(message.embedding.byteLength).toBe(0);

@@ -109,7 +109,10 @@ async function embed(request: Extract<EngineRequest, { type: 'embed' }>): Promis
 
   const flush = async () => {
     if (pending.length === 0) return;
-    const features = await extractor.run(pending.map((p) => p.rgba), request.guesses);
+    const features = await extractor.run(
+      pending.map((p) => p.rgba),
+      request.guesses,
+    );
     const finished = performance.now();
     pending.forEach(({ index, started }, i) => {
       const { embedding, guesses } = features[i];

@@ -40,7 +40,11 @@ function project(): ProjectBackup {
           { id: 'p2', name: 'kitten (2).png', blob: new Blob([jpeg(2, 500)], { type: 'image/png' }) },
         ],
       },
-      { id: '0b7e2a4c-1111-4e0e-9c55-6a1d6f7f0002', name: 'Dog', photos: [{ id: 'p3', name: 'rex.jpg', blob: new Blob([jpeg(3)], { type: 'image/jpeg' }) }] },
+      {
+        id: '0b7e2a4c-1111-4e0e-9c55-6a1d6f7f0002',
+        name: 'Dog',
+        photos: [{ id: 'p3', name: 'rex.jpg', blob: new Blob([jpeg(3)], { type: 'image/jpeg' }) }],
+      },
       { id: 'empty-class', name: 'Bird', photos: [] },
     ],
     embeddings: { featuresId: 'v1-0.75', vectors },
@@ -89,7 +93,15 @@ describe('project backup round trip', () => {
     ]);
     const manifest = JSON.parse(new TextDecoder().decode(files['manifest.json']));
     expect(manifest).toMatchObject({ format: 'handful-project', version: 1, project: { name: 'Pets at home' }, head: 'head.json' });
-    expect(manifest.classes[0].photos[0]).toEqual({ id: 'p1', name: 'IMG_0001.JPG', type: 'image/jpeg', size: 300, file: 'photos/0b7e2a4c-1111-4e0e-9c55-6a1d6f7f0001/p1.jpg', width: 4032, height: 3024 });
+    expect(manifest.classes[0].photos[0]).toEqual({
+      id: 'p1',
+      name: 'IMG_0001.JPG',
+      type: 'image/jpeg',
+      size: 300,
+      file: 'photos/0b7e2a4c-1111-4e0e-9c55-6a1d6f7f0001/p1.jpg',
+      width: 4032,
+      height: 3024,
+    });
     expect(JSON.parse(new TextDecoder().decode(files['head.json'])).format).toBe('handful-classifier');
     expect(files['embeddings/v1-0.75.f32'].length).toBe(3 * 768 * 4);
   });
@@ -142,7 +154,13 @@ const manifestFor = (files: Record<string, Uint8Array>, extra: Record<string, un
     {
       id: 'c1',
       name: 'Cat',
-      photos: Object.entries(files).map(([path, bytes]) => ({ id: path.split('/')[2].split('.')[0], name: 'cat.jpg', type: 'image/jpeg', size: bytes.length, file: path })),
+      photos: Object.entries(files).map(([path, bytes]) => ({
+        id: path.split('/')[2].split('.')[0],
+        name: 'cat.jpg',
+        type: 'image/jpeg',
+        size: bytes.length,
+        file: path,
+      })),
     },
   ],
   embeddings: null,
@@ -151,8 +169,18 @@ const manifestFor = (files: Record<string, Uint8Array>, extra: Record<string, un
 });
 
 /** A backup-shaped ZIP built by hand, so each case can break one thing. */
-function craft(entries: Zippable, { photos = { 'photos/c1/p1.jpg': jpeg(1) } as Record<string, Uint8Array>, manifest = undefined as unknown } = {}): Uint8Array {
-  return zipSync({ 'manifest.json': strToU8(typeof manifest === 'string' ? manifest : JSON.stringify(manifest ?? manifestFor(photos))), ...photos, ...entries }, { level: 6 });
+function craft(
+  entries: Zippable,
+  { photos = { 'photos/c1/p1.jpg': jpeg(1) } as Record<string, Uint8Array>, manifest = undefined as unknown } = {},
+): Uint8Array {
+  return zipSync(
+    {
+      'manifest.json': strToU8(typeof manifest === 'string' ? manifest : JSON.stringify(manifest ?? manifestFor(photos))),
+      ...photos,
+      ...entries,
+    },
+    { level: 6 },
+  );
 }
 
 function findCentralEntry(zip: Uint8Array, name: string): number {
@@ -188,29 +216,125 @@ const zeros = new Uint8Array(3 * 1024 * 1024);
 
 const malformed: Case[] = [
   { name: 'an empty file', file: () => new Uint8Array(0), code: 'empty-file', message: /^This file is empty/ },
-  { name: 'a PNG', file: () => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), code: 'wrong-file-type', message: /^This is a PNG image, not a Handful project backup/ },
-  { name: 'a classifier file', file: () => strToU8(headToFile({ model: model(), backboneId: 'v1-0.75' }).text), code: 'wrong-file-type', message: /^This is a Handful classifier file, not a project backup\. Open it with “Open classifier” instead\./ },
-  { name: 'a text file', file: () => strToU8('hello, this is a longer note than twenty-two bytes'), code: 'wrong-file-type', message: /^This is a text file, not a Handful project backup/ },
-  { name: 'a ZIP cut in half', file: async () => (await bytesOf(await writeBackup(project()))).slice(0, 2000), code: 'damaged-archive', message: /damaged or incomplete \(perhaps the download did not finish\)/ },
-  { name: 'a ZIP without manifest.json', file: () => zipSync({ 'photos/c1/p1.jpg': jpeg(1) }), code: 'not-this-format', message: /^This ZIP is not a Handful project backup: it has no manifest\.json/ },
-  { name: 'a manifest of another kind', file: () => craft({}, { manifest: { format: 'something', version: 1 } }), code: 'not-this-format', message: /manifest\.json is of another kind/ },
-  { name: 'a newer backup version', file: () => craft({}, { manifest: { ...manifestFor({ 'photos/c1/p1.jpg': jpeg(1) }), version: 2 } }), code: 'newer-version', message: /saved by a newer version of Handful \(backup format version 2.*Update Handful/ },
-  { name: 'an older backup version', file: () => craft({}, { manifest: { ...manifestFor({ 'photos/c1/p1.jpg': jpeg(1) }), version: 0 } }), code: 'unsupported-version', message: /old version of Handful/ },
-  { name: 'a manifest that is not JSON', file: () => craft({}, { manifest: '{"format": "handful-project", ' }), code: 'not-json', message: /manifest\.json is not valid JSON/ },
-  { name: 'a manifest with __proto__', file: () => craft({}, { manifest: '{"format":"handful-project","__proto__":{"x":1}}' }), code: 'hostile-json', message: /contains the key “__proto__”/ },
-  { name: 'a manifest missing its classes', file: () => craft({}, { manifest: { ...manifestFor({}), classes: undefined } }), code: 'invalid', message: /“classes” is missing/ },
-  { name: 'a class id with a path in it', file: () => craft({}, { manifest: manifestFor({}, { classes: [{ id: '../../etc', name: 'x', photos: [] }] }) }), code: 'invalid', message: /“classes\.0\.id” must be 1 to 128 letters/ },
-  { name: 'a photo pointing elsewhere', file: () => craft({}, { manifest: manifestFor({ 'photos/c1/p1.jpg': jpeg(1) }, { classes: [{ id: 'c1', name: 'Cat', photos: [{ id: 'p1', name: 'a.jpg', type: 'image/jpeg', size: 300, file: 'manifest.json' }] }] }) }), code: 'invalid', message: /points at “manifest\.json” instead of its own place/ },
-  { name: 'a “../” entry', file: () => craft({ '../evil.sh': strToU8('rm -rf ~') }), code: 'unsafe-path', message: /contains a file named “\.\.\/evil\.sh”, which would be stored outside its folder/ },
+  {
+    name: 'a PNG',
+    file: () => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    code: 'wrong-file-type',
+    message: /^This is a PNG image, not a Handful project backup/,
+  },
+  {
+    name: 'a classifier file',
+    file: () => strToU8(headToFile({ model: model(), backboneId: 'v1-0.75' }).text),
+    code: 'wrong-file-type',
+    message: /^This is a Handful classifier file, not a project backup\. Open it with “Open classifier” instead\./,
+  },
+  {
+    name: 'a text file',
+    file: () => strToU8('hello, this is a longer note than twenty-two bytes'),
+    code: 'wrong-file-type',
+    message: /^This is a text file, not a Handful project backup/,
+  },
+  {
+    name: 'a ZIP cut in half',
+    file: async () => (await bytesOf(await writeBackup(project()))).slice(0, 2000),
+    code: 'damaged-archive',
+    message: /damaged or incomplete \(perhaps the download did not finish\)/,
+  },
+  {
+    name: 'a ZIP without manifest.json',
+    file: () => zipSync({ 'photos/c1/p1.jpg': jpeg(1) }),
+    code: 'not-this-format',
+    message: /^This ZIP is not a Handful project backup: it has no manifest\.json/,
+  },
+  {
+    name: 'a manifest of another kind',
+    file: () => craft({}, { manifest: { format: 'something', version: 1 } }),
+    code: 'not-this-format',
+    message: /manifest\.json is of another kind/,
+  },
+  {
+    name: 'a newer backup version',
+    file: () => craft({}, { manifest: { ...manifestFor({ 'photos/c1/p1.jpg': jpeg(1) }), version: 2 } }),
+    code: 'newer-version',
+    message: /saved by a newer version of Handful \(backup format version 2.*Update Handful/,
+  },
+  {
+    name: 'an older backup version',
+    file: () => craft({}, { manifest: { ...manifestFor({ 'photos/c1/p1.jpg': jpeg(1) }), version: 0 } }),
+    code: 'unsupported-version',
+    message: /old version of Handful/,
+  },
+  {
+    name: 'a manifest that is not JSON',
+    file: () => craft({}, { manifest: '{"format": "handful-project", ' }),
+    code: 'not-json',
+    message: /manifest\.json is not valid JSON/,
+  },
+  {
+    name: 'a manifest with __proto__',
+    file: () => craft({}, { manifest: '{"format":"handful-project","__proto__":{"x":1}}' }),
+    code: 'hostile-json',
+    message: /contains the key “__proto__”/,
+  },
+  {
+    name: 'a manifest missing its classes',
+    file: () => craft({}, { manifest: { ...manifestFor({}), classes: undefined } }),
+    code: 'invalid',
+    message: /“classes” is missing/,
+  },
+  {
+    name: 'a class id with a path in it',
+    file: () => craft({}, { manifest: manifestFor({}, { classes: [{ id: '../../etc', name: 'x', photos: [] }] }) }),
+    code: 'invalid',
+    message: /“classes\.0\.id” must be 1 to 128 letters/,
+  },
+  {
+    name: 'a photo pointing elsewhere',
+    file: () =>
+      craft(
+        {},
+        {
+          manifest: manifestFor(
+            { 'photos/c1/p1.jpg': jpeg(1) },
+            {
+              classes: [
+                { id: 'c1', name: 'Cat', photos: [{ id: 'p1', name: 'a.jpg', type: 'image/jpeg', size: 300, file: 'manifest.json' }] },
+              ],
+            },
+          ),
+        },
+      ),
+    code: 'invalid',
+    message: /points at “manifest\.json” instead of its own place/,
+  },
+  {
+    name: 'a “../” entry',
+    file: () => craft({ '../evil.sh': strToU8('rm -rf ~') }),
+    code: 'unsafe-path',
+    message: /contains a file named “\.\.\/evil\.sh”, which would be stored outside its folder/,
+  },
   { name: 'an absolute path', file: () => craft({ '/etc/passwd': strToU8('root') }), code: 'unsafe-path', message: /“\/etc\/passwd”/ },
-  { name: 'a backslash path', file: () => craft({ 'photos\\..\\..\\x.jpg': jpeg(1) }), code: 'unsafe-path', message: /would be stored outside its folder/ },
+  {
+    name: 'a backslash path',
+    file: () => craft({ 'photos\\..\\..\\x.jpg': jpeg(1) }),
+    code: 'unsafe-path',
+    message: /would be stored outside its folder/,
+  },
   { name: 'a drive letter', file: () => craft({ 'C:/Windows/x.dll': jpeg(1) }), code: 'unsafe-path', message: /“C:\/Windows\/x\.dll”/ },
-  { name: 'a photo missing from the archive', file: () => zipSync({ 'manifest.json': strToU8(JSON.stringify(manifestFor({ 'photos/c1/p1.jpg': jpeg(1) }))) }), code: 'missing-entry', message: /photo “cat\.jpg” of class “Cat” is missing from it/ },
+  {
+    name: 'a photo missing from the archive',
+    file: () => zipSync({ 'manifest.json': strToU8(JSON.stringify(manifestFor({ 'photos/c1/p1.jpg': jpeg(1) }))) }),
+    code: 'missing-entry',
+    message: /photo “cat\.jpg” of class “Cat” is missing from it/,
+  },
   {
     name: 'a photo whose bytes were changed',
     file: () => {
       // Stored, as Handful writes photos, so the flipped byte reaches the checksum as it is.
-      const zip = zipSync({ 'manifest.json': strToU8(JSON.stringify(manifestFor({ 'photos/c1/p1.jpg': jpeg(1) }))), 'photos/c1/p1.jpg': [jpeg(1), { level: 0 }] });
+      const zip = zipSync({
+        'manifest.json': strToU8(JSON.stringify(manifestFor({ 'photos/c1/p1.jpg': jpeg(1) }))),
+        'photos/c1/p1.jpg': [jpeg(1), { level: 0 }],
+      });
       const entry = findCentralEntry(zip, 'photos/c1/p1.jpg');
       const local = new DataView(zip.buffer).getUint32(entry + 42, true);
       zip[local + 30 + 'photos/c1/p1.jpg'.length + 100] ^= 0xff;
@@ -219,7 +343,12 @@ const malformed: Case[] = [
     code: 'damaged-archive',
     message: /photo “cat\.jpg” of class “Cat” is damaged/,
   },
-  { name: 'two entries with one name', file: () => replaceAll(craft({ 'photos/c1/zz.jpg': jpeg(2) }), 'photos/c1/zz.jpg', 'photos/c1/p1.jpg'), code: 'damaged-archive', message: /holds two files named “photos\/c1\/p1\.jpg”/ },
+  {
+    name: 'two entries with one name',
+    file: () => replaceAll(craft({ 'photos/c1/zz.jpg': jpeg(2) }), 'photos/c1/zz.jpg', 'photos/c1/p1.jpg'),
+    code: 'damaged-archive',
+    message: /holds two files named “photos\/c1\/p1\.jpg”/,
+  },
   {
     name: 'too many entries',
     file: () => craft(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`extra/${i}.txt`, strToU8('x')]))),
@@ -227,8 +356,20 @@ const malformed: Case[] = [
     code: 'archive-too-large',
     message: /it holds 12 entries, more than a Handful project can have/,
   },
-  { name: 'more in total than allowed', file: () => craft({}, { photos: { 'photos/c1/p1.jpg': zeros } }), options: small({ maxTotalBytes: 1024 * 1024 }), code: 'archive-too-large', message: /larger than the 1 MB|unpacks to 3 MB, more than the 1 MB/ },
-  { name: 'a photo larger than allowed', file: () => craft({}, { photos: { 'photos/c1/p1.jpg': zeros } }), options: small({ maxPhotoBytes: 1024 * 1024 }), code: 'archive-too-large', message: /photo “cat\.jpg” of class “Cat” is 3 MB, larger than Handful allows/ },
+  {
+    name: 'more in total than allowed',
+    file: () => craft({}, { photos: { 'photos/c1/p1.jpg': zeros } }),
+    options: small({ maxTotalBytes: 1024 * 1024 }),
+    code: 'archive-too-large',
+    message: /larger than the 1 MB|unpacks to 3 MB, more than the 1 MB/,
+  },
+  {
+    name: 'a photo larger than allowed',
+    file: () => craft({}, { photos: { 'photos/c1/p1.jpg': zeros } }),
+    options: small({ maxPhotoBytes: 1024 * 1024 }),
+    code: 'archive-too-large',
+    message: /photo “cat\.jpg” of class “Cat” is 3 MB, larger than Handful allows/,
+  },
   {
     name: 'a zip bomb that lies about its size',
     file: () => {
@@ -254,7 +395,8 @@ describe('readBackup refuses malformed archives with a plain message', () => {
   });
 
   it('recognises unsafe entry names', () => {
-    for (const name of ['../x', 'a/../../x', '/x', 'a\\b', 'C:x', 'a//b', './a', 'a/./b', '', 'nul\u0000byte']) expect(unsafeEntryName(name), name).toBe(true);
+    for (const name of ['../x', 'a/../../x', '/x', 'a\\b', 'C:x', 'a//b', './a', 'a/./b', '', 'nul\u0000byte'])
+      expect(unsafeEntryName(name), name).toBe(true);
     for (const name of ['manifest.json', 'photos/c1/p1.jpg', 'photos/c1/', 'a..b/c']) expect(unsafeEntryName(name), name).toBe(false);
   });
 });

@@ -118,7 +118,9 @@ export interface BackupOptions {
 const idSchema = v.pipe(v.string(), v.regex(ID_PATTERN, 'must be 1 to 128 letters, digits, "-" or "_"'));
 const nameSchema = v.pipe(v.string(), v.maxLength(MAX_NAME, `must be at most ${MAX_NAME} characters`));
 const timestamp = v.pipe(v.string(), v.isoTimestamp('must be a date and time like 2025-01-31T12:00:00.000Z'));
-const dimension = v.optional(v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(100_000, 'is too large')));
+const dimension = v.optional(
+  v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(100_000, 'is too large')),
+);
 
 const manifestSchema = v.object({
   format: v.literal(BACKUP_FORMAT),
@@ -155,7 +157,12 @@ const manifestSchema = v.object({
     v.object({
       featuresId: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(300, 'is too long')),
       weightsManifestSha256: v.array(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a sha256'))),
-      dim: v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(HEAD_LIMITS.maxDim, 'is too large')),
+      dim: v.pipe(
+        v.number(),
+        v.integer('must be a whole number'),
+        v.minValue(1, 'must be at least 1'),
+        v.maxValue(HEAD_LIMITS.maxDim, 'is too large'),
+      ),
       file: v.string(),
       photoIds: v.array(idSchema),
     }),
@@ -230,9 +237,16 @@ export async function writeBackup(backup: ProjectBackup, options: BackupOptions 
     const { featuresId, vectors } = backup.embeddings;
     const ids = featuresId.replace(/\+flip$/, '').split('+');
     const shas = ids.map((id) => registry.find((spec) => spec.id === id)?.weightsManifestSha256);
-    if (shas.some((sha) => sha === undefined)) throw invalid(`the embeddings were made with “${featuresId}”, which this Handful does not know`);
+    if (shas.some((sha) => sha === undefined))
+      throw invalid(`the embeddings were made with “${featuresId}”, which this Handful does not know`);
     embeddingRows = [...vectors.values()];
-    embeddings = { featuresId, weightsManifestSha256: shas as string[], dim: embeddingRows[0].length, file: embeddingsPath(featuresId), photoIds: [...vectors.keys()] };
+    embeddings = {
+      featuresId,
+      weightsManifestSha256: shas as string[],
+      dim: embeddingRows[0].length,
+      file: embeddingsPath(featuresId),
+      photoIds: [...vectors.keys()],
+    };
   }
 
   const manifest: Manifest = {
@@ -318,11 +332,19 @@ function zipFailure(error: ZipReadError): BackupError {
     case 'damaged':
       return fail('damaged-archive', `${cannotRestore} it is damaged or incomplete (perhaps the download did not finish).`, error.message);
     case 'unsupported':
-      return fail('damaged-archive', `${cannotRestore} it was made in a way Handful cannot read (${error.message}). Use a backup saved by Handful itself.`, error.message);
+      return fail(
+        'damaged-archive',
+        `${cannotRestore} it was made in a way Handful cannot read (${error.message}). Use a backup saved by Handful itself.`,
+        error.message,
+      );
     case 'too-many-entries':
       return fail('archive-too-large', `${cannotRestore} it holds ${error.message}, more than a Handful project can have.`, error.message);
     case 'bomb':
-      return fail('archive-too-large', `${cannotRestore} a file inside expands to far more than it claims, which is how “zip bombs” attack computers. It was not unpacked.`, error.message);
+      return fail(
+        'archive-too-large',
+        `${cannotRestore} a file inside expands to far more than it claims, which is how “zip bombs” attack computers. It was not unpacked.`,
+        error.message,
+      );
   }
 }
 
@@ -335,10 +357,16 @@ async function wrongKind(blob: Blob): Promise<BackupError> {
     if (text.includes('"handful-classifier"')) {
       return fail('wrong-file-type', 'This is a Handful classifier file, not a project backup. Open it with “Open classifier” instead.');
     }
-    return fail('wrong-file-type', 'This is a text file, not a Handful project backup. Backups are .zip files saved with “Back up project”.');
+    return fail(
+      'wrong-file-type',
+      'This is a text file, not a Handful project backup. Backups are .zip files saved with “Back up project”.',
+    );
   }
   if (kind === 'zip') return fail('damaged-archive', `${cannotRestore} it is damaged or incomplete (perhaps the download did not finish).`);
-  return fail('wrong-file-type', `This is ${describeKind(kind)}, not a Handful project backup. Backups are .zip files saved with “Back up project”.`);
+  return fail(
+    'wrong-file-type',
+    `This is ${describeKind(kind)}, not a Handful project backup. Backups are .zip files saved with “Back up project”.`,
+  );
 }
 
 function describeIssue(issue: v.BaseIssue<unknown>): string {
@@ -359,7 +387,12 @@ function parseManifest(bytes: Uint8Array, migrations: readonly Migration[]): Man
   if (!parsed.ok) {
     const { problem } = parsed;
     if (problem.kind === 'syntax') throw fail('not-json', `${cannotRestore} its manifest.json is not valid JSON.`, problem.message);
-    const what = problem.kind === 'too-deep' ? `data nested more than ${problem.maxDepth} levels deep` : problem.kind === 'forbidden-key' ? `the key “${problem.key}”` : `the key “${problem.key}” twice in one place`;
+    const what =
+      problem.kind === 'too-deep'
+        ? `data nested more than ${problem.maxDepth} levels deep`
+        : problem.kind === 'forbidden-key'
+          ? `the key “${problem.key}”`
+          : `the key “${problem.key}” twice in one place`;
     throw fail('hostile-json', `${cannotRestore} its manifest.json contains ${what}, which no Handful backup has.`);
   }
   const raw = parsed.value;
@@ -373,7 +406,11 @@ function parseManifest(bytes: Uint8Array, migrations: readonly Migration[]): Man
       `This backup was saved by a newer version of Handful (backup format version ${check.version}; this version reads up to ${BACKUP_FORMAT_VERSION}). Update Handful, by reloading the page while online, and try again.`,
     );
   }
-  if (check.kind === 'unsupported') throw fail('unsupported-version', `This backup was saved by an old version of Handful (backup format version ${check.version}), which this version can no longer open.`);
+  if (check.kind === 'unsupported')
+    throw fail(
+      'unsupported-version',
+      `This backup was saved by an old version of Handful (backup format version ${check.version}), which this version can no longer open.`,
+    );
   if (check.kind === 'bad-version') throw fail('invalid', `${cannotRestore} its manifest has no proper format version.`);
   const result = v.safeParse(manifestSchema, check.document, { abortEarly: true });
   if (!result.success) throw fail('invalid', `${cannotRestore} in its manifest.json, ${describeIssue(result.issues[0])}.`);
@@ -389,7 +426,10 @@ export async function readBackup(file: Blob, options: BackupOptions = {}): Promi
   const limits = { ...BACKUP_LIMITS, ...options.limits };
   const registry = options.backbones ?? appBackbones;
   if (file.size > limits.maxTotalBytes) {
-    throw fail('archive-too-large', `${cannotRestore} it is larger than the ${Math.round(limits.maxTotalBytes / 1024 ** 2)} MB Handful can restore.`);
+    throw fail(
+      'archive-too-large',
+      `${cannotRestore} it is larger than the ${Math.round(limits.maxTotalBytes / 1024 ** 2)} MB Handful can restore.`,
+    );
   }
   let entries: ZipEntry[];
   try {
@@ -405,25 +445,37 @@ export async function readBackup(file: Blob, options: BackupOptions = {}): Promi
   let declaredTotal = 0;
   for (const entry of entries) {
     if (unsafeEntryName(entry.name)) {
-      throw fail('unsafe-path', `${cannotRestore} it contains a file named “${entry.name.slice(0, 100)}”, which would be stored outside its folder. It may have been made to attack computers; it was not unpacked.`);
+      throw fail(
+        'unsafe-path',
+        `${cannotRestore} it contains a file named “${entry.name.slice(0, 100)}”, which would be stored outside its folder. It may have been made to attack computers; it was not unpacked.`,
+      );
     }
     if (byName.has(entry.name)) throw fail('damaged-archive', `${cannotRestore} it holds two files named “${entry.name}”.`);
     byName.set(entry.name, entry);
     declaredTotal += entry.size;
   }
   if (declaredTotal > limits.maxTotalBytes) {
-    throw fail('archive-too-large', `${cannotRestore} it unpacks to ${Math.round(declaredTotal / 1024 ** 2)} MB, more than the ${Math.round(limits.maxTotalBytes / 1024 ** 2)} MB Handful can restore.`);
+    throw fail(
+      'archive-too-large',
+      `${cannotRestore} it unpacks to ${Math.round(declaredTotal / 1024 ** 2)} MB, more than the ${Math.round(limits.maxTotalBytes / 1024 ** 2)} MB Handful can restore.`,
+    );
   }
 
   const read = async (name: string, maxBytes: number, what: string): Promise<Uint8Array> => {
     const entry = byName.get(name);
     if (!entry) throw fail('missing-entry', `${cannotRestore} ${what} is missing from it.`, name);
-    if (entry.size > maxBytes) throw fail('archive-too-large', `${cannotRestore} ${what} is ${Math.round(entry.size / 1024 ** 2)} MB, larger than Handful allows.`, name);
+    if (entry.size > maxBytes)
+      throw fail(
+        'archive-too-large',
+        `${cannotRestore} ${what} is ${Math.round(entry.size / 1024 ** 2)} MB, larger than Handful allows.`,
+        name,
+      );
     try {
       return await readZipEntry(file, entry);
     } catch (error) {
       if (error instanceof ZipReadError) {
-        if (error.reason === 'damaged') throw fail('damaged-archive', `${cannotRestore} ${what} is damaged (perhaps the download did not finish).`, error.message);
+        if (error.reason === 'damaged')
+          throw fail('damaged-archive', `${cannotRestore} ${what} is damaged (perhaps the download did not finish).`, error.message);
         throw zipFailure(error);
       }
       throw error;
@@ -431,9 +483,15 @@ export async function readBackup(file: Blob, options: BackupOptions = {}): Promi
   };
 
   if (!byName.has('manifest.json')) {
-    throw fail('not-this-format', 'This ZIP is not a Handful project backup: it has no manifest.json. Backups are saved with “Back up project”.');
+    throw fail(
+      'not-this-format',
+      'This ZIP is not a Handful project backup: it has no manifest.json. Backups are saved with “Back up project”.',
+    );
   }
-  const manifest = parseManifest(await read('manifest.json', limits.maxManifestBytes, 'its manifest.json'), options.migrations ?? BACKUP_MIGRATIONS);
+  const manifest = parseManifest(
+    await read('manifest.json', limits.maxManifestBytes, 'its manifest.json'),
+    options.migrations ?? BACKUP_MIGRATIONS,
+  );
 
   // The manifest's own consistency: unique ids, and every photo where its id says it is.
   const classIds = new Set<string>();
@@ -444,7 +502,8 @@ export async function readBackup(file: Blob, options: BackupOptions = {}): Promi
     for (const photo of cls.photos) {
       if (photoIds.has(photo.id)) throw fail('invalid', `${cannotRestore} class “${cls.name}” lists the photo “${photo.id}” twice.`);
       photoIds.add(photo.id);
-      if (photo.file !== photoPath(cls.id, photo.id, photo.type)) throw fail('invalid', `${cannotRestore} photo “${photo.name}” points at “${photo.file.slice(0, 100)}” instead of its own place.`);
+      if (photo.file !== photoPath(cls.id, photo.id, photo.type))
+        throw fail('invalid', `${cannotRestore} photo “${photo.name}” points at “${photo.file.slice(0, 100)}” instead of its own place.`);
     }
   }
 
@@ -453,7 +512,8 @@ export async function readBackup(file: Blob, options: BackupOptions = {}): Promi
     const photos: BackupPhoto[] = [];
     for (const photo of cls.photos) {
       const bytes = await read(photo.file, limits.maxPhotoBytes, `photo “${photo.name}” of class “${cls.name}”`);
-      if (bytes.length !== photo.size) throw fail('damaged-archive', `${cannotRestore} photo “${photo.name}” of class “${cls.name}” has the wrong size.`);
+      if (bytes.length !== photo.size)
+        throw fail('damaged-archive', `${cannotRestore} photo “${photo.name}” of class “${cls.name}” has the wrong size.`);
       photos.push({
         id: photo.id,
         name: photo.name,
@@ -482,13 +542,17 @@ export async function readBackup(file: Blob, options: BackupOptions = {}): Promi
     const { featuresId, weightsManifestSha256, dim, file: name, photoIds } = manifest.embeddings;
     const ids = featuresId.replace(/\+flip$/, '').split('+');
     const current = ids.map((id) => registry.find((spec) => spec.id === id)?.weightsManifestSha256);
-    if (name !== embeddingsPath(featuresId)) throw fail('invalid', `${cannotRestore} its embeddings point at “${name.slice(0, 100)}” instead of their own place.`);
+    if (name !== embeddingsPath(featuresId))
+      throw fail('invalid', `${cannotRestore} its embeddings point at “${name.slice(0, 100)}” instead of their own place.`);
     if (new Set(photoIds).size !== photoIds.length) throw fail('invalid', `${cannotRestore} its embeddings list a photo twice.`);
     if (current.length !== weightsManifestSha256.length || current.some((sha, i) => sha !== weightsManifestSha256[i])) {
-      warnings.push('The saved embeddings were made with model weights this version of Handful does not have; they will be computed again.');
+      warnings.push(
+        'The saved embeddings were made with model weights this version of Handful does not have; they will be computed again.',
+      );
     } else {
       const bytes = await read(name, limits.maxEmbeddingsBytes, 'its embeddings');
-      if (bytes.length !== photoIds.length * dim * 4) throw fail('damaged-archive', `${cannotRestore} its embeddings file has the wrong size.`);
+      if (bytes.length !== photoIds.length * dim * 4)
+        throw fail('damaged-archive', `${cannotRestore} its embeddings file has the wrong size.`);
       const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       const vectors = new Map<string, Float32Array>();
       photoIds.forEach((id, r) => {

@@ -22,7 +22,15 @@ function random(seed: number): () => number {
 function makeModel(classes: string[], dim: number, { seed = 1, float32 = true } = {}): LogisticModel {
   const next = random(seed);
   const value = () => (float32 ? Math.fround(next() * 3) : next() * 3);
-  return { kind: 'logistic', classes, dim, weights: Array.from({ length: classes.length * dim }, value), bias: classes.map(value), lambda: 10 ** -1.5, normalisation: 'l2' };
+  return {
+    kind: 'logistic',
+    classes,
+    dim,
+    weights: Array.from({ length: classes.length * dim }, value),
+    bias: classes.map(value),
+    lambda: 10 ** -1.5,
+    normalisation: 'l2',
+  };
 }
 
 const bitsOf = (values: number[]) => Array.from(new BigUint64Array(Float64Array.from(values).buffer), String);
@@ -109,7 +117,14 @@ describe('headToFile -> parseHeadFile round trip', () => {
       weightsManifestSha256: mobilenetV1.weightsManifestSha256,
       embeddingLayer: mobilenetV1.embeddingLayer,
       size: 768,
-      preprocessing: { orientation: 'exif', crop: 'center-square', size: 224, background: '#ffffff', channels: 'rgb', scale: { divide: 127.5, subtract: 1 } },
+      preprocessing: {
+        orientation: 'exif',
+        crop: 'center-square',
+        size: 224,
+        background: '#ffffff',
+        channels: 'rgb',
+        scale: { divide: 127.5, subtract: 1 },
+      },
     });
     expect(doc.classifier.weights).toHaveLength(2);
     expect(doc.classifier.weights[0]).toHaveLength(768);
@@ -121,7 +136,9 @@ describe('headToFile -> parseHeadFile round trip', () => {
     const file = headToFile({ model, backboneId: 'v1-0.75+v2-1.0+flip', createdAt: new Date('2025-01-02T03:04:05Z') });
     const doc = JSON.parse(file.text);
     expect(doc.features).toMatchObject({ id: 'v1-0.75+v2-1.0+flip', flip: true, combine: 'l2-normalise-and-concatenate', size: dim });
-    expect(doc.features.backbones.map((b: { preprocessing: { scale: { divide: number } } }) => b.preprocessing.scale.divide)).toEqual([127.5, 128]);
+    expect(doc.features.backbones.map((b: { preprocessing: { scale: { divide: number } } }) => b.preprocessing.scale.divide)).toEqual([
+      127.5, 128,
+    ]);
     const head = parseHeadFile(file.text);
     expect(head.model).toEqual(model);
     expect(head.weightsManifestSha256).toEqual([mobilenetV1.weightsManifestSha256, mobilenetV2.weightsManifestSha256]);
@@ -187,8 +204,13 @@ describe('headToFile -> parseHeadFile round trip', () => {
 
   it('says so when a head is too large for a classifier file', () => {
     const dim = mobilenetV1.embeddingSize + mobilenetV2.embeddingSize;
-    const big = makeModel(Array.from({ length: 600 }, (_, i) => `class ${i}`), dim);
-    expect(() => headToFile({ model: big, backboneId: 'v1-0.75+v2-1.0' })).toThrow(/cannot be saved: with 600 classes of 2048 numbers it would be \d+ MB, more than the 20 MB/);
+    const big = makeModel(
+      Array.from({ length: 600 }, (_, i) => `class ${i}`),
+      dim,
+    );
+    expect(() => headToFile({ model: big, backboneId: 'v1-0.75+v2-1.0' })).toThrow(
+      /cannot be saved: with 600 classes of 2048 numbers it would be \d+ MB, more than the 20 MB/,
+    );
   });
 });
 
@@ -220,25 +242,66 @@ const malformed: Case[] = [
     code: 'wrong-file-type',
     message: /^This is a Handful project backup \(\.zip\), not a classifier file\. Open it with “Restore from backup” instead\.$/,
   },
-  { name: 'some other ZIP', file: () => zipSync({ 'notes.txt': strToU8('hi') }), code: 'wrong-file-type', message: /^This is a ZIP archive, not a classifier file/ },
+  {
+    name: 'some other ZIP',
+    file: () => zipSync({ 'notes.txt': strToU8('hi') }),
+    code: 'wrong-file-type',
+    message: /^This is a ZIP archive, not a classifier file/,
+  },
   { name: 'a PDF', file: () => strToU8('%PDF-1.7\n...'), code: 'wrong-file-type', message: /^This is a PDF document/ },
-  { name: 'UTF-16 text', file: () => new Uint8Array([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00]), code: 'wrong-file-type', message: /binary file, not text/ },
+  {
+    name: 'UTF-16 text',
+    file: () => new Uint8Array([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00]),
+    code: 'wrong-file-type',
+    message: /binary file, not text/,
+  },
   { name: 'invalid UTF-8', file: () => new Uint8Array([0x7b, 0xc3, 0x28, 0x7d]), code: 'wrong-file-type', message: /not text/ },
   { name: 'an empty file', file: () => new Uint8Array(0), code: 'empty-file', message: /^This file is empty/ },
   { name: 'only spaces', file: () => '  \n ', code: 'empty-file', message: /^This file is empty/ },
-  { name: 'plain text', file: () => 'my classifier: cats vs dogs', code: 'not-json', message: /^This file is not a Handful classifier: it is not valid JSON/ },
-  { name: 'JSON cut short', file: () => headToFile(baseInput()).text.slice(0, 5000), code: 'not-json', message: /not valid JSON \(perhaps it was cut short/ },
+  {
+    name: 'plain text',
+    file: () => 'my classifier: cats vs dogs',
+    code: 'not-json',
+    message: /^This file is not a Handful classifier: it is not valid JSON/,
+  },
+  {
+    name: 'JSON cut short',
+    file: () => headToFile(baseInput()).text.slice(0, 5000),
+    code: 'not-json',
+    message: /not valid JSON \(perhaps it was cut short/,
+  },
   { name: 'a JSON list', file: () => '[1, 2, 3]', code: 'not-this-format', message: /does not say "format": "handful-classifier"/ },
-  { name: 'JSON of another format', file: () => '{"format":"teachable-machine","labels":["a"]}', code: 'not-this-format', message: /^This is a “teachable-machine” file, not a Handful classifier/ },
-  { name: 'a backup manifest taken out of its zip', file: () => '{"format":"handful-project","version":1}', code: 'not-this-format', message: /manifest of a Handful project backup/ },
+  {
+    name: 'JSON of another format',
+    file: () => '{"format":"teachable-machine","labels":["a"]}',
+    code: 'not-this-format',
+    message: /^This is a “teachable-machine” file, not a Handful classifier/,
+  },
+  {
+    name: 'a backup manifest taken out of its zip',
+    file: () => '{"format":"handful-project","version":1}',
+    code: 'not-this-format',
+    message: /manifest of a Handful project backup/,
+  },
   {
     name: 'a newer format version',
     file: () => edit((d) => (d.version = 2)),
     code: 'newer-version',
-    message: /^This classifier was saved by a newer version of Handful \(file format version 2; this version reads up to 1\)\. Update Handful/,
+    message:
+      /^This classifier was saved by a newer version of Handful \(file format version 2; this version reads up to 1\)\. Update Handful/,
   },
-  { name: 'an older version with no migration', file: () => edit((d) => (d.version = 0)), code: 'unsupported-version', message: /old version of Handful \(file format version 0\)/ },
-  { name: 'a version that is text', file: () => edit((d) => (d.version = '1')), code: 'invalid', message: /format version is the text "1"/ },
+  {
+    name: 'an older version with no migration',
+    file: () => edit((d) => (d.version = 0)),
+    code: 'unsupported-version',
+    message: /old version of Handful \(file format version 0\)/,
+  },
+  {
+    name: 'a version that is text',
+    file: () => edit((d) => (d.version = '1')),
+    code: 'invalid',
+    message: /format version is the text "1"/,
+  },
   {
     name: 'a backbone this app does not have',
     file: () =>
@@ -247,7 +310,8 @@ const malformed: Case[] = [
         d.features.backbones[0].id = 'v4-huge';
       }),
     code: 'incompatible-backbone',
-    message: /^This classifier was made with a backbone this version of Handful does not have: “v4-huge”\. It has MobileNet V1 0\.75 \(fast\) \(v1-0\.75\)/,
+    message:
+      /^This classifier was made with a backbone this version of Handful does not have: “v4-huge”\. It has MobileNet V1 0\.75 \(fast\) \(v1-0\.75\)/,
   },
   {
     name: 'other weights of a known backbone',
@@ -255,38 +319,193 @@ const malformed: Case[] = [
     code: 'incompatible-backbone',
     message: /^This classifier was made for other weights of MobileNet V1 0\.75 \(fast\) than the ones this version of Handful has/,
   },
-  { name: 'other preprocessing', file: () => edit((d) => (d.features.backbones[0].preprocessing.scale.divide = 255)), code: 'incompatible-backbone', message: /used differently/ },
-  { name: 'a sha256 that is not one', file: () => edit((d) => (d.features.backbones[0].weightsManifestSha256 = 'abc')), code: 'invalid', message: /“features\.backbones\[0\]\.weightsManifestSha256” must be 64 lowercase hexadecimal digits/ },
-  { name: 'features.id disagreeing with its backbones', file: () => edit((d) => (d.features.id = 'v1-0.75+flip')), code: 'invalid', message: /“features\.id” is “v1-0\.75\+flip” but its backbones say “v1-0\.75”/ },
-  { name: 'a classifier dim other than the backbone gives', file: () => edit((d) => (d.classifier.dim = 767)), code: 'wrong-length', message: /takes 767 numbers per photo, but v1-0\.75 gives 768/ },
-  { name: 'a short row of weights', file: () => edit((d) => d.classifier.weights[1].pop()), code: 'wrong-length', message: /row 2 of the weights \(class “dog”\) has 767 numbers; it should have 768/ },
-  { name: 'one row of weights for two classes', file: () => edit((d) => d.classifier.weights.pop()), code: 'wrong-length', message: /2 classes but 1 rows of weights/ },
-  { name: 'flat weights', file: () => edit((d) => (d.classifier.weights = d.classifier.weights.flat())), code: 'wrong-length', message: /2 classes but 1536 rows of weights/ },
-  { name: 'a row that is not a list', file: () => edit((d) => (d.classifier.weights[0] = 'zeros')), code: 'invalid', message: /row 1 of the weights \(class “cat”\) is the text "zeros", not a list/ },
-  { name: 'three bias values for two classes', file: () => edit((d) => d.classifier.bias.push(0)), code: 'wrong-length', message: /2 classes but 3 bias values/ },
-  { name: '"NaN" in the weights', file: () => edit((d) => (d.classifier.weights[0][9] = 'NaN')), code: 'not-finite', message: /weight 10 of row 1 \(class “cat”\) is the text "NaN" where a number belongs/ },
-  { name: 'null in the bias', file: () => edit((d) => (d.classifier.bias[1] = null)), code: 'not-finite', message: /bias 2 \(class “dog”\) is empty \(null\)/ },
-  { name: '1e999 (Infinity) in the weights', file: () => headToFile(baseInput()).text.replace(/\[(-?[\d.e-]+),/, '[1e999,'), code: 'not-finite', message: /weight 1 of row 1 \(class “cat”\) is too large to be a number \(Infinity\)/ },
-  { name: 'an absurdly large weight', file: () => edit((d) => (d.classifier.weights[1][0] = -1e300)), code: 'not-finite', message: /weight 1 of row 2 \(class “dog”\) is -1e\+300, far larger than any trained classifier has/ },
-  { name: 'a missing lambda', file: () => edit((d) => delete d.classifier.lambda), code: 'invalid', message: /^This classifier file cannot be opened: “classifier\.lambda” is missing\./ },
-  { name: 'a negative lambda', file: () => edit((d) => (d.classifier.lambda = -1)), code: 'invalid', message: /“classifier\.lambda” must not be negative/ },
-  { name: 'a k-NN head', file: () => edit((d) => (d.classifier.kind = 'knn')), code: 'invalid', message: /“classifier\.kind” should be "logistic", but it is "knn"/ },
-  { name: 'a date that is not one', file: () => edit((d) => (d.createdAt = 'yesterday')), code: 'invalid', message: /“createdAt” must be a date and time/ },
-  { name: 'one class', file: () => edit((d) => (d.classifier.classes = ['cat'])), code: 'bad-class-names', message: /only one class; a classifier needs at least two/ },
-  { name: '1001 classes', file: () => edit((d) => (d.classifier.classes = Array.from({ length: 1001 }, (_, i) => `c${i}`))), code: 'bad-class-names', message: /1001 classes; Handful works with at most 1000/ },
-  { name: 'duplicate class names', file: () => edit((d) => (d.classifier.classes = ['dog', 'dog'])), code: 'bad-class-names', message: /classes 1 and 2 are both called “dog”/ },
-  { name: 'an empty class name', file: () => edit((d) => (d.classifier.classes = ['cat', '  '])), code: 'bad-class-names', message: /class 2 has an empty name/ },
-  { name: 'a class name that is a number', file: () => edit((d) => (d.classifier.classes = ['cat', 7])), code: 'bad-class-names', message: /the name of class 2 is not text/ },
-  { name: 'a 201-character class name', file: () => edit((d) => (d.classifier.classes[0] = 'x'.repeat(201))), code: 'bad-class-names', message: /longer than 200 characters/ },
-  { name: 'control characters in a name', file: () => edit((d) => (d.classifier.classes[0] = 'cat\u0007')), code: 'bad-class-names', message: /contains control characters/ },
-  { name: 'an evaluation for three classes', file: () => edit((d) => d.evaluation.perClass.push({ evaluated: 1, correct: 1, accuracy: 1 })), code: 'wrong-length', message: /evaluation lists 3 classes, but the classifier has 2/ },
-  { name: 'an accuracy above 1', file: () => edit((d) => (d.evaluation.accuracy = 1.5)), code: 'invalid', message: /“evaluation\.accuracy” must be between 0 and 1/ },
-  { name: 'deep nesting', file: () => `{"format":"handful-classifier","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, code: 'hostile-json', message: /nested more than 16 levels deep/ },
-  { name: 'a __proto__ key', file: () => headToFile(baseInput()).text.replace('"format"', '"__proto__": {"polluted": true}, "format"'), code: 'hostile-json', message: /contains the key “__proto__”/ },
-  { name: 'a constructor key deep inside', file: () => headToFile(baseInput()).text.replace('"scale": {', '"scale": {"constructor": {"prototype": {}},'), code: 'hostile-json', message: /contains the key “constructor”/ },
+  {
+    name: 'other preprocessing',
+    file: () => edit((d) => (d.features.backbones[0].preprocessing.scale.divide = 255)),
+    code: 'incompatible-backbone',
+    message: /used differently/,
+  },
+  {
+    name: 'a sha256 that is not one',
+    file: () => edit((d) => (d.features.backbones[0].weightsManifestSha256 = 'abc')),
+    code: 'invalid',
+    message: /“features\.backbones\[0\]\.weightsManifestSha256” must be 64 lowercase hexadecimal digits/,
+  },
+  {
+    name: 'features.id disagreeing with its backbones',
+    file: () => edit((d) => (d.features.id = 'v1-0.75+flip')),
+    code: 'invalid',
+    message: /“features\.id” is “v1-0\.75\+flip” but its backbones say “v1-0\.75”/,
+  },
+  {
+    name: 'a classifier dim other than the backbone gives',
+    file: () => edit((d) => (d.classifier.dim = 767)),
+    code: 'wrong-length',
+    message: /takes 767 numbers per photo, but v1-0\.75 gives 768/,
+  },
+  {
+    name: 'a short row of weights',
+    file: () => edit((d) => d.classifier.weights[1].pop()),
+    code: 'wrong-length',
+    message: /row 2 of the weights \(class “dog”\) has 767 numbers; it should have 768/,
+  },
+  {
+    name: 'one row of weights for two classes',
+    file: () => edit((d) => d.classifier.weights.pop()),
+    code: 'wrong-length',
+    message: /2 classes but 1 rows of weights/,
+  },
+  {
+    name: 'flat weights',
+    file: () => edit((d) => (d.classifier.weights = d.classifier.weights.flat())),
+    code: 'wrong-length',
+    message: /2 classes but 1536 rows of weights/,
+  },
+  {
+    name: 'a row that is not a list',
+    file: () => edit((d) => (d.classifier.weights[0] = 'zeros')),
+    code: 'invalid',
+    message: /row 1 of the weights \(class “cat”\) is the text "zeros", not a list/,
+  },
+  {
+    name: 'three bias values for two classes',
+    file: () => edit((d) => d.classifier.bias.push(0)),
+    code: 'wrong-length',
+    message: /2 classes but 3 bias values/,
+  },
+  {
+    name: '"NaN" in the weights',
+    file: () => edit((d) => (d.classifier.weights[0][9] = 'NaN')),
+    code: 'not-finite',
+    message: /weight 10 of row 1 \(class “cat”\) is the text "NaN" where a number belongs/,
+  },
+  {
+    name: 'null in the bias',
+    file: () => edit((d) => (d.classifier.bias[1] = null)),
+    code: 'not-finite',
+    message: /bias 2 \(class “dog”\) is empty \(null\)/,
+  },
+  {
+    name: '1e999 (Infinity) in the weights',
+    file: () => headToFile(baseInput()).text.replace(/\[(-?[\d.e-]+),/, '[1e999,'),
+    code: 'not-finite',
+    message: /weight 1 of row 1 \(class “cat”\) is too large to be a number \(Infinity\)/,
+  },
+  {
+    name: 'an absurdly large weight',
+    file: () => edit((d) => (d.classifier.weights[1][0] = -1e300)),
+    code: 'not-finite',
+    message: /weight 1 of row 2 \(class “dog”\) is -1e\+300, far larger than any trained classifier has/,
+  },
+  {
+    name: 'a missing lambda',
+    file: () => edit((d) => delete d.classifier.lambda),
+    code: 'invalid',
+    message: /^This classifier file cannot be opened: “classifier\.lambda” is missing\./,
+  },
+  {
+    name: 'a negative lambda',
+    file: () => edit((d) => (d.classifier.lambda = -1)),
+    code: 'invalid',
+    message: /“classifier\.lambda” must not be negative/,
+  },
+  {
+    name: 'a k-NN head',
+    file: () => edit((d) => (d.classifier.kind = 'knn')),
+    code: 'invalid',
+    message: /“classifier\.kind” should be "logistic", but it is "knn"/,
+  },
+  {
+    name: 'a date that is not one',
+    file: () => edit((d) => (d.createdAt = 'yesterday')),
+    code: 'invalid',
+    message: /“createdAt” must be a date and time/,
+  },
+  {
+    name: 'one class',
+    file: () => edit((d) => (d.classifier.classes = ['cat'])),
+    code: 'bad-class-names',
+    message: /only one class; a classifier needs at least two/,
+  },
+  {
+    name: '1001 classes',
+    file: () => edit((d) => (d.classifier.classes = Array.from({ length: 1001 }, (_, i) => `c${i}`))),
+    code: 'bad-class-names',
+    message: /1001 classes; Handful works with at most 1000/,
+  },
+  {
+    name: 'duplicate class names',
+    file: () => edit((d) => (d.classifier.classes = ['dog', 'dog'])),
+    code: 'bad-class-names',
+    message: /classes 1 and 2 are both called “dog”/,
+  },
+  {
+    name: 'an empty class name',
+    file: () => edit((d) => (d.classifier.classes = ['cat', '  '])),
+    code: 'bad-class-names',
+    message: /class 2 has an empty name/,
+  },
+  {
+    name: 'a class name that is a number',
+    file: () => edit((d) => (d.classifier.classes = ['cat', 7])),
+    code: 'bad-class-names',
+    message: /the name of class 2 is not text/,
+  },
+  {
+    name: 'a 201-character class name',
+    file: () => edit((d) => (d.classifier.classes[0] = 'x'.repeat(201))),
+    code: 'bad-class-names',
+    message: /longer than 200 characters/,
+  },
+  {
+    name: 'control characters in a name',
+    file: () => edit((d) => (d.classifier.classes[0] = 'cat\u0007')),
+    code: 'bad-class-names',
+    message: /contains control characters/,
+  },
+  {
+    name: 'an evaluation for three classes',
+    file: () => edit((d) => d.evaluation.perClass.push({ evaluated: 1, correct: 1, accuracy: 1 })),
+    code: 'wrong-length',
+    message: /evaluation lists 3 classes, but the classifier has 2/,
+  },
+  {
+    name: 'an accuracy above 1',
+    file: () => edit((d) => (d.evaluation.accuracy = 1.5)),
+    code: 'invalid',
+    message: /“evaluation\.accuracy” must be between 0 and 1/,
+  },
+  {
+    name: 'deep nesting',
+    file: () => `{"format":"handful-classifier","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+    code: 'hostile-json',
+    message: /nested more than 16 levels deep/,
+  },
+  {
+    name: 'a __proto__ key',
+    file: () => headToFile(baseInput()).text.replace('"format"', '"__proto__": {"polluted": true}, "format"'),
+    code: 'hostile-json',
+    message: /contains the key “__proto__”/,
+  },
+  {
+    name: 'a constructor key deep inside',
+    file: () => headToFile(baseInput()).text.replace('"scale": {', '"scale": {"constructor": {"prototype": {}},'),
+    code: 'hostile-json',
+    message: /contains the key “constructor”/,
+  },
   { name: 'an escaped __proto__ key', file: () => '{"\\u005f_proto__": {"polluted": true}}', code: 'hostile-json', message: /“__proto__”/ },
-  { name: 'a key given twice', file: () => headToFile(baseInput()).text.replace('"kind": "logistic"', '"kind": "logistic", "kind": "knn"'), code: 'hostile-json', message: /the key “kind” appears twice/ },
-  { name: 'a file over 20 MB', file: () => ' '.repeat(HEAD_LIMITS.maxBytes + 1), code: 'too-large', message: /too large to be a classifier file \(they are at most 20 MB\)/ },
+  {
+    name: 'a key given twice',
+    file: () => headToFile(baseInput()).text.replace('"kind": "logistic"', '"kind": "logistic", "kind": "knn"'),
+    code: 'hostile-json',
+    message: /the key “kind” appears twice/,
+  },
+  {
+    name: 'a file over 20 MB',
+    file: () => ' '.repeat(HEAD_LIMITS.maxBytes + 1),
+    code: 'too-large',
+    message: /too large to be a classifier file \(they are at most 20 MB\)/,
+  },
 ];
 
 describe('parseHeadFile refuses malformed files with a plain message', () => {
@@ -356,7 +575,14 @@ describe('migration of older format versions', () => {
               weightsManifestSha256: mobilenetV1.weightsManifestSha256,
               embeddingLayer: mobilenetV1.embeddingLayer,
               size: dim,
-              preprocessing: { orientation: 'exif', crop: 'center-square', size: 224, background: '#ffffff', channels: 'rgb', scale: { divide: 127.5, subtract: 1 } },
+              preprocessing: {
+                orientation: 'exif',
+                crop: 'center-square',
+                size: 224,
+                background: '#ffffff',
+                channels: 'rgb',
+                scale: { divide: 127.5, subtract: 1 },
+              },
             },
           ],
         },
@@ -389,6 +615,8 @@ describe('migration of older format versions', () => {
   });
 
   it('without the migration, says the version is too old', () => {
-    expect(() => parseHeadFile(JSON.stringify(draftV0(makeModel(['a', 'b'], 768))))).toThrow(/old version of Handful \(file format version 0\)/);
+    expect(() => parseHeadFile(JSON.stringify(draftV0(makeModel(['a', 'b'], 768))))).toThrow(
+      /old version of Handful \(file format version 0\)/,
+    );
   });
 });

@@ -105,7 +105,12 @@ const rate = v.nullable(v.pipe(v.number(), v.minValue(0, 'must be between 0 and 
 const preprocessingSchema = v.object({
   orientation: v.literal('exif'),
   crop: v.literal('center-square'),
-  size: v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(4096, 'must be at most 4096')),
+  size: v.pipe(
+    v.number(),
+    v.integer('must be a whole number'),
+    v.minValue(1, 'must be at least 1'),
+    v.maxValue(4096, 'must be at most 4096'),
+  ),
   background: v.literal('#ffffff'),
   channels: v.literal('rgb'),
   scale: v.object({
@@ -130,10 +135,16 @@ const evaluationSchema = v.object({
   notEvaluated: count,
   correct: count,
   accuracy: rate,
-  interval: v.object({ lower: v.pipe(v.number(), v.minValue(0, 'must be between 0 and 1'), v.maxValue(1, 'must be between 0 and 1')), upper: v.pipe(v.number(), v.minValue(0, 'must be between 0 and 1'), v.maxValue(1, 'must be between 0 and 1')) }),
+  interval: v.object({
+    lower: v.pipe(v.number(), v.minValue(0, 'must be between 0 and 1'), v.maxValue(1, 'must be between 0 and 1')),
+    upper: v.pipe(v.number(), v.minValue(0, 'must be between 0 and 1'), v.maxValue(1, 'must be between 0 and 1')),
+  }),
   unsure: count,
   expectedCalibrationError: rate,
-  perClass: v.pipe(v.array(v.object({ evaluated: count, correct: count, accuracy: rate })), v.maxLength(HEAD_LIMITS.maxClasses, 'has too many entries')),
+  perClass: v.pipe(
+    v.array(v.object({ evaluated: count, correct: count, accuracy: rate })),
+    v.maxLength(HEAD_LIMITS.maxClasses, 'has too many entries'),
+  ),
 });
 
 const documentSchema = v.object({
@@ -147,7 +158,11 @@ const documentSchema = v.object({
     flip: v.boolean(),
     combine: v.picklist(['none', 'l2-normalise-and-concatenate']),
     size: v.pipe(count, v.minValue(1, 'must be at least 1'), v.maxValue(HEAD_LIMITS.maxDim, `must be at most ${HEAD_LIMITS.maxDim}`)),
-    backbones: v.pipe(v.array(backboneSchema), v.minLength(1, 'must name at least one backbone'), v.maxLength(8, 'names too many backbones')),
+    backbones: v.pipe(
+      v.array(backboneSchema),
+      v.minLength(1, 'must name at least one backbone'),
+      v.maxLength(8, 'names too many backbones'),
+    ),
   }),
   classifier: v.object({
     kind: v.literal('logistic'),
@@ -206,7 +221,8 @@ export function headToFile(input: HeadFileInput, options: HeadFormatOptions = {}
     const problem = classNameProblem(name, index);
     if (problem) throw fail('bad-class-names', `This classifier cannot be saved: ${problem}.`);
   });
-  const shas = input.weightsManifestSha256 === undefined ? specs.map((spec) => spec.weightsManifestSha256) : [input.weightsManifestSha256].flat();
+  const shas =
+    input.weightsManifestSha256 === undefined ? specs.map((spec) => spec.weightsManifestSha256) : [input.weightsManifestSha256].flat();
   if (shas.length !== specs.length) {
     throw new HeadFileError('invalid', `The classifier names ${specs.length} backbone(s) but ${shas.length} weights manifest sha256(s).`);
   }
@@ -215,7 +231,9 @@ export function headToFile(input: HeadFileInput, options: HeadFormatOptions = {}
   const rows: string[] = [];
   const marker = (text: string) => `\u0000${rows.push(text) - 1}`;
   const numberList = (values: ArrayLike<number>) => `[${Array.from(values, numberText).join(', ')}]`;
-  const weightRows = Array.from({ length: model.classes.length }, (_, c) => marker(numberList(model.weights.slice(c * model.dim, (c + 1) * model.dim))));
+  const weightRows = Array.from({ length: model.classes.length }, (_, c) =>
+    marker(numberList(model.weights.slice(c * model.dim, (c + 1) * model.dim))),
+  );
 
   const document = {
     format: HEAD_FORMAT,
@@ -273,30 +291,53 @@ export function headToFile(input: HeadFileInput, options: HeadFormatOptions = {}
 // ---------------------------------------------------------------------------------------------
 // Reading.
 
-const fail = (code: ConstructorParameters<typeof HeadFileError>[0], message: string, detail?: string) => new HeadFileError(code, message, detail);
+const fail = (code: ConstructorParameters<typeof HeadFileError>[0], message: string, detail?: string) =>
+  new HeadFileError(code, message, detail);
 const cannotOpen = 'This classifier file cannot be opened:';
 
 function describeJsonProblem(problem: JsonProblem): HeadFileError {
   switch (problem.kind) {
     case 'syntax':
-      return fail('not-json', 'This file is not a Handful classifier: it is not valid JSON (perhaps it was cut short or edited by hand).', problem.message);
+      return fail(
+        'not-json',
+        'This file is not a Handful classifier: it is not valid JSON (perhaps it was cut short or edited by hand).',
+        problem.message,
+      );
     case 'too-deep':
-      return fail('hostile-json', `This file is not a Handful classifier: its data is nested more than ${problem.maxDepth} levels deep, which no classifier file is.`);
+      return fail(
+        'hostile-json',
+        `This file is not a Handful classifier: its data is nested more than ${problem.maxDepth} levels deep, which no classifier file is.`,
+      );
     case 'forbidden-key':
-      return fail('hostile-json', `This file is not a Handful classifier: it contains the key “${problem.key}”, which no classifier file has and which could be an attempt to tamper with the app.`);
+      return fail(
+        'hostile-json',
+        `This file is not a Handful classifier: it contains the key “${problem.key}”, which no classifier file has and which could be an attempt to tamper with the app.`,
+      );
     case 'duplicate-key':
-      return fail('hostile-json', `${cannotOpen} the key “${problem.key}” appears twice in the same place, so it is unclear which value is meant.`);
+      return fail(
+        'hostile-json',
+        `${cannotOpen} the key “${problem.key}” appears twice in the same place, so it is unclear which value is meant.`,
+      );
   }
 }
 
 function wrongFileType(kind: Parameters<typeof describeKind>[0], zipNames?: string[]): HeadFileError {
   if (kind === 'zip') {
     if (zipNames?.includes('manifest.json')) {
-      return fail('wrong-file-type', 'This is a Handful project backup (.zip), not a classifier file. Open it with “Restore from backup” instead.');
+      return fail(
+        'wrong-file-type',
+        'This is a Handful project backup (.zip), not a classifier file. Open it with “Restore from backup” instead.',
+      );
     }
-    return fail('wrong-file-type', 'This is a ZIP archive, not a classifier file. Classifier files are .json files saved with “Download classifier”.');
+    return fail(
+      'wrong-file-type',
+      'This is a ZIP archive, not a classifier file. Classifier files are .json files saved with “Download classifier”.',
+    );
   }
-  return fail('wrong-file-type', `This is ${describeKind(kind)}, not a classifier file. Classifier files are .json files saved with “Download classifier”.`);
+  return fail(
+    'wrong-file-type',
+    `This is ${describeKind(kind)}, not a classifier file. Classifier files are .json files saved with “Download classifier”.`,
+  );
 }
 
 function unknownBackbones(ids: string[], registry: readonly KnownBackbone[]): HeadFileError {
@@ -317,7 +358,13 @@ function pathOf(issue: v.BaseIssue<unknown>): string {
   return text || 'the file';
 }
 
-const typeWords: Record<string, string> = { number: 'a number', string: 'text', boolean: 'true or false', Array: 'a list', Object: 'an object' };
+const typeWords: Record<string, string> = {
+  number: 'a number',
+  string: 'text',
+  boolean: 'true or false',
+  Array: 'a list',
+  Object: 'an object',
+};
 
 function describeIssue(issue: v.BaseIssue<unknown>): string {
   const where = `“${pathOf(issue)}”`;
@@ -331,7 +378,8 @@ function classNameProblem(name: unknown, index: number): string | undefined {
   const which = `class ${index + 1}`;
   if (typeof name !== 'string') return `the name of ${which} is not text`;
   if (name.trim() === '') return `${which} has an empty name`;
-  if (name.length > HEAD_LIMITS.maxClassNameLength) return `the name of ${which} is longer than ${HEAD_LIMITS.maxClassNameLength} characters`;
+  if (name.length > HEAD_LIMITS.maxClassNameLength)
+    return `the name of ${which} is longer than ${HEAD_LIMITS.maxClassNameLength} characters`;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return `the name of ${which} contains control characters`;
   return undefined;
@@ -340,7 +388,8 @@ function classNameProblem(name: unknown, index: number): string | undefined {
 function describeNumber(value: unknown): string {
   if (value === null) return 'empty (null)';
   if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)}`;
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : value > 0 ? 'too large to be a number (Infinity)' : 'too small to be a number (-Infinity)';
+  if (typeof value === 'number')
+    return Number.isNaN(value) ? 'NaN' : value > 0 ? 'too large to be a number (Infinity)' : 'too small to be a number (-Infinity)';
   if (Array.isArray(value)) return 'a list';
   return typeof value === 'object' ? 'an object' : String(value);
 }
@@ -356,9 +405,15 @@ function firstBadNumber(values: readonly unknown[]): number {
 
 function badNumberError(where: string, value: unknown): HeadFileError {
   if (typeof value === 'number' && Number.isFinite(value)) {
-    return fail('not-finite', `${cannotOpen} ${where} is ${value}, far larger than any trained classifier has (at most ±${HEAD_LIMITS.maxAbsWeight}).`);
+    return fail(
+      'not-finite',
+      `${cannotOpen} ${where} is ${value}, far larger than any trained classifier has (at most ±${HEAD_LIMITS.maxAbsWeight}).`,
+    );
   }
-  return fail('not-finite', `${cannotOpen} ${where} is ${describeNumber(value)} where a number belongs. A classifier file holds only ordinary (finite) numbers; this one is damaged.`);
+  return fail(
+    'not-finite',
+    `${cannotOpen} ${where} is ${describeNumber(value)} where a number belongs. A classifier file holds only ordinary (finite) numbers; this one is damaged.`,
+  );
 }
 
 interface ValidateOptions extends HeadFormatOptions {
@@ -370,7 +425,11 @@ function validateDocument(raw: Record<string, unknown>, options: ValidateOptions
   const parsed = v.safeParse(documentSchema, raw, { abortEarly: true });
   if (!parsed.success) {
     const issue = parsed.issues[0];
-    throw fail('invalid', `${cannotOpen} ${describeIssue(issue)}. It may be damaged or have been edited by hand.`, v.getDotPath(issue) ?? undefined);
+    throw fail(
+      'invalid',
+      `${cannotOpen} ${describeIssue(issue)}. It may be damaged or have been edited by hand.`,
+      v.getDotPath(issue) ?? undefined,
+    );
   }
   const doc: HeadDocumentV1 = parsed.output;
   const registry = options.backbones ?? appBackbones;
@@ -387,7 +446,10 @@ function validateDocument(raw: Record<string, unknown>, options: ValidateOptions
   }
   const expectedCombine = doc.features.backbones.length > 1 ? 'l2-normalise-and-concatenate' : 'none';
   if (doc.features.combine !== expectedCombine) {
-    throw fail('invalid', `${cannotOpen} “features.combine” should be “${expectedCombine}” for ${doc.features.backbones.length} backbone(s).`);
+    throw fail(
+      'invalid',
+      `${cannotOpen} “features.combine” should be “${expectedCombine}” for ${doc.features.backbones.length} backbone(s).`,
+    );
   }
   for (const backbone of doc.features.backbones) {
     const spec = registry.find((candidate) => candidate.id === backbone.id)!;
@@ -400,7 +462,13 @@ function validateDocument(raw: Record<string, unknown>, options: ValidateOptions
       );
     }
     const prep = backbone.preprocessing;
-    if (backbone.size !== spec.embeddingSize || backbone.embeddingLayer !== (spec.embeddingLayer ?? null) || prep.size !== spec.inputSize || prep.scale.divide !== spec.scaling.divisor || prep.scale.subtract !== 1) {
+    if (
+      backbone.size !== spec.embeddingSize ||
+      backbone.embeddingLayer !== (spec.embeddingLayer ?? null) ||
+      prep.size !== spec.inputSize ||
+      prep.scale.divide !== spec.scaling.divisor ||
+      prep.scale.subtract !== 1
+    ) {
       throw fail(
         'incompatible-backbone',
         `This classifier expects ${title} to be used differently (its embedding layer, size or preprocessing) than this version of Handful does, so its answers would be meaningless here.`,
@@ -413,13 +481,19 @@ function validateDocument(raw: Record<string, unknown>, options: ValidateOptions
   }
   const { classifier } = doc;
   if (classifier.dim !== featureSize) {
-    throw fail('wrong-length', `${cannotOpen} the classifier takes ${classifier.dim} numbers per photo, but ${expectedId} gives ${featureSize}.`);
+    throw fail(
+      'wrong-length',
+      `${cannotOpen} the classifier takes ${classifier.dim} numbers per photo, but ${expectedId} gives ${featureSize}.`,
+    );
   }
 
   // Classes.
   const classCount = classifier.classes.length;
   if (classCount < HEAD_LIMITS.minClasses) {
-    throw fail('bad-class-names', `${cannotOpen} it has ${classCount === 0 ? 'no classes' : 'only one class'}; a classifier needs at least two to choose between.`);
+    throw fail(
+      'bad-class-names',
+      `${cannotOpen} it has ${classCount === 0 ? 'no classes' : 'only one class'}; a classifier needs at least two to choose between.`,
+    );
   }
   if (classCount > HEAD_LIMITS.maxClasses) {
     throw fail('bad-class-names', `${cannotOpen} it has ${classCount} classes; Handful works with at most ${HEAD_LIMITS.maxClasses}.`);
@@ -432,26 +506,43 @@ function validateDocument(raw: Record<string, unknown>, options: ValidateOptions
   const seen = new Map<string, number>();
   classes.forEach((name, index) => {
     const key = name.normalize('NFC');
-    if (seen.has(key)) throw fail('bad-class-names', `${cannotOpen} classes ${seen.get(key)! + 1} and ${index + 1} are both called “${name}”, so their answers could not be told apart.`);
+    if (seen.has(key))
+      throw fail(
+        'bad-class-names',
+        `${cannotOpen} classes ${seen.get(key)! + 1} and ${index + 1} are both called “${name}”, so their answers could not be told apart.`,
+      );
     seen.set(key, index);
   });
 
   // Weights (classes x dim) and bias (classes).
   if (classifier.weights.length !== classCount) {
-    throw fail('wrong-length', `${cannotOpen} it has ${classCount} classes but ${classifier.weights.length} rows of weights; there must be one row per class.`);
+    throw fail(
+      'wrong-length',
+      `${cannotOpen} it has ${classCount} classes but ${classifier.weights.length} rows of weights; there must be one row per class.`,
+    );
   }
   const weights = new Array<number>(classCount * classifier.dim);
   classifier.weights.forEach((row, c) => {
-    if (!Array.isArray(row)) throw fail('invalid', `${cannotOpen} row ${c + 1} of the weights (class “${classes[c]}”) is ${describeNumber(row)}, not a list of numbers.`);
+    if (!Array.isArray(row))
+      throw fail(
+        'invalid',
+        `${cannotOpen} row ${c + 1} of the weights (class “${classes[c]}”) is ${describeNumber(row)}, not a list of numbers.`,
+      );
     if (row.length !== classifier.dim) {
-      throw fail('wrong-length', `${cannotOpen} row ${c + 1} of the weights (class “${classes[c]}”) has ${row.length} numbers; it should have ${classifier.dim}, one per embedding value.`);
+      throw fail(
+        'wrong-length',
+        `${cannotOpen} row ${c + 1} of the weights (class “${classes[c]}”) has ${row.length} numbers; it should have ${classifier.dim}, one per embedding value.`,
+      );
     }
     const bad = firstBadNumber(row);
     if (bad >= 0) throw badNumberError(`weight ${bad + 1} of row ${c + 1} (class “${classes[c]}”)`, row[bad]);
     for (let d = 0; d < row.length; d++) weights[c * classifier.dim + d] = row[d] as number;
   });
   if (classifier.bias.length !== classCount) {
-    throw fail('wrong-length', `${cannotOpen} it has ${classCount} classes but ${classifier.bias.length} bias values; there must be one per class.`);
+    throw fail(
+      'wrong-length',
+      `${cannotOpen} it has ${classCount} classes but ${classifier.bias.length} bias values; there must be one per class.`,
+    );
   }
   const badBias = firstBadNumber(classifier.bias);
   if (badBias >= 0) throw badNumberError(`bias ${badBias + 1} (class “${classes[badBias]}”)`, classifier.bias[badBias]);
@@ -460,7 +551,10 @@ function validateDocument(raw: Record<string, unknown>, options: ValidateOptions
   const evaluation = doc.evaluation;
   if (evaluation) {
     if (evaluation.perClass.length !== classCount) {
-      throw fail('wrong-length', `${cannotOpen} its evaluation lists ${evaluation.perClass.length} classes, but the classifier has ${classCount}.`);
+      throw fail(
+        'wrong-length',
+        `${cannotOpen} its evaluation lists ${evaluation.perClass.length} classes, but the classifier has ${classCount}.`,
+      );
     }
     if (evaluation.correct > evaluation.evaluated || evaluation.perClass.some((entry) => entry.correct > entry.evaluated)) {
       throw fail('invalid', `${cannotOpen} its evaluation counts more correct answers than photos evaluated.`);
@@ -503,10 +597,18 @@ function validateDocument(raw: Record<string, unknown>, options: ValidateOptions
 /** Checks the parsed JSON's format and version, migrating older versions; see ./migrate. */
 function currentDocument(value: unknown, migrations: readonly Migration[]): { document: Record<string, unknown>; migratedFrom?: number } {
   if (!isPlainObject(value) || !hasOwn(value, 'format')) {
-    throw fail('not-this-format', 'This JSON file is not a Handful classifier (it does not say "format": "handful-classifier"). Classifier files are saved with “Download classifier”.');
+    throw fail(
+      'not-this-format',
+      'This JSON file is not a Handful classifier (it does not say "format": "handful-classifier"). Classifier files are saved with “Download classifier”.',
+    );
   }
   if (value.format !== HEAD_FORMAT) {
-    const what = value.format === 'handful-project' ? 'the manifest of a Handful project backup' : typeof value.format === 'string' ? `a “${value.format.slice(0, 60)}” file` : 'some other kind of file';
+    const what =
+      value.format === 'handful-project'
+        ? 'the manifest of a Handful project backup'
+        : typeof value.format === 'string'
+          ? `a “${value.format.slice(0, 60)}” file`
+          : 'some other kind of file';
     throw fail('not-this-format', `This is ${what}, not a Handful classifier. Classifier files are saved with “Download classifier”.`);
   }
   const check = migrateToCurrent(value, HEAD_FORMAT_VERSION, migrations);
@@ -516,9 +618,15 @@ function currentDocument(value: unknown, migrations: readonly Migration[]): { do
     case 'newer':
       return failNewer(check.version);
     case 'unsupported':
-      throw fail('unsupported-version', `This classifier was saved by an old version of Handful (file format version ${check.version}), which this version can no longer open. Train it again from the photos.`);
+      throw fail(
+        'unsupported-version',
+        `This classifier was saved by an old version of Handful (file format version ${check.version}), which this version can no longer open. Train it again from the photos.`,
+      );
     case 'bad-version':
-      throw fail('invalid', `${cannotOpen} its format version is ${describeNumber(check.value)}; it should be a whole number like ${HEAD_FORMAT_VERSION}.`);
+      throw fail(
+        'invalid',
+        `${cannotOpen} its format version is ${describeNumber(check.value)}; it should be a whole number like ${HEAD_FORMAT_VERSION}.`,
+      );
   }
 }
 
@@ -538,7 +646,10 @@ function textOf(data: string | Uint8Array | ArrayBuffer): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw fail('wrong-file-type', 'This file is not text, so it is not a classifier file. Classifier files are .json files saved with “Download classifier”.');
+    throw fail(
+      'wrong-file-type',
+      'This file is not text, so it is not a classifier file. Classifier files are .json files saved with “Download classifier”.',
+    );
   }
 }
 
@@ -591,7 +702,11 @@ export async function readHeadFile(file: Blob, options: HeadFormatOptions = {}):
     // A big ZIP is most likely a project backup: say so rather than only "too large".
     const kind = sniff(await bytesOf(file.slice(0, 4096)));
     if (kind !== 'text' && kind !== 'empty' && kind !== 'zip') throw wrongFileType(kind);
-    if (kind === 'zip') throw fail('wrong-file-type', 'This is a ZIP archive (perhaps a Handful project backup), not a classifier file. Open backups with “Restore from backup”.');
+    if (kind === 'zip')
+      throw fail(
+        'wrong-file-type',
+        'This is a ZIP archive (perhaps a Handful project backup), not a classifier file. Open backups with “Restore from backup”.',
+      );
     throw tooLarge(file.size);
   }
   return parseHeadFile(await bytesOf(file), options);

@@ -20,7 +20,8 @@ export function sniff(bytes: Uint8Array): SniffedKind {
   if (startsWith(bytes, ascii('RIFF')) && startsWith(bytes, ascii('WEBP'), 8)) return 'webp';
   if (startsWith(bytes, ascii('%PDF'))) return 'pdf';
   if (startsWith(bytes, [0x1f, 0x8b])) return 'gzip';
-  if (startsWith(bytes, ascii('ftyp'), 4) && /^(heic|heix|mif1|msf1|hevc|avif)$/.test(String.fromCharCode(...bytes.subarray(8, 12)))) return 'heic';
+  if (startsWith(bytes, ascii('ftyp'), 4) && /^(heic|heix|mif1|msf1|hevc|avif)$/.test(String.fromCharCode(...bytes.subarray(8, 12))))
+    return 'heic';
   // BM + a plausible header; plain text starting with "BM" stays text.
   if (startsWith(bytes, ascii('BM')) && bytes.length > 14 && bytes.subarray(0, 64).some((b) => b === 0)) return 'bmp';
   // Text files have no NUL bytes; UTF-16 text does, and is not what the app writes either.

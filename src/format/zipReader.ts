@@ -42,7 +42,8 @@ const EOCD_SIZE = 22;
 const MAX_COMMENT = 0xffff;
 
 async function sliceBytes(blob: Blob, start: number, end: number): Promise<Uint8Array> {
-  if (start < 0 || end > blob.size || start > end) throw new ZipReadError('damaged', `range ${start}..${end} lies outside the ${blob.size}-byte archive`);
+  if (start < 0 || end > blob.size || start > end)
+    throw new ZipReadError('damaged', `range ${start}..${end} lies outside the ${blob.size}-byte archive`);
   return new Uint8Array(await blob.slice(start, end).arrayBuffer());
 }
 
@@ -63,9 +64,11 @@ export async function readZipDirectory(blob: Blob, maxEntries: number): Promise<
   const cdSize = tailView.getUint32(eocd + 12, true);
   const cdOffset = tailView.getUint32(eocd + 16, true);
   if (disk !== 0 || cdDisk !== 0 || entriesOnDisk !== entryCount) throw new ZipReadError('unsupported', 'split (multi-part) archive');
-  if (entryCount === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) throw new ZipReadError('unsupported', 'ZIP64 archive (over 4 GB or 65535 entries)');
+  if (entryCount === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff)
+    throw new ZipReadError('unsupported', 'ZIP64 archive (over 4 GB or 65535 entries)');
   if (entryCount > maxEntries) throw new ZipReadError('too-many-entries', `${entryCount} entries`);
-  if (cdOffset + cdSize > tailStart + eocd) throw new ZipReadError('damaged', 'central directory runs past its end record (archive cut short?)');
+  if (cdOffset + cdSize > tailStart + eocd)
+    throw new ZipReadError('damaged', 'central directory runs past its end record (archive cut short?)');
 
   const cd = await sliceBytes(blob, cdOffset, cdOffset + cdSize);
   const view = new DataView(cd.buffer, cd.byteOffset, cd.byteLength);
@@ -73,7 +76,8 @@ export async function readZipDirectory(blob: Blob, maxEntries: number): Promise<
   const entries: ZipEntry[] = [];
   let offset = 0;
   for (let i = 0; i < entryCount; i++) {
-    if (offset + 46 > cd.length || view.getUint32(offset, true) !== CENTRAL_SIGNATURE) throw new ZipReadError('damaged', `central directory entry ${i + 1} is damaged`);
+    if (offset + 46 > cd.length || view.getUint32(offset, true) !== CENTRAL_SIGNATURE)
+      throw new ZipReadError('damaged', `central directory entry ${i + 1} is damaged`);
     const nameLength = view.getUint16(offset + 28, true);
     const extraLength = view.getUint16(offset + 30, true);
     const commentLength = view.getUint16(offset + 32, true);
@@ -105,10 +109,12 @@ const CHUNK = 16 * 1024;
  */
 export async function readZipEntry(blob: Blob, entry: ZipEntry): Promise<Uint8Array> {
   if (entry.flags & 0x1) throw new ZipReadError('unsupported', `“${entry.name}” is encrypted`);
-  if (entry.method !== 0 && entry.method !== 8) throw new ZipReadError('unsupported', `“${entry.name}” uses compression method ${entry.method}`);
+  if (entry.method !== 0 && entry.method !== 8)
+    throw new ZipReadError('unsupported', `“${entry.name}” uses compression method ${entry.method}`);
   const header = await sliceBytes(blob, entry.localHeaderOffset, Math.min(blob.size, entry.localHeaderOffset + 30));
   const headerView = new DataView(header.buffer, header.byteOffset, header.byteLength);
-  if (header.length < 30 || headerView.getUint32(0, true) !== LOCAL_SIGNATURE) throw new ZipReadError('damaged', `the header of “${entry.name}” is damaged`);
+  if (header.length < 30 || headerView.getUint32(0, true) !== LOCAL_SIGNATURE)
+    throw new ZipReadError('damaged', `the header of “${entry.name}” is damaged`);
   const dataStart = entry.localHeaderOffset + 30 + headerView.getUint16(26, true) + headerView.getUint16(28, true);
   const data = await sliceBytes(blob, dataStart, dataStart + entry.compressedSize);
 
@@ -121,7 +127,8 @@ export async function readZipEntry(blob: Blob, entry: ZipEntry): Promise<Uint8Ar
     let written = 0;
     let ended = false;
     const inflater = new Inflate((chunk, final) => {
-      if (written + chunk.length > entry.size) throw new ZipReadError('bomb', `“${entry.name}” expands to more than the ${entry.size} bytes it declares`);
+      if (written + chunk.length > entry.size)
+        throw new ZipReadError('bomb', `“${entry.name}” expands to more than the ${entry.size} bytes it declares`);
       out.set(chunk, written);
       written += chunk.length;
       if (final) ended = true;

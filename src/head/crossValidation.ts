@@ -1,13 +1,6 @@
 import { classSizes, selectRows } from './dataset';
 import { addResidualProducts } from './kernels';
-import {
-  type CentredDataset,
-  logSumExp,
-  rowLogits as embeddingLogits,
-  solve,
-  VALIDATION_BALANCE,
-  VALIDATION_TOLERANCE,
-} from './logistic';
+import { type CentredDataset, logSumExp, rowLogits as embeddingLogits, solve, VALIDATION_BALANCE, VALIDATION_TOLERANCE } from './logistic';
 import { kernelProblem, parameterSize, softmaxProblem, type SoftmaxProblem } from './objective';
 
 /**

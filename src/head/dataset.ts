@@ -45,11 +45,7 @@ export function prepareDataset(data: TrainingData): Dataset {
   const classCount = classes.length;
   labels.forEach((label, index) => {
     if (!Number.isInteger(label) || label < 0 || label >= classCount) {
-      throw new HeadError(
-        'invalid-label',
-        `Photo ${index} is labelled ${label}, which is not one of the ${classCount} classes.`,
-        index,
-      );
+      throw new HeadError('invalid-label', `Photo ${index} is labelled ${label}, which is not one of the ${classCount} classes.`, index);
     }
   });
   const sizes = classSizes(labels, classCount);
@@ -58,10 +54,7 @@ export function prepareDataset(data: TrainingData): Dataset {
   }
   const emptyClass = sizes.indexOf(0);
   if (emptyClass >= 0) {
-    throw new HeadError(
-      'empty-class',
-      `Class "${classes[emptyClass]}" has no photos yet; add at least one or remove the class.`,
-    );
+    throw new HeadError('empty-class', `Class "${classes[emptyClass]}" has no photos yet; add at least one or remove the class.`);
   }
   const dim = embeddings[0].length;
   if (dim === 0) throw new HeadError('dimension-mismatch', 'Photo 0 has an empty embedding.', 0);

@@ -155,14 +155,15 @@ export function evaluate(data: TrainingData, model: HeadModel): Evaluation {
   const foldIds = [...new Set(folds)].filter((fold) => fold >= 0);
   for (const fold of foldIds) {
     const heldOut = rowsWhere(folds, (f) => f === fold);
-    predictFold(rowsWhere(folds, (f) => f !== fold), heldOut).forEach((probabilities, i) => {
+    predictFold(
+      rowsWhere(folds, (f) => f !== fold),
+      heldOut,
+    ).forEach((probabilities, i) => {
       predictions[heldOut[i]] = probabilities;
     });
   }
 
-  const confusionExamples = Array.from({ length: classCount }, () =>
-    Array.from({ length: classCount }, () => [] as number[]),
-  );
+  const confusionExamples = Array.from({ length: classCount }, () => Array.from({ length: classCount }, () => [] as number[]));
   const confidences: number[] = [];
   const correctness: boolean[] = [];
   let unsureCount = 0;

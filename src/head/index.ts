@@ -5,11 +5,4 @@ export { LAMBDA_GRID, DEFAULT_LAMBDA } from './crossValidation';
 export { trainKnn } from './knn';
 export { classify, isUnsure, predict, predictBatch, topClass, unsureThreshold } from './predict';
 export { train } from './train';
-export type {
-  Classification,
-  HeadModel,
-  KnnModel,
-  LogisticModel,
-  TrainingData,
-  TrainOptions,
-} from './types';
+export type { Classification, HeadModel, KnnModel, LogisticModel, TrainingData, TrainOptions } from './types';

@@ -25,7 +25,11 @@ describe('kernels', () => {
   });
 
   it('gramMatrix computes features · featuresᵀ, also for counts and sizes that are not multiples of 4', () => {
-    for (const [count, size] of [[rows, dim], [7, 3], [13, 10]]) {
+    for (const [count, size] of [
+      [rows, dim],
+      [7, 3],
+      [13, 10],
+    ]) {
       const values = Float32Array.from({ length: count * size }, () => random.normal());
       const gram = gramMatrix(values, count, size);
       for (let i = 0; i < count; i++) {

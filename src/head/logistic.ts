@@ -78,7 +78,8 @@ export function solve(problem: SoftmaxProblem, lambda: number, start: Float64Arr
   const penalty = lambda / problem.count;
   const { x, iterations } = minimize(objective, start, {
     gradientTolerance: tolerance * problem.gradientScale,
-    converged: balance === undefined ? undefined : (params, gradientNorm) => gradientNorm <= balance * penalty * objective.weightNorm(params),
+    converged:
+      balance === undefined ? undefined : (params, gradientNorm) => gradientNorm <= balance * penalty * objective.weightNorm(params),
     maxIterations: MAX_ITERATIONS,
   });
   return { params: x, iterations };

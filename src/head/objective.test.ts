@@ -49,7 +49,10 @@ describe('softmaxObjective', () => {
     const expectedValue = softmaxObjective(problem, 0.3).evaluate(moved, expectedGradient);
     expect(trial.value).toBeCloseTo(expectedValue, 10);
     expect(movedValue).toBeCloseTo(expectedValue, 10);
-    expect(trial.slope).toBeCloseTo(expectedGradient.reduce((sum, g, p) => sum + g * direction[p], 0), 10);
+    expect(trial.slope).toBeCloseTo(
+      expectedGradient.reduce((sum, g, p) => sum + g * direction[p], 0),
+      10,
+    );
     movedGradient.forEach((g, p) => expect(g).toBeCloseTo(expectedGradient[p], 10));
   });
 
@@ -89,7 +92,10 @@ describe('softmaxObjective in kernel form', () => {
 
   it('moves along a line exactly as evaluating the moved point would', () => {
     const params = startingPoint(kernel, coefficients);
-    const direction = startingPoint(kernel, Float64Array.from({ length: 3 * 9 + 3 }, () => random.normal()));
+    const direction = startingPoint(
+      kernel,
+      Float64Array.from({ length: 3 * 9 + 3 }, () => random.normal()),
+    );
     const objective = softmaxObjective(kernel, 0.3);
     objective.evaluate(params, new Float64Array(params.length));
     const line = objective.line(direction);

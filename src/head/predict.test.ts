@@ -50,8 +50,6 @@ describe('predict', () => {
     const run = () => predictBatch(model, [Float32Array.of(1, 0), Float32Array.of(1, Number.NaN)]);
     expect(run).toThrow(HeadError);
     expect(run).toThrow(expect.objectContaining({ code: 'non-finite-value', exampleIndex: 1 }));
-    expect(() => predict(model, Float32Array.of(1, 0, 0))).toThrow(
-      expect.objectContaining({ code: 'dimension-mismatch' }),
-    );
+    expect(() => predict(model, Float32Array.of(1, 0, 0))).toThrow(expect.objectContaining({ code: 'dimension-mismatch' }));
   });
 });

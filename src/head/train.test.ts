@@ -82,9 +82,7 @@ describe('train', () => {
     expect(fit({ ...data, embeddings: data.embeddings.map((e) => e.subarray(0, 16)) }).form).toBe('primal');
     // Deterministic to the last bit in this form too.
     const again = train(data);
-    expect(new Uint8Array(Float64Array.from(again.weights).buffer)).toEqual(
-      new Uint8Array(Float64Array.from(result.model.weights).buffer),
-    );
+    expect(new Uint8Array(Float64Array.from(again.weights).buffer)).toEqual(new Uint8Array(Float64Array.from(result.model.weights).buffer));
     expect(again.bias).toEqual(result.model.bias);
   });
 
@@ -92,9 +90,7 @@ describe('train', () => {
     const data = gaussianClusters([8, 8, 8], 16, 0.9, 4);
     const first = train(data);
     const second = train(data);
-    expect(new Uint8Array(Float64Array.from(second.weights).buffer)).toEqual(
-      new Uint8Array(Float64Array.from(first.weights).buffer),
-    );
+    expect(new Uint8Array(Float64Array.from(second.weights).buffer)).toEqual(new Uint8Array(Float64Array.from(first.weights).buffer));
     expect(second.bias).toEqual(first.bias);
     expect(second.lambda).toBe(first.lambda);
   });
@@ -153,7 +149,12 @@ describe('train', () => {
   });
 
   it('handles 100 classes of one or two photos', () => {
-    const data = gaussianClusters(Array.from({ length: 100 }, (_, c) => 1 + (c % 2)), 8, 0.05, 10);
+    const data = gaussianClusters(
+      Array.from({ length: 100 }, (_, c) => 1 + (c % 2)),
+      8,
+      0.05,
+      10,
+    );
     const model = train(data);
     const probabilities = predictBatch(model, data.embeddings);
     for (const p of probabilities) expect(p.every(Number.isFinite)).toBe(true);

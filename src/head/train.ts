@@ -64,7 +64,11 @@ export function fit(data: TrainingData, options: TrainOptions<LogisticModel> = {
     const model = toModel(params, dataset, data.classes, choice.lambda);
     return { model, form: 'primal', ...stats, finalIterations: iterations };
   }
-  const problem = kernelProblem(dataset, gram, Array.from({ length: dataset.count }, (_, i) => i));
+  const problem = kernelProblem(
+    dataset,
+    gram,
+    Array.from({ length: dataset.count }, (_, i) => i),
+  );
   const { params, iterations } = solve(problem, choice.lambda, startingPoint(problem, choice.start), FINAL_TOLERANCE);
   const model = toModel(primalParams(params, dataset), dataset, data.classes, choice.lambda);
   return { model, form: 'kernel', ...stats, finalIterations: iterations };

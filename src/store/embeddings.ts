@@ -25,7 +25,10 @@ export function migrateEmbedding(raw: unknown): EmbeddingRecord | undefined {
 }
 
 export async function loadEmbeddings(featuresId: string, hashes: string[]): Promise<(Float32Array | undefined)[]> {
-  const records = await getMany(hashes.map((hash) => embeddingKey(featuresId, hash)), store);
+  const records = await getMany(
+    hashes.map((hash) => embeddingKey(featuresId, hash)),
+    store,
+  );
   return records.map((raw) => migrateEmbedding(raw)?.embedding);
 }
 

@@ -47,7 +47,13 @@ function isPhotoRef(value: unknown): value is PhotoRef {
 }
 
 function isClassRecord(value: unknown): value is ClassRecord {
-  return isRecord(value) && typeof value.id === 'string' && typeof value.name === 'string' && Array.isArray(value.photos) && value.photos.every(isPhotoRef);
+  return (
+    isRecord(value) &&
+    typeof value.id === 'string' &&
+    typeof value.name === 'string' &&
+    Array.isArray(value.photos) &&
+    value.photos.every(isPhotoRef)
+  );
 }
 
 /**

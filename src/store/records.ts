@@ -17,7 +17,9 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export class StorageFullError extends Error {
   constructor() {
-    super('This device has no room left for more photos, so the latest changes could not be saved. Everything saved before is safe. Delete a project or some photos to make room.');
+    super(
+      'This device has no room left for more photos, so the latest changes could not be saved. Everything saved before is safe. Delete a project or some photos to make room.',
+    );
     this.name = 'StorageFullError';
   }
 }

@@ -60,7 +60,9 @@ export const speedKey = (featuresId: string, backend: string) => `${featuresId} 
 export function migrateSpeeds(raw: unknown): SpeedsV1 {
   const empty: SpeedsV1 = { version: 1, photosPerSecond: {} };
   if (typeof raw !== 'object' || raw === null || (raw as SpeedsV1).version !== 1) return empty;
-  const entries = Object.entries((raw as SpeedsV1).photosPerSecond ?? {}).filter(([, v]) => typeof v === 'number' && Number.isFinite(v) && v > 0);
+  const entries = Object.entries((raw as SpeedsV1).photosPerSecond ?? {}).filter(
+    ([, v]) => typeof v === 'number' && Number.isFinite(v) && v > 0,
+  );
   return { version: 1, photosPerSecond: Object.fromEntries(entries) };
 }
 
@@ -75,7 +77,11 @@ export async function loadSpeeds(): Promise<SpeedsV1> {
 export async function saveSpeed(featuresId: string, backend: string, photosPerSecond: number): Promise<void> {
   try {
     const speeds = await loadSpeeds();
-    await set(speedsKey, { version: 1, photosPerSecond: { ...speeds.photosPerSecond, [speedKey(featuresId, backend)]: photosPerSecond } } satisfies SpeedsV1, store);
+    await set(
+      speedsKey,
+      { version: 1, photosPerSecond: { ...speeds.photosPerSecond, [speedKey(featuresId, backend)]: photosPerSecond } } satisfies SpeedsV1,
+      store,
+    );
   } catch {
     // Only the quoted speed is lost.
   }

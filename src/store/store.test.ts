@@ -31,8 +31,21 @@ describe('migrations', () => {
   it('gives version 1 heads the features their signature names, else the one model there was', () => {
     const model = { kind: 'logistic', classes: ['a', 'b'] };
     const evaluation = { accuracy: 1 };
-    const signature = JSON.stringify(['v1-0.75', [['a', ['h1']], ['b', ['h2']]]]);
-    expect(migrateHead({ version: 1, projectId: 'p', signature, model, evaluation })).toEqual({ version: 2, projectId: 'p', featuresId: 'v1-0.75', signature, model, evaluation });
+    const signature = JSON.stringify([
+      'v1-0.75',
+      [
+        ['a', ['h1']],
+        ['b', ['h2']],
+      ],
+    ]);
+    expect(migrateHead({ version: 1, projectId: 'p', signature, model, evaluation })).toEqual({
+      version: 2,
+      projectId: 'p',
+      featuresId: 'v1-0.75',
+      signature,
+      model,
+      evaluation,
+    });
     const ensemble = JSON.stringify(['v1-0.75+v2-1.0', []]);
     expect(migrateHead({ version: 1, projectId: 'p', signature: ensemble, model, evaluation })?.featuresId).toBe('v1-0.75+v2-1.0');
     expect(migrateHead({ version: 1, projectId: 'p', signature: 'not json', model, evaluation })?.featuresId).toBe('v1-0.75');
@@ -55,7 +68,9 @@ describe('migrations', () => {
     expect(migrateEmbedding({ version: 1, featuresId: 'v1-0.75', hash: 'h', embedding: [1, 2] })).toBeUndefined();
     expect(migratePhoto({ version: 1, hash: 'h', image: 'not a blob' })).toBeUndefined();
     expect(migrateHead({ version: 1, projectId: 'p', signature: 's', model: { kind: 'knn' }, evaluation: {} })).toBeUndefined();
-    expect(migrateHead({ version: 3, projectId: 'p', featuresId: 'v1-0.75', signature: 's', model: { kind: 'logistic' }, evaluation: {} })).toBeUndefined();
+    expect(
+      migrateHead({ version: 3, projectId: 'p', featuresId: 'v1-0.75', signature: 's', model: { kind: 'logistic' }, evaluation: {} }),
+    ).toBeUndefined();
   });
 });
 
@@ -66,7 +81,14 @@ describe('stores', () => {
     await saveEmbedding('v1-0.75', 'a', new Float32Array([1, 2, 3]));
     await saveEmbedding('v1-0.75', 'b', new Float32Array([4, 5, 6]));
     await saveEmbedding('v2-1.0', 'b', new Float32Array([7]));
-    await saveHead({ version: 2, projectId: 'p1', featuresId: 'v1-0.75', signature: 's', model: { kind: 'logistic' } as never, evaluation: {} as never });
+    await saveHead({
+      version: 2,
+      projectId: 'p1',
+      featuresId: 'v1-0.75',
+      signature: 's',
+      model: { kind: 'logistic' } as never,
+      evaluation: {} as never,
+    });
     expect(await loadHead('p1')).toMatchObject({ version: 2, featuresId: 'v1-0.75' });
 
     expect((await loadAllProjects()).map((p) => p.id)).toEqual(['p1', 'p2']);
@@ -90,7 +112,10 @@ describe('stores', () => {
     await saveSpeed('v1-0.75', 'wasm', 17.5);
     await saveSpeed('v1-0.75+v2-1.0', 'wasm', 6);
     expect((await loadSpeeds()).photosPerSecond).toEqual({ [speedKey('v1-0.75', 'wasm')]: 17.5, [speedKey('v1-0.75+v2-1.0', 'wasm')]: 6 });
-    expect(migrateSpeeds({ version: 1, photosPerSecond: { a: -1, b: 'fast', c: Infinity, d: 3 } })).toEqual({ version: 1, photosPerSecond: { d: 3 } });
+    expect(migrateSpeeds({ version: 1, photosPerSecond: { a: -1, b: 'fast', c: Infinity, d: 3 } })).toEqual({
+      version: 1,
+      photosPerSecond: { d: 3 },
+    });
     expect(migrateSpeeds({ version: 2, photosPerSecond: { d: 3 } })).toEqual({ version: 1, photosPerSecond: {} });
   });
 

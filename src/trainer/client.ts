@@ -38,7 +38,11 @@ export class TrainerClient {
       if (response.id !== this.running?.id) return;
       const { resolve } = this.running;
       this.running = undefined;
-      resolve(response.type === 'trained' ? { type: 'trained', model: response.model, evaluation: response.evaluation, ms: response.ms } : { type: 'failed', message: response.message });
+      resolve(
+        response.type === 'trained'
+          ? { type: 'trained', model: response.model, evaluation: response.evaluation, ms: response.ms }
+          : { type: 'failed', message: response.message },
+      );
       this.startWaiting();
     });
     this.worker.addEventListener('error', () => {
@@ -76,5 +80,7 @@ export class TrainerClient {
 }
 
 export function createTrainer(): TrainerClient {
-  return new TrainerClient(() => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'handful-trainer' }) as TrainerWorkerLike);
+  return new TrainerClient(
+    () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'handful-trainer' }) as TrainerWorkerLike,
+  );
 }

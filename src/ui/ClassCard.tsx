@@ -84,10 +84,22 @@ export function ClassCard({ cls, index, count, onFiles }: Props) {
           {countWord(cls.photos.length, 'photo')}
         </span>
         <div className="class-actions">
-          <button type="button" className="icon" onClick={() => dispatch({ type: 'moved-class', id: cls.id, by: -1 })} disabled={index === 0} aria-label={`Move “${cls.name}” earlier`}>
+          <button
+            type="button"
+            className="icon"
+            onClick={() => dispatch({ type: 'moved-class', id: cls.id, by: -1 })}
+            disabled={index === 0}
+            aria-label={`Move “${cls.name}” earlier`}
+          >
             ↑
           </button>
-          <button type="button" className="icon" onClick={() => dispatch({ type: 'moved-class', id: cls.id, by: 1 })} disabled={index === count - 1} aria-label={`Move “${cls.name}” later`}>
+          <button
+            type="button"
+            className="icon"
+            onClick={() => dispatch({ type: 'moved-class', id: cls.id, by: 1 })}
+            disabled={index === count - 1}
+            aria-label={`Move “${cls.name}” later`}
+          >
             ↓
           </button>
           <button type="button" className="icon" onClick={() => setConfirming(true)} aria-label={`Delete the class “${cls.name}”`}>
@@ -229,4 +241,3 @@ export function ClassCard({ cls, index, count, onFiles }: Props) {
     </li>
   );
 }
-

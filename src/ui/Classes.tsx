@@ -24,7 +24,11 @@ export function Classes() {
   function receive(found: FoundFile[], classId?: string) {
     if (found.length === 0) return;
     const grouped = groupByFolder(found);
-    if (classId && grouped.groups.length < 2) actions.addFiles(classId, found.map((f) => f.file));
+    if (classId && grouped.groups.length < 2)
+      actions.addFiles(
+        classId,
+        found.map((f) => f.file),
+      );
     else setOffer({ ...grouped, classId });
   }
 
@@ -32,8 +36,8 @@ export function Classes() {
     <section className="step" aria-labelledby="classes-title">
       <h2 id="classes-title">1. Make classes and add photos</h2>
       <p className="hint">
-        One class for each kind of thing to recognise, with a handful of photos of each (ten is a good start). Drop photos on a class, choose them, paste
-        them, or use the camera.
+        One class for each kind of thing to recognise, with a handful of photos of each (ten is a good start). Drop photos on a class,
+        choose them, paste them, or use the camera.
       </p>
       {state.progress && <ImportProgressBar progress={state.progress} onCancel={actions.cancelImport} />}
       {offer && <FolderOffer offer={offer} onDone={() => setOffer(undefined)} />}
@@ -95,7 +99,11 @@ function FolderOffer({ offer, onDone }: { offer: Offer; onDone(): void }) {
     <div className="offer" role="dialog" aria-labelledby="offer-title" data-testid="folder-offer">
       {offer.groups.length > 0 ? (
         <>
-          <h3 id="offer-title">{offer.groups.length === 1 ? 'Make a class from this folder?' : `This folder has ${offer.groups.length} folders: make them classes?`}</h3>
+          <h3 id="offer-title">
+            {offer.groups.length === 1
+              ? 'Make a class from this folder?'
+              : `This folder has ${offer.groups.length} folders: make them classes?`}
+          </h3>
           <ul>
             {offer.groups.map((group) => (
               <li key={group.name}>

@@ -17,7 +17,8 @@ export function EngineDetails({ status, choose }: { status: EngineStatus; choose
     <details className="details">
       <summary>Details</summary>
       <p>
-        Model: {ready.featuresId}, {ready.embeddingSize}-number embedding. Running on <strong data-testid="backend">{ready.backend}</strong>.
+        Model: {ready.featuresId}, {ready.embeddingSize}-number embedding. Running on <strong data-testid="backend">{ready.backend}</strong>
+        .
       </p>
       <label>
         Run the model with{' '}

@@ -23,7 +23,9 @@ export function FeaturesChoice({ backend }: { backend: string | undefined }) {
   const busy = state.progress !== undefined;
   const speedOf = (featuresId: string) => {
     const perSecond = backend ? speeds[speedKey(featuresId, backend)] : undefined;
-    return perSecond === undefined ? undefined : `about ${perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond)} photos a second here`;
+    return perSecond === undefined
+      ? undefined
+      : `about ${perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond)} photos a second here`;
   };
 
   return (
@@ -34,8 +36,8 @@ export function FeaturesChoice({ backend }: { backend: string | undefined }) {
       <fieldset disabled={busy} aria-describedby={`${id}-about`}>
         <legend>Photo features of this project</legend>
         <p className="hint" id={`${id}-about`}>
-          How the photos are looked at before it learns from them. A more detailed look usually gets more right, but adding photos takes longer.
-          Changing it looks at this project’s photos again and relearns; changing back later is instant.
+          How the photos are looked at before it learns from them. A more detailed look usually gets more right, but adding photos takes
+          longer. Changing it looks at this project’s photos again and relearns; changing back later is instant.
         </p>
         {modelsChoices.map((choice) => {
           const speed = speedOf(joinFeatures(choice.id, mirrored));

@@ -32,7 +32,13 @@ export function Feedback() {
         ))}
       {training && (
         <p className="status" role="status" data-testid="training-status">
-          {state.training === 'failed' ? <span className="problem">Learning failed: {state.trainingProblem}</span> : current ? 'Up to date.' : 'Learning from your photos…'}
+          {state.training === 'failed' ? (
+            <span className="problem">Learning failed: {state.trainingProblem}</span>
+          ) : current ? (
+            'Up to date.'
+          ) : (
+            'Learning from your photos…'
+          )}
         </p>
       )}
       {evaluation && (
@@ -42,7 +48,8 @@ export function Feedback() {
           </p>
           {words && (
             <p className="hint">
-              Measured on your own {countWord(evaluation.evaluated, 'photo')}: each was hidden while it learned from the others, then it guessed.
+              Measured on your own {countWord(evaluation.evaluated, 'photo')}: each was hidden while it learned from the others, then it
+              guessed.
             </p>
           )}
           {tips.length > 0 && (
@@ -65,7 +72,10 @@ export function Feedback() {
             ))}
           </ul>
           <table className="confusion" data-testid="confusion">
-            <caption>Which classes it mixes up: each row is the photos of one class, each column what it guessed. Choose a number to see those photos.</caption>
+            <caption>
+              Which classes it mixes up: each row is the photos of one class, each column what it guessed. Choose a number to see those
+              photos.
+            </caption>
             <thead>
               <tr>
                 <td />
@@ -119,23 +129,29 @@ export function Feedback() {
             <dl>
               <dt>Cross-validated accuracy</dt>
               <dd>
-                {percent(evaluation.accuracy)} ({evaluation.correct} of {evaluation.evaluated}), 95% Wilson interval {percent(evaluation.interval.lower)} to{' '}
-                {percent(evaluation.interval.upper)}
+                {percent(evaluation.accuracy)} ({evaluation.correct} of {evaluation.evaluated}), 95% Wilson interval{' '}
+                {percent(evaluation.interval.lower)} to {percent(evaluation.interval.upper)}
               </dd>
               <dt>Scheme</dt>
               <dd>
                 {evaluation.scheme === 'leave-one-out' ? 'leave-one-out' : `stratified ${evaluation.folds}-fold`}
-                {evaluation.notEvaluated.length > 0 && `; ${countWord(evaluation.notEvaluated.length, 'photo')} alone in their class not evaluated`}
+                {evaluation.notEvaluated.length > 0 &&
+                  `; ${countWord(evaluation.notEvaluated.length, 'photo')} alone in their class not evaluated`}
               </dd>
               <dt>“Not sure” answers</dt>
               <dd>
                 {evaluation.unsure.count}; accuracy when sure {percent(evaluation.unsure.accuracyWhenSure)}
               </dd>
               <dt>Expected calibration error</dt>
-              <dd>{evaluation.calibration.expectedCalibrationError === null ? '–' : evaluation.calibration.expectedCalibrationError.toFixed(3)}</dd>
+              <dd>
+                {evaluation.calibration.expectedCalibrationError === null
+                  ? '–'
+                  : evaluation.calibration.expectedCalibrationError.toFixed(3)}
+              </dd>
               <dt>Classifier</dt>
               <dd>
-                multinomial logistic regression on L2-normalised {head!.model.dim}-number embeddings, L2 penalty λ = {head!.model.lambda.toExponential(1)}
+                multinomial logistic regression on L2-normalised {head!.model.dim}-number embeddings, L2 penalty λ ={' '}
+                {head!.model.lambda.toExponential(1)}
               </dd>
             </dl>
           </details>

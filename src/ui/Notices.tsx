@@ -17,7 +17,12 @@ export function Notices() {
         </div>
       )}
       {state.notices.map((notice) => (
-        <div key={notice.id} className={`notice ${notice.tone}`} role={notice.tone === 'problem' ? 'alert' : 'status'} data-testid={`notice-${notice.tone}`}>
+        <div
+          key={notice.id}
+          className={`notice ${notice.tone}`}
+          role={notice.tone === 'problem' ? 'alert' : 'status'}
+          data-testid={`notice-${notice.tone}`}
+        >
           <p className="title">{notice.title}</p>
           {notice.lines.length > 0 && (
             <ul>
@@ -26,7 +31,12 @@ export function Notices() {
               ))}
             </ul>
           )}
-          <button type="button" className="icon" aria-label="Close this message" onClick={() => dispatch({ type: 'dismissed-notice', id: notice.id })}>
+          <button
+            type="button"
+            className="icon"
+            aria-label="Close this message"
+            onClick={() => dispatch({ type: 'dismissed-notice', id: notice.id })}
+          >
             ×
           </button>
         </div>

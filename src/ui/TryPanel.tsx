@@ -47,9 +47,12 @@ export function TryPanel({ engine, backend, classifier, withoutClassifier, addTo
   const { video, camera, start, stop } = useCamera();
   const busy = useRef(false);
 
-  useEffect(() => () => {
-    if (tried.state === 'done') URL.revokeObjectURL(tried.url);
-  }, [tried]);
+  useEffect(
+    () => () => {
+      if (tried.state === 'done') URL.revokeObjectURL(tried.url);
+    },
+    [tried],
+  );
 
   async function look(file: File) {
     if (busy.current) return;
@@ -63,7 +66,15 @@ export function TryPanel({ engine, backend, classifier, withoutClassifier, addTo
       const { results } = await embedCounted(engine, [withTypeFromName(file)], { guesses: 3 });
       const result = results[0];
       if (!result || 'problem' in result) setTried({ state: 'problem', name: file.name, message: result?.problem ?? 'Nothing came back.' });
-      else setTried({ state: 'done', file, url: URL.createObjectURL(file), embedding: result.embedding, guesses: result.guesses, ms: result.ms });
+      else
+        setTried({
+          state: 'done',
+          file,
+          url: URL.createObjectURL(file),
+          embedding: result.embedding,
+          guesses: result.guesses,
+          ms: result.ms,
+        });
     } catch (error) {
       setTried({ state: 'problem', name: file.name, message: (error as Error).message });
     } finally {
@@ -151,7 +162,11 @@ export function TryPanel({ engine, backend, classifier, withoutClassifier, addTo
             event.target.value = '';
           }}
         />
-        <button type="button" aria-pressed={camera.state === 'on'} onClick={() => (camera.state === 'off' || camera.state === 'failed' ? void start() : stop())}>
+        <button
+          type="button"
+          aria-pressed={camera.state === 'on'}
+          onClick={() => (camera.state === 'off' || camera.state === 'failed' ? void start() : stop())}
+        >
           {camera.state === 'on' ? 'Stop the camera' : 'Use the camera'}
         </button>
       </div>
@@ -185,7 +200,12 @@ export function TryPanel({ engine, backend, classifier, withoutClassifier, addTo
                   </p>
                   <ol className="bars" data-testid="prediction">
                     {names.map((name, c) => (
-                      <li key={classifier!.keys[c]} className={c === result.classIndex ? 'winner' : undefined} data-class={name} data-probability={String(result.probabilities[c])}>
+                      <li
+                        key={classifier!.keys[c]}
+                        className={c === result.classIndex ? 'winner' : undefined}
+                        data-class={name}
+                        data-probability={String(result.probabilities[c])}
+                      >
                         <span className="label">{name}</span>
                         <span className="meter" aria-hidden="true">
                           <span style={{ width: percent(result.probabilities[c]) }} />
@@ -232,8 +252,8 @@ export function TryPanel({ engine, backend, classifier, withoutClassifier, addTo
                 ))}
               </ol>
               <p className="facts hint" data-testid="facts">
-                The photo became a list of <span data-testid="embedding-length">{tried.embedding.length}</span> numbers in {Math.round(tried.ms)} ms, running on{' '}
-                {backend ?? 'this computer'}.
+                The photo became a list of <span data-testid="embedding-length">{tried.embedding.length}</span> numbers in{' '}
+                {Math.round(tried.ms)} ms, running on {backend ?? 'this computer'}.
               </p>
             </div>
           </div>

@@ -26,7 +26,10 @@ export function useCamera() {
     setCamera({ state: 'starting' });
     try {
       if (!navigator.mediaDevices?.getUserMedia) throw new Error('no camera API');
-      stream.current = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 } }, audio: false });
+      stream.current = await navigator.mediaDevices.getUserMedia({
+        video: { width: { ideal: 640 }, height: { ideal: 480 } },
+        audio: false,
+      });
       if (video.current) {
         video.current.srcObject = stream.current;
         await video.current.play();

@@ -13,7 +13,11 @@ declare global {
   }
 }
 
-export function embedCounted(engine: EngineClient, images: (Blob | ImageBitmap)[], options: Parameters<EngineClient['embed']>[1]): ReturnType<EngineClient['embed']> {
+export function embedCounted(
+  engine: EngineClient,
+  images: (Blob | ImageBitmap)[],
+  options: Parameters<EngineClient['embed']>[1],
+): ReturnType<EngineClient['embed']> {
   window.__handfulPhotosEmbedded = (window.__handfulPhotosEmbedded ?? 0) + images.length;
   const featuresId = engine.featuresId;
   // Single photos (Try it) are timed alone, not in batches: they would understate the speed.

@@ -51,4 +51,3 @@ export function featuresName(featuresId: string): string {
   const name = modelsChoices.find((choice) => choice.id === models)?.name ?? featuresId;
   return mirrored ? `${name}, mirrored too` : name;
 }
-

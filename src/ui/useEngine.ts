@@ -26,7 +26,11 @@ function backendFromAddress(): BackendChoice | undefined {
  * The engine, running the feature configuration `featuresId` (the open project's): it is
  * restarted whenever that changes, on the backend measured earlier, which is not measured again.
  */
-export function useEngine(featuresId: string | undefined): { engine: EngineClient | undefined; status: EngineStatus; choose(choice: BackendChoice): void } {
+export function useEngine(featuresId: string | undefined): {
+  engine: EngineClient | undefined;
+  status: EngineStatus;
+  choose(choice: BackendChoice): void;
+} {
   const [engine, setEngine] = useState<EngineClient>();
   /** Loaded once; kept up to date with what is saved. */
   const settings = useRef<EngineSettingsV1>(undefined);
@@ -55,7 +59,15 @@ export function useEngine(featuresId: string | undefined): { engine: EngineClien
         ready = await start('auto');
       }
       const saved: EngineSettingsV1 = ready.measurements
-        ? { ...known, measured: { backend: ready.backend, measurements: ready.measurements, at: new Date().toISOString(), userAgent: navigator.userAgent } }
+        ? {
+            ...known,
+            measured: {
+              backend: ready.backend,
+              measurements: ready.measurements,
+              at: new Date().toISOString(),
+              userAgent: navigator.userAgent,
+            },
+          }
         : known;
       if (saved !== known) {
         settings.current = saved;

@@ -49,9 +49,7 @@ export async function filesFromEntries(entries: EntryLike[], parent = ''): Promi
  * afterwards. Returns a promise for the files; folders are walked asynchronously.
  */
 export function filesFromTransfer(transfer: DataTransfer): Promise<FoundFile[]> {
-  const entries = [...transfer.items]
-    .filter((item) => item.kind === 'file')
-    .map((item) => item.webkitGetAsEntry?.() ?? null);
+  const entries = [...transfer.items].filter((item) => item.kind === 'file').map((item) => item.webkitGetAsEntry?.() ?? null);
   // Transfers made by scripts (and some paste sources) carry files but no entries.
   if (entries.length === 0 || entries.some((entry) => entry === null)) {
     return Promise.resolve([...transfer.files].filter((file) => !isSystemFile(file.name)).map((file) => ({ file, path: file.name })));

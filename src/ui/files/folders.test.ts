@@ -73,7 +73,13 @@ describe('filesFromEntries', () => {
       '.DS_Store': 'finder',
     });
     const files = await filesFromEntries([dropped]);
-    expect(files.map((f) => f.path)).toEqual(['flowers/daisy/1.jpg', 'flowers/daisy/2.jpg', 'flowers/daisy/3.jpg', 'flowers/daisy/old/4.jpg', 'flowers/tulip/5.jpg']);
+    expect(files.map((f) => f.path)).toEqual([
+      'flowers/daisy/1.jpg',
+      'flowers/daisy/2.jpg',
+      'flowers/daisy/3.jpg',
+      'flowers/daisy/old/4.jpg',
+      'flowers/tulip/5.jpg',
+    ]);
     expect(groupByFolder(files).groups.map((g) => [g.name, g.files.length])).toEqual([
       ['daisy', 4],
       ['tulip', 1],

@@ -16,7 +16,11 @@ export interface FolderGroups {
   loose: File[];
 }
 
-const directoriesOf = (path: string) => path.split('/').filter((part) => part !== '').slice(0, -1);
+const directoriesOf = (path: string) =>
+  path
+    .split('/')
+    .filter((part) => part !== '')
+    .slice(0, -1);
 
 /**
  * Leading folders shared by every file are only packaging ("flowers/" above the class folders)

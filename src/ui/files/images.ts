@@ -28,8 +28,18 @@ export async function downscale(file: Blob): Promise<{ image: Blob; thumbnail: B
   }
 }
 
-async function encode(source: ImageBitmap, [x, y, w, h]: [number, number, number, number], width: number, height: number, quality: number): Promise<Blob> {
-  const scaled = await createImageBitmap(source, x, y, w, h, { resizeWidth: Math.max(1, width), resizeHeight: Math.max(1, height), resizeQuality: 'high' });
+async function encode(
+  source: ImageBitmap,
+  [x, y, w, h]: [number, number, number, number],
+  width: number,
+  height: number,
+  quality: number,
+): Promise<Blob> {
+  const scaled = await createImageBitmap(source, x, y, w, h, {
+    resizeWidth: Math.max(1, width),
+    resizeHeight: Math.max(1, height),
+    resizeQuality: 'high',
+  });
   const canvas = new OffscreenCanvas(scaled.width, scaled.height);
   const context = canvas.getContext('2d');
   if (!context) throw new Error('2D canvas unavailable in this browser');

@@ -25,8 +25,23 @@ const embeddingOf = (hash: string) => vectors[hash];
 
 describe('trainingSet', () => {
   it('needs two classes with embedded photos, and leaves out empty classes', () => {
-    expect(trainingSet(project([['a', ['x0']], ['b', []]]), embeddingOf)).toBeUndefined();
-    const set = trainingSet(project([['a', ['x0', 'x1']], ['e', []], ['b', ['y0', 'missing']]]), embeddingOf)!;
+    expect(
+      trainingSet(
+        project([
+          ['a', ['x0']],
+          ['b', []],
+        ]),
+        embeddingOf,
+      ),
+    ).toBeUndefined();
+    const set = trainingSet(
+      project([
+        ['a', ['x0', 'x1']],
+        ['e', []],
+        ['b', ['y0', 'missing']],
+      ]),
+      embeddingOf,
+    )!;
     expect(set.data.classes).toEqual(['a', 'b']);
     expect(set.data.labels).toEqual([0, 0, 1]);
     expect(set.rows).toEqual(['x0', 'x1', 'y0']);
@@ -34,28 +49,49 @@ describe('trainingSet', () => {
   });
 
   it('has the same signature after a rename, another after a photo moves', () => {
-    const before = project([['a', ['x0', 'x1']], ['b', ['y0']]]);
+    const before = project([
+      ['a', ['x0', 'x1']],
+      ['b', ['y0']],
+    ]);
     const renamed = { ...before, classes: before.classes.map((c) => ({ ...c, name: `${c.name}!` })) };
-    const moved = project([['a', ['x0']], ['b', ['y0', 'x1']]]);
+    const moved = project([
+      ['a', ['x0']],
+      ['b', ['y0', 'x1']],
+    ]);
     expect(trainingSet(renamed, embeddingOf)!.signature).toBe(trainingSet(before, embeddingOf)!.signature);
     expect(trainingSet(moved, embeddingOf)!.signature).not.toBe(trainingSet(before, embeddingOf)!.signature);
   });
 });
 
 describe('words and advice', () => {
-  const p = project([['a', ['x0', 'x1', 'x2', 'x3', 'x4', 'x5']], ['b', ['y0', 'y1', 'y2', 'y3', 'y4', 'y5']]]);
+  const p = project([
+    ['a', ['x0', 'x1', 'x2', 'x3', 'x4', 'x5']],
+    ['b', ['y0', 'y1', 'y2', 'y3', 'y4', 'y5']],
+  ]);
   const { data } = trainingSet(p, embeddingOf)!;
   const evaluation = evaluate(data, train(data));
 
   it('says the accuracy in tenths with its range', () => {
     expect(accuracyInWords(evaluation)).toMatch(/^About 10 out of 10 photos right, give or take \(somewhere between [5-9] and 10\)\.$/);
-    expect(accuracyInWords({ ...evaluation, accuracy: 0.9, interval: { lower: 0.88, upper: 0.91 } })).toBe('About 9 out of 10 photos right.');
+    expect(accuracyInWords({ ...evaluation, accuracy: 0.9, interval: { lower: 0.88, upper: 0.91 } })).toBe(
+      'About 9 out of 10 photos right.',
+    );
     expect(accuracyInWords({ ...evaluation, accuracy: null })).toBeUndefined();
   });
 
   it('names the class most often mistaken, and classes with too few or no photos', () => {
-    const confused = { ...evaluation, confusion: [[4, 2], [0, 6]] };
-    const withFew = project([['a', ['x0', 'x1']], ['b', ['y0', 'y1', 'y2', 'y3', 'y4', 'y5']], ['c', []]]);
+    const confused = {
+      ...evaluation,
+      confusion: [
+        [4, 2],
+        [0, 6],
+      ],
+    };
+    const withFew = project([
+      ['a', ['x0', 'x1']],
+      ['b', ['y0', 'y1', 'y2', 'y3', 'y4', 'y5']],
+      ['c', []],
+    ]);
     expect(advice(withFew, confused, ['a', 'b'])).toEqual([
       'Add photos to “C”, or delete it: it has none yet.',
       'Add more photos of “A”: it is confused with “B” (2 times).',

@@ -52,7 +52,9 @@ export function accuracyInWords(evaluation: Evaluation): string | undefined {
   if (accuracy === null) return undefined;
   const tenths = (rate: number) => Math.round(rate * 10);
   const [about, low, high] = [tenths(accuracy), tenths(interval.lower), tenths(interval.upper)];
-  return low === high ? `About ${about} out of 10 photos right.` : `About ${about} out of 10 photos right, give or take (somewhere between ${low} and ${high}).`;
+  return low === high
+    ? `About ${about} out of 10 photos right.`
+    : `About ${about} out of 10 photos right, give or take (somewhere between ${low} and ${high}).`;
 }
 
 /**
@@ -79,7 +81,8 @@ export function advice(project: ProjectRecord, evaluation: Evaluation | undefine
     }
   }
   for (const c of project.classes) {
-    if (c.photos.length > 0 && c.photos.length < 5) tips.push(`Add a few more photos of “${c.name}”: ${countWord(c.photos.length, 'photo')} is not much to learn from.`);
+    if (c.photos.length > 0 && c.photos.length < 5)
+      tips.push(`Add a few more photos of “${c.name}”: ${countWord(c.photos.length, 'photo')} is not much to learn from.`);
   }
   return tips;
 }

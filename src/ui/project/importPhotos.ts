@@ -38,7 +38,6 @@ export interface ImportReport {
 
 const emptyFileProblem = 'The file is empty.';
 
-
 export async function importPhotos(files: File[], context: ImportContext): Promise<ImportReport> {
   const { featuresId, signal } = context;
   const report: ImportReport = { added: 0, duplicates: [], skipped: [], cancelled: false, storageFull: false };
@@ -106,7 +105,10 @@ export async function importPhotos(files: File[], context: ImportContext): Promi
   // The engine computes the features it was last started with; others would mix into the project.
   if (context.engine.featuresId !== featuresId) {
     for (const item of toEmbed) {
-      report.skipped.push({ name: item.file.name, problem: 'The photo features changed while it waited to be added. Please add it again.' });
+      report.skipped.push({
+        name: item.file.name,
+        problem: 'The photo features changed while it waited to be added. Please add it again.',
+      });
       context.onFileDone(false);
     }
     await storing;

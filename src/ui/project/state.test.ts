@@ -55,7 +55,11 @@ describe('reducer', () => {
   });
 
   it('changes the photo features: saved with the project, the old head and undo gone', () => {
-    const trained = run(opened(), { type: 'removed-photos', hashes: ['a3'] }, { type: 'trained', head: { signature: 's', model: {} as never, evaluation: {} as never } });
+    const trained = run(
+      opened(),
+      { type: 'removed-photos', hashes: ['a3'] },
+      { type: 'trained', head: { signature: 's', model: {} as never, evaluation: {} as never } },
+    );
     expect(trained.head).toBeDefined();
     const changed = run(trained, { type: 'changed-features', featuresId: 'v1-0.75+v2-1.0' });
     expect(changed.project!.featuresId).toBe('v1-0.75+v2-1.0');
@@ -103,7 +107,12 @@ describe('reducer', () => {
   });
 
   it('does not bring back a photo that was added again elsewhere since', () => {
-    const state = run(opened(), { type: 'removed-photos', hashes: ['a1'] }, { type: 'added-photos', classId: 'b', photos: [photo('a1')] }, { type: 'undo' });
+    const state = run(
+      opened(),
+      { type: 'removed-photos', hashes: ['a1'] },
+      { type: 'added-photos', classId: 'b', photos: [photo('a1')] },
+      { type: 'undo' },
+    );
     expect(hashes(state, 0)).toEqual(['a2', 'a3']);
     expect(hashes(state, 1)).toEqual(['b1', 'a1']);
   });

@@ -133,14 +133,24 @@ export function reducer(state: TrainerState, action: Action): TrainerState {
   const project = state.project;
   switch (action.type) {
     case 'opened':
-      return { ...initialState, projects: state.projects, saving: state.saving, project: action.project, head: action.head, revision: state.revision + 1 };
+      return {
+        ...initialState,
+        projects: state.projects,
+        saving: state.saving,
+        project: action.project,
+        head: action.head,
+        revision: state.revision + 1,
+      };
     case 'listed-projects':
       return { ...state, projects: action.projects };
     case 'saving':
       return { ...state, saving: action.saving };
     case 'noticed':
       // The same message twice in a row (say, two drops of one file) is shown once.
-      return { ...state, notices: [...state.notices.filter((n) => n.title !== action.notice.title), { ...action.notice, id: nextNoticeId++ }] };
+      return {
+        ...state,
+        notices: [...state.notices.filter((n) => n.title !== action.notice.title), { ...action.notice, id: nextNoticeId++ }],
+      };
     case 'dismissed-notice':
       return { ...state, notices: state.notices.filter((notice) => notice.id !== action.id) };
     case 'progress':
@@ -167,7 +177,10 @@ export function reducer(state: TrainerState, action: Action): TrainerState {
       return withClasses(state, [...classes, { id: action.id, name: action.name.trim(), photos: [] }]);
     case 'renamed-class':
       if (classNameProblem(action.name, classes, action.id)) return state;
-      return withClasses(state, classes.map((c) => (c.id === action.id ? { ...c, name: action.name.trim() } : c)));
+      return withClasses(
+        state,
+        classes.map((c) => (c.id === action.id ? { ...c, name: action.name.trim() } : c)),
+      );
     case 'moved-class': {
       const from = classes.findIndex((c) => c.id === action.id);
       const to = from + action.by;
@@ -181,13 +194,20 @@ export function reducer(state: TrainerState, action: Action): TrainerState {
       if (index < 0) return state;
       const removed = classes[index];
       const text = `Deleted the class “${removed.name}” and its ${photoWord(removed.photos.length)}.`;
-      return withClasses(state, classes.filter((c) => c.id !== action.id), { kind: 'class', text, removed, index });
+      return withClasses(
+        state,
+        classes.filter((c) => c.id !== action.id),
+        { kind: 'class', text, removed, index },
+      );
     }
     case 'added-photos': {
       const present = new Set(classes.flatMap((c) => c.photos.map((p) => p.hash)));
       const fresh = action.photos.filter((photo) => !present.has(photo.hash) && present.add(photo.hash));
       if (fresh.length === 0 || !classes.some((c) => c.id === action.classId)) return state;
-      return withClasses(state, classes.map((c) => (c.id === action.classId ? { ...c, photos: [...c.photos, ...fresh] } : c)));
+      return withClasses(
+        state,
+        classes.map((c) => (c.id === action.classId ? { ...c, photos: [...c.photos, ...fresh] } : c)),
+      );
     }
     case 'moved-photos': {
       const moving = new Set(action.hashes);
@@ -195,15 +215,23 @@ export function reducer(state: TrainerState, action: Action): TrainerState {
       if (photos.length === 0 || !classes.some((c) => c.id === action.to)) return state;
       return withClasses(
         state,
-        classes.map((c) => (c.id === action.to ? { ...c, photos: [...c.photos, ...photos] } : { ...c, photos: c.photos.filter((p) => !moving.has(p.hash)) })),
+        classes.map((c) =>
+          c.id === action.to ? { ...c, photos: [...c.photos, ...photos] } : { ...c, photos: c.photos.filter((p) => !moving.has(p.hash)) },
+        ),
       );
     }
     case 'removed-photos': {
       const removing = new Set(action.hashes);
-      const removed = classes.flatMap((c) => c.photos.flatMap((photo, index) => (removing.has(photo.hash) ? [{ classId: c.id, photo, index }] : [])));
+      const removed = classes.flatMap((c) =>
+        c.photos.flatMap((photo, index) => (removing.has(photo.hash) ? [{ classId: c.id, photo, index }] : [])),
+      );
       if (removed.length === 0) return state;
       const text = removed.length === 1 ? `Deleted the photo “${removed[0].photo.name}”.` : `Deleted ${photoWord(removed.length)}.`;
-      return withClasses(state, classes.map((c) => ({ ...c, photos: c.photos.filter((p) => !removing.has(p.hash)) })), { kind: 'photos', text, removed });
+      return withClasses(
+        state,
+        classes.map((c) => ({ ...c, photos: c.photos.filter((p) => !removing.has(p.hash)) })),
+        { kind: 'photos', text, removed },
+      );
     }
     case 'embeddings-arrived':
       return { ...state, revision: state.revision + 1 };

@@ -77,7 +77,11 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
     () =>
       debouncedSaver<ProjectRecord>(saveProject, saveDelayMs, (error) => {
         if (error instanceof StorageFullError) storageFull();
-        else if (error) dispatch({ type: 'noticed', notice: { tone: 'problem', title: 'The latest changes could not be saved.', lines: [(error as Error).message] } });
+        else if (error)
+          dispatch({
+            type: 'noticed',
+            notice: { tone: 'problem', title: 'The latest changes could not be saved.', lines: [(error as Error).message] },
+          });
         else if (!saver.pending) dispatch({ type: 'saving', saving: 'saved' });
       }),
     [storageFull],
@@ -102,25 +106,28 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
   }, []);
 
   /** Counts handled photos; when all are, the bar goes and the speed seen is remembered. */
-  const advanceProgress = useCallback((done: number, embedded: number) => {
-    const current = progress.current;
-    if (!current) return;
-    const next = { ...current, done: current.done + done, embedded: current.embedded + embedded };
-    if (next.done < next.total) {
-      progress.current = next;
-      dispatch({ type: 'progress', progress: next });
-      return;
-    }
-    progress.current = undefined;
-    dispatch({ type: 'progress', progress: undefined });
-    const featuresId = latest.current.project?.featuresId;
-    const backend = engine?.backend;
-    if (!featuresId || !backend || backend === 'auto') return;
-    const perSecond = takeSpeed(featuresId, backend, minPhotosForSpeed);
-    if (perSecond === undefined) return;
-    setSpeeds((known) => ({ ...known, [speedKey(featuresId, backend)]: perSecond }));
-    void saveSpeed(featuresId, backend, perSecond);
-  }, [engine]);
+  const advanceProgress = useCallback(
+    (done: number, embedded: number) => {
+      const current = progress.current;
+      if (!current) return;
+      const next = { ...current, done: current.done + done, embedded: current.embedded + embedded };
+      if (next.done < next.total) {
+        progress.current = next;
+        dispatch({ type: 'progress', progress: next });
+        return;
+      }
+      progress.current = undefined;
+      dispatch({ type: 'progress', progress: undefined });
+      const featuresId = latest.current.project?.featuresId;
+      const backend = engine?.backend;
+      if (!featuresId || !backend || backend === 'auto') return;
+      const perSecond = takeSpeed(featuresId, backend, minPhotosForSpeed);
+      if (perSecond === undefined) return;
+      setSpeeds((known) => ({ ...known, [speedKey(featuresId, backend)]: perSecond }));
+      void saveSpeed(featuresId, backend, perSecond);
+    },
+    [engine],
+  );
 
   // ---- Opening projects -------------------------------------------------------------------
 
@@ -134,7 +141,11 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       const featuresId = isOfferedFeatures(stored.featuresId) ? stored.featuresId : defaultFeaturesId;
       const project = { ...stored, featuresId };
       const hashes = project.classes.flatMap((c) => c.photos.map((p) => p.hash));
-      const [photos, embeddings, storedHead] = await Promise.all([loadPhotos(hashes), loadEmbeddings(featuresId, hashes), loadHead(project.id)]);
+      const [photos, embeddings, storedHead] = await Promise.all([
+        loadPhotos(hashes),
+        loadEmbeddings(featuresId, hashes),
+        loadHead(project.id),
+      ]);
       const head = storedHead?.featuresId === featuresId ? storedHead : undefined;
       const missing = new Set<string>();
       hashes.forEach((hash, i) => {
@@ -143,13 +154,21 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
         else missing.add(hash);
       });
       const classes = project.classes.map((c) => ({ ...c, photos: c.photos.filter((p) => !missing.has(p.hash)) }));
-      dispatch({ type: 'opened', project: { ...project, classes }, head: head && { signature: head.signature, model: head.model, evaluation: head.evaluation } });
+      dispatch({
+        type: 'opened',
+        project: { ...project, classes },
+        head: head && { signature: head.signature, model: head.model, evaluation: head.evaluation },
+      });
       openedRevision.current = latest.current.revision + 1;
       localStorage.setItem(lastProjectKey, project.id);
       if (missing.size > 0) {
         dispatch({
           type: 'noticed',
-          notice: { tone: 'problem', title: `${countWord(missing.size, 'photo')} of this project could not be found on this device and ${missing.size === 1 ? 'was' : 'were'} left out.`, lines: [] },
+          notice: {
+            tone: 'problem',
+            title: `${countWord(missing.size, 'photo')} of this project could not be found on this device and ${missing.size === 1 ? 'was' : 'were'} left out.`,
+            lines: [],
+          },
         });
       }
       return { featuresId, hashes: hashes.filter((_, i) => photos[i] && !embeddings[i]) };
@@ -191,7 +210,8 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
     growProgress(items.length, reason);
     let reported = 0;
     const problems: { name: string; text: string }[] = [];
-    const nameOf = (hash: string) => latest.current.project?.classes.flatMap((c) => c.photos).find((p) => p.hash === hash)?.name ?? hash.slice(0, 8);
+    const nameOf = (hash: string) =>
+      latest.current.project?.classes.flatMap((c) => c.photos).find((p) => p.hash === hash)?.name ?? hash.slice(0, 8);
     void embedCounted(
       engineForProject,
       items.map((item) => item.image),
@@ -216,12 +236,22 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
         advanceProgress(items.length - reported, 0);
         if (isCurrent()) dispatch({ type: 'embeddings-arrived' });
         if (problems.length > 0) {
-          dispatch({ type: 'noticed', notice: { tone: 'problem', title: `${countWord(problems.length, 'photo')} could not be looked at again and ${problems.length === 1 ? 'is' : 'are'} left out.`, lines: groupedLines(problems) } });
+          dispatch({
+            type: 'noticed',
+            notice: {
+              tone: 'problem',
+              title: `${countWord(problems.length, 'photo')} could not be looked at again and ${problems.length === 1 ? 'is' : 'are'} left out.`,
+              lines: groupedLines(problems),
+            },
+          });
         }
       })
       .catch((error: unknown) => {
         advanceProgress(items.length - reported, 0);
-        dispatch({ type: 'noticed', notice: { tone: 'problem', title: 'Some photos could not be looked at again.', lines: [(error as Error).message] } });
+        dispatch({
+          type: 'noticed',
+          notice: { tone: 'problem', title: 'Some photos could not be looked at again.', lines: [(error as Error).message] },
+        });
       });
     // growProgress and advanceProgress only touch refs and dispatch.
   }, [engineForProject, unembedded, library]);
@@ -279,7 +309,8 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       dispatch({ type: 'training' });
       const outcome = await trainer.train(training.data, latest.current.head?.model);
       // A head for other features than the project's now would take the wrong embeddings.
-      if (outcome.type === 'superseded' || latest.current.project?.id !== projectId || latest.current.project.featuresId !== featuresId) return;
+      if (outcome.type === 'superseded' || latest.current.project?.id !== projectId || latest.current.project.featuresId !== featuresId)
+        return;
       if (outcome.type === 'failed') return dispatch({ type: 'training-failed', message: outcome.message });
       const head = { signature: training.signature, model: outcome.model, evaluation: outcome.evaluation };
       dispatch({ type: 'trained', head });
@@ -292,31 +323,40 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
 
   // ---- Adding photos ----------------------------------------------------------------------
 
-  const report = useCallback((result: ImportReport) => {
-    if (result.skipped.length > 0) {
-      const others = result.added > 0 ? ` The other ${countWord(result.added, 'photo')} ${result.added === 1 ? 'was' : 'were'} added.` : '';
-      dispatch({
-        type: 'noticed',
-        notice: {
-          tone: 'problem',
-          title: `${countWord(result.skipped.length, 'file')} could not be used and ${result.skipped.length === 1 ? 'was' : 'were'} skipped.${others}`,
-          lines: groupedLines(result.skipped.map(({ name, problem }) => ({ name, text: problem }))),
-        },
-      });
-    }
-    if (result.duplicates.length > 0) {
-      const n = result.duplicates.length;
-      dispatch({
-        type: 'noticed',
-        notice: {
-          tone: 'info',
-          title: `${countWord(n, 'photo')} ${n === 1 ? 'was' : 'were'} already here and ${n === 1 ? 'was' : 'were'} not added twice.`,
-          lines: groupedLines(result.duplicates.map(({ name, where }) => ({ name, text: where === 'this drop' ? 'twice in this drop' : `already in “${where}”` }))),
-        },
-      });
-    }
-    if (result.storageFull) storageFull();
-  }, [storageFull]);
+  const report = useCallback(
+    (result: ImportReport) => {
+      if (result.skipped.length > 0) {
+        const others =
+          result.added > 0 ? ` The other ${countWord(result.added, 'photo')} ${result.added === 1 ? 'was' : 'were'} added.` : '';
+        dispatch({
+          type: 'noticed',
+          notice: {
+            tone: 'problem',
+            title: `${countWord(result.skipped.length, 'file')} could not be used and ${result.skipped.length === 1 ? 'was' : 'were'} skipped.${others}`,
+            lines: groupedLines(result.skipped.map(({ name, problem }) => ({ name, text: problem }))),
+          },
+        });
+      }
+      if (result.duplicates.length > 0) {
+        const n = result.duplicates.length;
+        dispatch({
+          type: 'noticed',
+          notice: {
+            tone: 'info',
+            title: `${countWord(n, 'photo')} ${n === 1 ? 'was' : 'were'} already here and ${n === 1 ? 'was' : 'were'} not added twice.`,
+            lines: groupedLines(
+              result.duplicates.map(({ name, where }) => ({
+                name,
+                text: where === 'this drop' ? 'twice in this drop' : `already in “${where}”`,
+              })),
+            ),
+          },
+        });
+      }
+      if (result.storageFull) storageFull();
+    },
+    [storageFull],
+  );
 
   const addFiles = useCallback(
     (classId: string, files: File[]) => {
@@ -338,7 +378,13 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
             dispatch({ type: 'added-photos', classId, photos: [ref] });
           },
           onFileDone: (embedded) => advanceProgress(1, embedded ? 1 : 0),
-        }).catch((error: unknown): ImportReport => ({ added: 0, duplicates: [], cancelled: false, storageFull: false, skipped: files.map((f) => ({ name: f.name, problem: (error as Error).message })) }));
+        }).catch((error: unknown): ImportReport => ({
+          added: 0,
+          duplicates: [],
+          cancelled: false,
+          storageFull: false,
+          skipped: files.map((f) => ({ name: f.name, problem: (error as Error).message })),
+        }));
         report(result);
         if (result.added > 0 && persisted === undefined) void requestPersistentStorage().then(setPersisted);
       });
@@ -498,7 +544,18 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
     persisted,
     /** Photos per second seen in this browser, by speedKey(features, backend). */
     speeds,
-    actions: { addFiles, addGroups, addTested, addClass, cancelImport, changeFeatures, switchProject, createProject, duplicateProject, deleteProject },
+    actions: {
+      addFiles,
+      addGroups,
+      addTested,
+      addClass,
+      cancelImport,
+      changeFeatures,
+      switchProject,
+      createProject,
+      duplicateProject,
+      deleteProject,
+    },
   };
 }
 

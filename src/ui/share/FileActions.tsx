@@ -57,10 +57,12 @@ export function FileActions({ share }: { share: Share }) {
         />
       </div>
       <p className="hint" id="download-hint">
-        {why ?? '“Download classifier” saves what it has learned as one small file, without your photos. Anyone can try photos with it in Handful, with “Open classifier”.'}
+        {why ??
+          '“Download classifier” saves what it has learned as one small file, without your photos. Anyone can try photos with it in Handful, with “Open classifier”.'}
       </p>
       <p className="hint" id="backup-hint">
-        “Back up project” saves this project, photos included, as one .zip file. Restoring it always makes a new project; nothing here is replaced.
+        “Back up project” saves this project, photos included, as one .zip file. Restoring it always makes a new project; nothing here is
+        replaced.
       </p>
       <p className="status" role="status" data-testid="file-status">
         {share.busy}

@@ -64,7 +64,17 @@ function accuracyLine(head: Opened['head']): string | undefined {
  * Classifying with a classifier file, apart from any project: its classes, how well it did when
  * it was made, and "Try a photo". Nothing here is stored; "Back to your projects" leaves.
  */
-export function OpenedClassifierView({ opened, share, engine, status }: { opened: Opened; share: Share; engine: EngineClient | undefined; status: EngineStatus }) {
+export function OpenedClassifierView({
+  opened,
+  share,
+  engine,
+  status,
+}: {
+  opened: Opened;
+  share: Share;
+  engine: EngineClient | undefined;
+  status: EngineStatus;
+}) {
   const { head, fileName } = opened;
   const runner = useEngineFor(head.backboneId, engine, status);
   const picker = useRef<HTMLInputElement>(null);
@@ -105,8 +115,8 @@ export function OpenedClassifierView({ opened, share, engine, status }: { opened
         </div>
       </div>
       <p className="hint">
-        Opened from “{fileName}”{Number.isNaN(saved.getTime()) ? '' : `, saved on ${saved.toLocaleDateString()}`}. It was trained elsewhere: the photos it
-        learned from are not in the file. Your projects are not changed, and photos tried here are not kept.
+        Opened from “{fileName}”{Number.isNaN(saved.getTime()) ? '' : `, saved on ${saved.toLocaleDateString()}`}. It was trained elsewhere:
+        the photos it learned from are not in the file. Your projects are not changed, and photos tried here are not kept.
       </p>
       <h3 id="opened-classes-title">It tells apart {countWord(names.length, 'class', 'classes')}</h3>
       <ul className="opened-classes" aria-labelledby="opened-classes-title" data-testid="opened-classes">
@@ -121,8 +131,10 @@ export function OpenedClassifierView({ opened, share, engine, status }: { opened
       )}
       <p className="status" role="status" data-testid="opened-engine">
         {runner.state === 'waiting' && 'Getting ready…'}
-        {runner.state === 'starting' && `This classifier was made with ${model}, so that model is being loaded for it. This takes a moment…`}
-        {runner.state === 'ready' && (runner.own ? `Ready: running ${model}, which this classifier was made with.` : 'Ready to try photos.')}
+        {runner.state === 'starting' &&
+          `This classifier was made with ${model}, so that model is being loaded for it. This takes a moment…`}
+        {runner.state === 'ready' &&
+          (runner.own ? `Ready: running ${model}, which this classifier was made with.` : 'Ready to try photos.')}
       </p>
       {runner.state === 'failed' && (
         <p className="problem" role="alert">

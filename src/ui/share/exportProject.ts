@@ -27,7 +27,8 @@ export function classifierInput(project: ProjectRecord, head: TrainedHead | unde
   const nameOf = new Map(project.classes.map((c) => [c.id, c.name]));
   const names = head.model.classes.map((id) => nameOf.get(id));
   const featuresId = featuresIdOfHead(head);
-  if (names.some((name) => name === undefined) || !featuresId) return { reason: 'It is still learning from your latest changes; try again in a moment.' };
+  if (names.some((name) => name === undefined) || !featuresId)
+    return { reason: 'It is still learning from your latest changes; try again in a moment.' };
   return {
     input: {
       model: { ...head.model, classes: names as string[] },
@@ -62,7 +63,12 @@ export function projectBackup(
   const classifier = classifierInput(project, head);
   const headFits = 'input' in classifier && classifier.input.backboneId === project.featuresId;
   return {
-    project: { name: project.name, featuresId: project.featuresId, createdAt: new Date(project.createdAt).toISOString(), updatedAt: new Date(project.updatedAt).toISOString() },
+    project: {
+      name: project.name,
+      featuresId: project.featuresId,
+      createdAt: new Date(project.createdAt).toISOString(),
+      updatedAt: new Date(project.updatedAt).toISOString(),
+    },
     classes,
     ...(vectors.size > 0 && { embeddings: { featuresId: project.featuresId, vectors } }),
     ...(headFits && { head: classifier.input }),

@@ -123,7 +123,8 @@ export async function restoreProject(restored: RestoredProject, options: Restore
       });
     }
   }
-  if (repeated > 0) warnings.push(`${countWord(repeated, 'photo')} appeared in more than one class and ${repeated === 1 ? 'was' : 'were'} kept once.`);
+  if (repeated > 0)
+    warnings.push(`${countWord(repeated, 'photo')} appeared in more than one class and ${repeated === 1 ? 'was' : 'were'} kept once.`);
 
   const hashes = items.map((item) => item.ref.hash);
   const [storedPhotos, storedEmbeddings] = await Promise.all([loadPhotos(hashes), loadEmbeddings(featuresId, hashes)]);
@@ -157,7 +158,10 @@ export async function restoreProject(restored: RestoredProject, options: Restore
     if (embedding) embeddings.set(item.ref.hash, embedding);
     kept.push(item);
   }
-  if (unreadable.length > 0) warnings.push(`${countWord(unreadable.length, 'photo')} could not be opened and ${unreadable.length === 1 ? 'was' : 'were'} left out: ${unreadable.join(', ')}.`);
+  if (unreadable.length > 0)
+    warnings.push(
+      `${countWord(unreadable.length, 'photo')} could not be opened and ${unreadable.length === 1 ? 'was' : 'were'} left out: ${unreadable.join(', ')}.`,
+    );
 
   // Classes: names as people can type them here (not empty, at most 60 letters, no two alike).
   const classes: ClassRecord[] = [];
@@ -180,9 +184,22 @@ export async function restoreProject(restored: RestoredProject, options: Restore
   if (head && head.backboneId === featuresId) {
     const previous = headWithClassIds(head, restored.classes);
     const set = trainingSet(project, (hash) => embeddings.get(hash));
-    if (previous && set && set.data.classes.length === previous.classes.length && set.data.classes.every((id, c) => id === previous.classes[c])) {
+    if (
+      previous &&
+      set &&
+      set.data.classes.length === previous.classes.length &&
+      set.data.classes.every((id, c) => id === previous.classes[c])
+    ) {
       const trained = await trainHead(set.data, previous).catch(() => undefined);
-      if (trained) await saveHead({ version: 2, projectId: project.id, featuresId, signature: set.signature, model: trained.model, evaluation: trained.evaluation });
+      if (trained)
+        await saveHead({
+          version: 2,
+          projectId: project.id,
+          featuresId,
+          signature: set.signature,
+          model: trained.model,
+          evaluation: trained.evaluation,
+        });
     }
   }
 

@@ -23,12 +23,30 @@ function fixture() {
     name: c === 0 ? 'Daisy' : 'Sunflower',
     photos: [0, 1, 2].map((i) => {
       const h = hash(c * 10 + i + 1);
-      embeddings.set(h, Float32Array.from({ length: dim }, (_, d) => Math.max(0, Math.sin(d * (c + 1) * 0.01) + 0.05 * Math.cos(d * (i + 1)))));
-      records.set(h, { version: 1, hash: h, image: new Blob([`photo ${h}`], { type: 'image/jpeg' }), thumbnail: new Blob(['t']), width: 640, height: 480 });
+      embeddings.set(
+        h,
+        Float32Array.from({ length: dim }, (_, d) => Math.max(0, Math.sin(d * (c + 1) * 0.01) + 0.05 * Math.cos(d * (i + 1)))),
+      );
+      records.set(h, {
+        version: 1,
+        hash: h,
+        image: new Blob([`photo ${h}`], { type: 'image/jpeg' }),
+        thumbnail: new Blob(['t']),
+        width: 640,
+        height: 480,
+      });
       return { hash: h, name: `${id}-${i}.jpg` };
     }),
   }));
-  const project: ProjectRecord = { version: 1, id: 'original', name: 'Flowers', createdAt: 1000, updatedAt: 2000, featuresId: 'v1-0.75', classes };
+  const project: ProjectRecord = {
+    version: 1,
+    id: 'original',
+    name: 'Flowers',
+    createdAt: 1000,
+    updatedAt: 2000,
+    featuresId: 'v1-0.75',
+    classes,
+  };
   const set = trainingSet(project, (h) => embeddings.get(h))!;
   const model = train(set.data);
   const head: TrainedHead = { signature: set.signature, model, evaluation: evaluate(set.data, model) };
@@ -60,7 +78,9 @@ describe('the classifier file of a project', () => {
   it('says why there is nothing to save: no head yet, or one naming a class deleted since', () => {
     const { project, head } = fixture();
     expect(classifierInput(project, undefined)).toEqual({ reason: expect.stringMatching(/no classifier to save yet/) });
-    expect(classifierInput({ ...project, classes: project.classes.slice(0, 1) }, head)).toEqual({ reason: expect.stringMatching(/still learning/) });
+    expect(classifierInput({ ...project, classes: project.classes.slice(0, 1) }, head)).toEqual({
+      reason: expect.stringMatching(/still learning/),
+    });
   });
 });
 
@@ -113,8 +133,16 @@ describe('restoring a backup', () => {
 
   it('keeps the photos when the saved head cannot be used, and says what it renamed or left out', async () => {
     const { project, head, photos } = fixture();
-    const backup = projectBackup({ ...project, name: 'Odd names', classes: [{ ...project.classes[0], name: 'x'.repeat(70) }, project.classes[1]] }, head, photos);
-    backup.classes.push({ id: 'broken', name: 'Broken', photos: [{ id: 'bad-photo', name: 'bad.jpg', blob: new Blob(['not a photo'], { type: 'image/jpeg' }) }] });
+    const backup = projectBackup(
+      { ...project, name: 'Odd names', classes: [{ ...project.classes[0], name: 'x'.repeat(70) }, project.classes[1]] },
+      head,
+      photos,
+    );
+    backup.classes.push({
+      id: 'broken',
+      name: 'Broken',
+      photos: [{ id: 'bad-photo', name: 'bad.jpg', blob: new Blob(['not a photo'], { type: 'image/jpeg' }) }],
+    });
     const restored = await readBackup(await writeBackup(backup));
     const outcome = await restoreProject(restored, {
       makePhoto: async (blob) => {
@@ -124,7 +152,10 @@ describe('restoring a backup', () => {
       trainHead: trainHere,
     });
     expect(outcome.photoCount).toBe(6);
-    expect(outcome.warnings).toEqual(['1 photo could not be opened and was left out: “bad.jpg”.', `The class “${'x'.repeat(70)}” is called “${'x'.repeat(60)}” here.`]);
+    expect(outcome.warnings).toEqual([
+      '1 photo could not be opened and was left out: “bad.jpg”.',
+      `The class “${'x'.repeat(70)}” is called “${'x'.repeat(60)}” here.`,
+    ]);
     const copy = (await loadProject(outcome.projectId))!;
     expect(copy.classes.map((c) => [c.name.length, c.photos.length])).toEqual([
       [60, 3],

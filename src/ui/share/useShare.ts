@@ -22,7 +22,8 @@ export interface OpenedClassifier {
 }
 
 export const isClassifierFile = (file: File) => /\.json$/i.test(file.name) || file.type === 'application/json';
-export const isBackupFile = (file: File) => /\.zip$/i.test(file.name) || file.type === 'application/zip' || file.type === 'application/x-zip-compressed';
+export const isBackupFile = (file: File) =>
+  /\.zip$/i.test(file.name) || file.type === 'application/zip' || file.type === 'application/x-zip-compressed';
 
 /** A file's own message when it is one written for people; otherwise a general sentence with the detail. */
 function messageOf(error: unknown): string {
@@ -111,7 +112,11 @@ export function useShare(controller: ProjectController) {
         const listed = async () =>
           dispatch({
             type: 'listed-projects',
-            projects: (await loadAllProjects()).map((p) => ({ id: p.id, name: p.name, photoCount: p.classes.reduce((n, c) => n + c.photos.length, 0) })),
+            projects: (await loadAllProjects()).map((p) => ({
+              id: p.id,
+              name: p.name,
+              photoCount: p.classes.reduce((n, c) => n + c.photos.length, 0),
+            })),
           });
         await listed();
         await latest.current.actions.switchProject(outcome.projectId);
