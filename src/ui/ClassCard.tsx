@@ -1,4 +1,4 @@
-import { useRef, useState, type DragEvent } from 'react';
+import { useRef, useState } from 'react';
 import type { ClassRecord } from '../store/projects';
 import { CameraBurst } from './CameraBurst';
 import { filesFromInput, filesFromTransfer } from './files/collect';
@@ -6,6 +6,7 @@ import type { FoundFile } from './files/folders';
 import { useProjectContext } from './project/context';
 import { countWord } from './project/derive';
 import { classNameProblem } from './project/state';
+import { useDropTarget } from './useDropTarget';
 
 /** Photos dragged between classes travel under this type, as a JSON list of hashes. */
 export const photoDragType = 'application/x-handful-photos';
@@ -26,7 +27,6 @@ export function ClassCard({ cls, index, count, onFiles }: Props) {
   const [refused, setRefused] = useState<string>();
   const [confirming, setConfirming] = useState(false);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [dragging, setDragging] = useState(false);
   const [camera, setCamera] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
   const nameProblem = draft === undefined ? undefined : classNameProblem(draft, classes, cls.id);
@@ -41,16 +41,14 @@ export function ClassCard({ cls, index, count, onFiles }: Props) {
     setDraft(undefined);
   }
 
-  function onDrop(event: DragEvent) {
-    event.preventDefault();
-    setDragging(false);
-    const moved = event.dataTransfer.getData(photoDragType);
+  const { dragging, dropHandlers } = useDropTarget((transfer) => {
+    const moved = transfer.getData(photoDragType);
     if (moved) {
       dispatch({ type: 'moved-photos', hashes: JSON.parse(moved) as string[], to: cls.id });
       return;
     }
-    void filesFromTransfer(event.dataTransfer).then((found) => onFiles(found, cls.id));
-  }
+    void filesFromTransfer(transfer).then((found) => onFiles(found, cls.id));
+  });
 
   function toggle(hash: string) {
     const next = new Set(selected);
@@ -139,12 +137,7 @@ export function ClassCard({ cls, index, count, onFiles }: Props) {
         role="group"
         tabIndex={0}
         aria-label={`Photos of “${cls.name}”: drop or paste photos here`}
-        onDragOver={(event) => {
-          event.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={onDrop}
+        {...dropHandlers}
         onPaste={(event) => {
           const found = filesFromInput(event.clipboardData.files);
           if (found.length === 0) return;

@@ -5,6 +5,7 @@ import { groupByFolder, type FolderGroups, type FoundFile } from './files/folder
 import { ImportProgressBar } from './ImportProgressBar';
 import { useProjectContext } from './project/context';
 import { countWord } from './project/derive';
+import { useDropTarget } from './useDropTarget';
 
 /** A drop that needs a decision: a folder of class folders, or loose photos dropped outside any class. */
 interface Offer extends FolderGroups {
@@ -16,9 +17,9 @@ interface Offer extends FolderGroups {
 export function Classes() {
   const { state, actions } = useProjectContext();
   const [offer, setOffer] = useState<Offer>();
-  const [dragging, setDragging] = useState(false);
   const folderPicker = useRef<HTMLInputElement>(null);
   const classes = state.project?.classes ?? [];
+  const { dragging, dropHandlers } = useDropTarget((transfer) => void filesFromTransfer(transfer).then((found) => receive(found)));
 
   /** Files for one class go straight in; a folder of class folders asks first. */
   function receive(found: FoundFile[], classId?: string) {
@@ -46,20 +47,7 @@ export function Classes() {
           <ClassCard key={cls.id} cls={cls} index={index} count={classes.length} onFiles={receive} />
         ))}
       </ol>
-      <div
-        className={`bulk-drop${dragging ? ' dragging' : ''}`}
-        data-testid="bulk-drop"
-        onDragOver={(event) => {
-          event.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(event) => {
-          event.preventDefault();
-          setDragging(false);
-          void filesFromTransfer(event.dataTransfer).then((found) => receive(found));
-        }}
-      >
+      <div className={`bulk-drop${dragging ? ' dragging' : ''}`} data-testid="bulk-drop" {...dropHandlers}>
         <button type="button" onClick={actions.addClass}>
           + Add a class
         </button>

@@ -5,6 +5,7 @@ import { captureFrame, useCamera } from './camera';
 import { embedCounted } from './embedCount';
 import { filesFromInput } from './files/collect';
 import { withTypeFromName } from './files/images';
+import { useDropTarget } from './useDropTarget';
 
 type Tried =
   | { state: 'idle' }
@@ -42,10 +43,10 @@ interface Props {
  */
 export function TryPanel({ engine, backend, classifier, withoutClassifier, addTo, pasteAnywhere }: Props) {
   const [tried, setTried] = useState<Tried>({ state: 'idle' });
-  const [dragging, setDragging] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
   const { video, camera, start, stop } = useCamera();
   const busy = useRef(false);
+  const { dragging, dropHandlers } = useDropTarget((transfer) => take(transfer.files));
 
   useEffect(
     () => () => {
@@ -136,16 +137,7 @@ export function TryPanel({ engine, backend, classifier, withoutClassifier, addTo
         role="group"
         tabIndex={0}
         aria-label="Try a photo: drop or paste it here"
-        onDragOver={(event) => {
-          event.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(event) => {
-          event.preventDefault();
-          setDragging(false);
-          take(event.dataTransfer.files);
-        }}
+        {...dropHandlers}
       >
         <p>Drop or paste a new photo here, or</p>
         <button type="button" onClick={() => picker.current?.click()}>
