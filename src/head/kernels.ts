@@ -192,7 +192,8 @@ export function addResidualProducts(
 const GRAM_BLOCK = 32;
 
 /**
- * The Gram matrix X·Xᵀ of the count × dim matrix `features`, as count × count (symmetric). Built
+ * The Gram matrix X·Xᵀ of the count × dim matrix `features`, as count × count (symmetric),
+ * followed by zero rows up to paddedRows(count). Built
  * from rank-8 updates of blocks of 4 rows, which V8 runs a third faster than 4 × 4 blocks of dot
  * products; only the lower triangle is computed, then mirrored.
  */
@@ -209,7 +210,8 @@ export function gramMatrix(features: Float32Array, count: number, dim: number): 
       columns[d * paddedCount + i] = value;
     }
   }
-  const gram = new Float32Array(count * count);
+  // Zero rows up to paddedCount, so that kernelProblem can use it as it is for all of the photos.
+  const gram = new Float32Array(paddedCount * count);
   const sums = new Float64Array(GRAM_BLOCK * paddedCount);
   for (let first = 0; first < paddedCount; first += GRAM_BLOCK) {
     const end = Math.min(paddedCount, first + GRAM_BLOCK);

@@ -60,6 +60,18 @@ function euclidean(a: Float64Array, b: Float64Array): number {
 }
 
 /**
+ * Work arrays of `sparesSize` elements left by the last call of minimize, for the next one of the
+ * same size: a fit solves the same folds at several penalties, and allocating (and zeroing) some
+ * two dozen arrays for each solve cost more than their reuse. Each is written before it is read.
+ */
+const spares: Float64Array[] = [];
+let sparesSize = -1;
+
+function workArray(size: number): Float64Array {
+  return (size === sparesSize && spares.pop()) || new Float64Array(size);
+}
+
+/**
  * Limited-memory BFGS with a strong Wolfe line search. Deterministic: no randomness, and the
  * arithmetic happens in a fixed order, so equal inputs give bit-identical results.
  */
@@ -68,19 +80,19 @@ export function minimize(objective: Objective, start: Float64Array, options: Min
   const dot = objective.dot ?? euclidean;
   const scaling = objective.inverseCurvature;
   const x = Float64Array.from(start);
-  let gradient = new Float64Array(size);
-  let nextGradient = new Float64Array(size);
+  let gradient = workArray(size);
+  let nextGradient = workArray(size);
   let value = objective.evaluate(x, gradient);
   let gradientNorm = Math.sqrt(Math.max(0, dot(gradient, gradient)));
-  const scaledChange = scaling && new Float64Array(size);
+  const scaledChange = scaling && workArray(size);
 
   const steps: Float64Array[] = [];
   const gradientChanges: Float64Array[] = [];
   const inverseCurvatures: number[] = [];
-  const direction = new Float64Array(size);
+  const direction = workArray(size);
   const alphas = new Float64Array(MEMORY);
-  let spareStep: Float64Array = new Float64Array(size);
-  let spareChange: Float64Array = new Float64Array(size);
+  let spareStep: Float64Array = workArray(size);
+  let spareChange: Float64Array = workArray(size);
 
   const converged = () => gradientNorm <= options.gradientTolerance && (!options.converged || options.converged(x, gradientNorm));
   let iterations = 0;
@@ -88,9 +100,10 @@ export function minimize(objective: Objective, start: Float64Array, options: Min
     // Two-loop recursion: direction = -H·gradient with H the L-BFGS inverse Hessian estimate.
     for (let i = 0; i < size; i++) direction[i] = -gradient[i];
     for (let m = steps.length - 1; m >= 0; m--) {
-      alphas[m] = inverseCurvatures[m] * dot(steps[m], direction);
+      const alphaM = inverseCurvatures[m] * dot(steps[m], direction);
+      alphas[m] = alphaM;
       const change = gradientChanges[m];
-      for (let i = 0; i < size; i++) direction[i] -= alphas[m] * change[i];
+      for (let i = 0; i < size; i++) direction[i] -= alphaM * change[i];
     }
     // The initial inverse Hessian: `scaling` (or the identity) times the factor that matches the
     // curvature measured by the latest step (Nocedal & Wright, eq. 7.20).
@@ -106,7 +119,11 @@ export function minimize(objective: Objective, start: Float64Array, options: Min
         changeSquared = dot(change, change);
       }
       const scale = dot(steps[last], change) / changeSquared;
-      for (let i = 0; i < size; i++) direction[i] *= scaling ? scale * scaling[i] : scale;
+      if (scaling) {
+        for (let i = 0; i < size; i++) direction[i] *= scale * scaling[i];
+      } else {
+        for (let i = 0; i < size; i++) direction[i] *= scale;
+      }
     } else if (scaling) {
       // A Newton step for the curvature `scaling` describes.
       for (let i = 0; i < size; i++) direction[i] *= scaling[i];
@@ -117,7 +134,8 @@ export function minimize(objective: Objective, start: Float64Array, options: Min
     for (let m = 0; m < steps.length; m++) {
       const beta = inverseCurvatures[m] * dot(gradientChanges[m], direction);
       const step = steps[m];
-      for (let i = 0; i < size; i++) direction[i] += (alphas[m] - beta) * step[i];
+      const factor = alphas[m] - beta;
+      for (let i = 0; i < size; i++) direction[i] += factor * step[i];
     }
 
     const slope = dot(gradient, direction);
@@ -131,8 +149,9 @@ export function minimize(objective: Objective, start: Float64Array, options: Min
     const step = spareStep;
     const gradientChange = spareChange;
     for (let i = 0; i < size; i++) {
-      step[i] = alpha * direction[i];
-      x[i] += step[i];
+      const stepI = alpha * direction[i];
+      step[i] = stepI;
+      x[i] += stepI;
       gradientChange[i] = nextGradient[i] - gradient[i];
     }
     [gradient, nextGradient] = [nextGradient, gradient];
@@ -143,15 +162,22 @@ export function minimize(objective: Objective, start: Float64Array, options: Min
     if (curvature > 1e-12 * Math.sqrt(dot(step, step) * dot(gradientChange, gradientChange))) {
       // The oldest pair is forgotten, and its arrays hold the next one.
       const full = steps.length === MEMORY;
-      spareStep = full ? steps.shift()! : new Float64Array(size);
-      spareChange = full ? gradientChanges.shift()! : new Float64Array(size);
+      spareStep = full ? steps.shift()! : workArray(size);
+      spareChange = full ? gradientChanges.shift()! : workArray(size);
       if (full) inverseCurvatures.shift();
       steps.push(step);
       gradientChanges.push(gradientChange);
       inverseCurvatures.push(1 / curvature);
     }
   }
-  return { x, value, gradientNorm, iterations, converged: converged() };
+  const result = { x, value, gradientNorm, iterations, converged: converged() };
+  if (size !== sparesSize) {
+    spares.length = 0;
+    sparesSize = size;
+  }
+  spares.push(gradient, nextGradient, direction, spareStep, spareChange, ...steps, ...gradientChanges);
+  if (scaledChange) spares.push(scaledChange);
+  return result;
 }
 
 interface Trial {

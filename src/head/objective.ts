@@ -1,6 +1,6 @@
 import { balancedWeights, type Dataset } from './dataset';
 import { addResidualProducts, multiplyByWeights, paddedRows } from './kernels';
-import type { Objective } from './lbfgs';
+import type { Line, Objective } from './lbfgs';
 
 /**
  * A class-balanced softmax regression problem, in one of two equivalent forms.
@@ -91,19 +91,22 @@ export function startingPoint(problem: SoftmaxProblem, weightsAndBiases: Float64
 export function kernelProblem(dataset: Dataset, gram: Float32Array, rows: ArrayLike<number>): SoftmaxProblem {
   const count = rows.length;
   const paddedCount = paddedRows(count);
-  const features = new Float32Array(paddedCount * count);
+  let identity = count === dataset.count && gram.length >= paddedCount * count;
+  for (let i = 0; identity && i < count; i++) identity = rows[i] === i;
+  // All of the photos, in order: the Gram matrix itself (read only), if it has its zero rows.
+  const features = identity ? gram : new Float32Array(paddedCount * count);
   // Parts are runs of consecutive photos (the folds' blocks), so copy run by run.
   const runs: number[] = [];
   for (let j = 0; j < count; j++) {
     if (j === 0 || rows[j] !== rows[j - 1] + 1) runs.push(j);
   }
   runs.push(count);
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count && !identity; i++) {
     const from = rows[i] * dataset.count;
     const to = i * count;
     for (let r = 0; r + 1 < runs.length; r++) {
-      const source = from + rows[runs[r]] - runs[r];
-      for (let j = runs[r]; j < runs[r + 1]; j++) features[to + j] = gram[source + j];
+      const source = from + rows[runs[r]];
+      features.set(gram.subarray(source, source + runs[r + 1] - runs[r]), to + runs[r]);
     }
   }
   const labels = Int32Array.from({ length: count }, (_, i) => dataset.labels[rows[i]]);
@@ -185,10 +188,20 @@ export function softmaxObjective(problem: SoftmaxProblem, lambda: number): Softm
   const current = new Float64Array(parameterSize(problem));
   const logits = new Float64Array(paddedCount * classCount);
   // Padding rows keep zero residuals, so they add nothing to the gradient.
-  const residuals = new Float64Array(paddedCount * classCount);
+  let residuals = new Float64Array(paddedCount * classCount);
   const directionLogits = new Float64Array(paddedCount * classCount);
   const trialLogits = new Float64Array(count * classCount);
-  const trialResiduals = new Float64Array(count * classCount);
+  // As long as `residuals`, so that the two can trade places when a trial step is taken.
+  let trialResiduals = new Float64Array(paddedCount * classCount);
+  /** weightDot(current, current), kept up to date by valueAndGradient. */
+  let currentSquared = 0;
+  /**
+   * The line whose trial step trialAlpha left its logits, residuals and loss in trialLogits,
+   * trialResiduals and trialLoss; none once the current point has moved.
+   */
+  let trialLine: Line | undefined;
+  let trialAlpha = 0;
+  let trialLoss = 0;
 
   /** Writes w_i·(p_i − onehot(y_i)) for every photo into `out` and returns the weighted loss. */
   const crossEntropy = (rowLogits: Float64Array, out: Float64Array): number => {
@@ -224,9 +237,12 @@ export function softmaxObjective(problem: SoftmaxProblem, lambda: number): Softm
     return sum;
   };
 
-  /** Value and gradient at `current`, whose logits are already in `logits`. */
-  const valueAndGradient = (gradient: Float64Array): number => {
-    const loss = crossEntropy(logits, residuals);
+  /**
+   * Value and gradient at `current`, whose logits are already in `logits`; with `knownLoss`, its
+   * loss is that and its residuals are already in `residuals` (else both are computed).
+   */
+  const valueAndGradient = (gradient: Float64Array, knownLoss?: number): number => {
+    const loss = knownLoss ?? crossEntropy(logits, residuals);
     gradient.fill(0);
     if (kernel) {
       // Rᵀ·X + (λ/n)·A·X = (Rᵀ + (λ/n)·A)·X: coefficients Rᵀ + (λ/n)·A, image Rᵀ·G + (λ/n)·A·G.
@@ -242,7 +258,8 @@ export function softmaxObjective(problem: SoftmaxProblem, lambda: number): Softm
       for (let c = 0; c < classCount; c++) gradient[weightCount + c] += residuals[i * classCount + c];
     }
     for (let j = 0; j < weightCount; j++) gradient[j] += penalty * current[j];
-    return loss + 0.5 * penalty * weightDot(current, current);
+    currentSquared = weightDot(current, current);
+    return loss + 0.5 * penalty * currentSquared;
   };
 
   /** `out` = features · Wᵀ + b for the weights and biases packed in `params`. */
@@ -268,6 +285,7 @@ export function softmaxObjective(problem: SoftmaxProblem, lambda: number): Softm
     },
     inverseCurvature: inverseCurvature(problem, penalty),
     evaluate(x, gradient) {
+      trialLine = undefined;
       current.set(x);
       logitsOf(current, logits);
       return valueAndGradient(gradient);
@@ -276,24 +294,38 @@ export function softmaxObjective(problem: SoftmaxProblem, lambda: number): Softm
       logitsOf(direction, directionLogits);
       const currentDotDirection = weightDot(current, direction);
       const directionSquared = weightDot(direction, direction);
-      const currentSquared = weightDot(current, current);
-      return {
+      // currentSquared is that of the current point: evaluate or moveTo computed it.
+      const lineCurrentSquared = currentSquared;
+      const rowValues = count * classCount;
+      const line: Line = {
         at(alpha) {
-          for (let j = 0; j < trialLogits.length; j++) trialLogits[j] = logits[j] + alpha * directionLogits[j];
+          for (let j = 0; j < rowValues; j++) trialLogits[j] = logits[j] + alpha * directionLogits[j];
           const loss = crossEntropy(trialLogits, trialResiduals);
+          trialLine = line;
+          trialAlpha = alpha;
+          trialLoss = loss;
           let slope = 0;
-          for (let j = 0; j < trialResiduals.length; j++) slope += trialResiduals[j] * directionLogits[j];
+          for (let j = 0; j < rowValues; j++) slope += trialResiduals[j] * directionLogits[j];
           return {
-            value: loss + 0.5 * penalty * (currentSquared + alpha * (2 * currentDotDirection + alpha * directionSquared)),
+            value: loss + 0.5 * penalty * (lineCurrentSquared + alpha * (2 * currentDotDirection + alpha * directionSquared)),
             slope: slope + penalty * (currentDotDirection + alpha * directionSquared),
           };
         },
         moveTo(alpha, gradient) {
           for (let j = 0; j < current.length; j++) current[j] += alpha * direction[j];
-          for (let j = 0; j < count * classCount; j++) logits[j] += alpha * directionLogits[j];
+          const tried = trialLine === line && alpha === trialAlpha;
+          trialLine = undefined;
+          if (tried) {
+            // The logits logits + α·Z_d are the last trial's, bit for bit, and so are its residuals.
+            logits.set(trialLogits);
+            [residuals, trialResiduals] = [trialResiduals, residuals];
+            return valueAndGradient(gradient, trialLoss);
+          }
+          for (let j = 0; j < rowValues; j++) logits[j] += alpha * directionLogits[j];
           return valueAndGradient(gradient);
         },
       };
+      return line;
     },
   };
 }
