@@ -88,7 +88,11 @@ export function createEmbeddingSource(log: (line: string) => void): EmbeddingSou
     const cached = new Map<number, Float32Array>();
     for (const [i, hash] of hashes.entries()) {
       const file = join(dir, `${hash}.f32`);
-      if (existsSync(file)) cached.set(i, new Float32Array((await readFile(file)).buffer.slice(0)));
+      if (existsSync(file)) {
+        // A Buffer may be a view into a larger shared pool: copy exactly its own bytes.
+        const bytes = await readFile(file);
+        cached.set(i, new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+      }
     }
     const missing = paths.map((_, i) => i).filter((i) => !cached.has(i));
     if (missing.length > 0) log(`embedding ${missing.length} of ${paths.length} photos with ${features} in Chromium (WASM)…`);

@@ -15,9 +15,12 @@ describe('foldCount', () => {
 });
 
 describe('selectionFoldCount', () => {
-  it('is 3 once every class has 15 photos, foldCount below', () => {
+  it('is 2 once every class has 30 photos, 3 from 15, foldCount below', () => {
+    expect(selectionFoldCount([30, 60])).toBe(2);
+    expect(selectionFoldCount([1, 30, 45])).toBe(2);
     expect(selectionFoldCount([15, 60])).toBe(3);
     expect(selectionFoldCount([1, 15, 20])).toBe(3);
+    expect(selectionFoldCount([29, 60])).toBe(3);
     expect(selectionFoldCount([14, 60])).toBe(5);
     expect(selectionFoldCount([3, 60])).toBe(3);
     expect(selectionFoldCount([2, 60])).toBe(2);

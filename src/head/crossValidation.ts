@@ -26,6 +26,13 @@ const MAX_FOLDS = 5;
  * of 15 to 45 photos per class, 3 and 5 folds chose the same penalty, with the same test loss.
  */
 const THREE_FOLDS_FROM = 15;
+/**
+ * From this many photos in every class, 2 folds: each half still holds 15 or more photos of every
+ * class to train on and to grade. On real embeddings (flowers12 at 30/45/60 per class, hymenoptera
+ * at 30/60/all, cats & dogs at 30/100, 3 seeds each) 2 and 3 folds chose the same penalty in 22 of
+ * 24 draws, with test accuracy equal on average, and 12 x 60 photos fit about 30% faster.
+ */
+const TWO_FOLDS_FROM = 30;
 
 /**
  * k = min(5, size of the smallest class). Classes with a single photo are left out of that
@@ -36,10 +43,12 @@ export function foldCount(sizes: number[]): number {
   return multi.length === 0 ? 0 : Math.min(MAX_FOLDS, ...multi);
 }
 
-/** The folds for choosing the penalty: foldCount, but 3 once every class has 15 photos or more. */
+/** The folds for choosing the penalty: foldCount, but 3 from 15 photos in every class and 2 from 30. */
 export function selectionFoldCount(sizes: number[]): number {
   const multi = sizes.filter((size) => size >= 2);
-  return multi.length > 0 && Math.min(...multi) >= THREE_FOLDS_FROM ? 3 : foldCount(sizes);
+  const smallest = multi.length > 0 ? Math.min(...multi) : 0;
+  if (smallest >= TWO_FOLDS_FROM) return 2;
+  return smallest >= THREE_FOLDS_FROM ? 3 : foldCount(sizes);
 }
 
 /**
