@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import type { ClassRecord } from '../store/projects';
 import { CameraBurst } from './CameraBurst';
 import { filesFromInput, filesFromTransfer } from './files/collect';
@@ -7,6 +7,7 @@ import { useProjectContext } from './project/context';
 import { countWord } from './project/derive';
 import { classNameProblem } from './project/state';
 import { useDropTarget } from './useDropTarget';
+import { FilePicker } from './FilePicker';
 
 /** Photos dragged between classes travel under this type, as a JSON list of hashes. */
 export const photoDragType = 'application/x-handful-photos';
@@ -28,7 +29,6 @@ export function ClassCard({ cls, index, count, onFiles }: Props) {
   const [confirming, setConfirming] = useState(false);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [camera, setCamera] = useState(false);
-  const picker = useRef<HTMLInputElement>(null);
   const nameProblem = draft === undefined ? undefined : classNameProblem(draft, classes, cls.id);
   const nameId = `class-name-${cls.id}`;
   const problemId = `class-name-problem-${cls.id}`;
@@ -211,21 +211,14 @@ export function ClassCard({ cls, index, count, onFiles }: Props) {
       )}
 
       <div className="class-add">
-        <button type="button" onClick={() => picker.current?.click()}>
-          Add photos
-        </button>
-        <input
-          ref={picker}
-          type="file"
+        <FilePicker
+          label={`Add photos to “${cls.name}”`}
           accept="image/*"
           multiple
-          hidden
-          aria-label={`Add photos to “${cls.name}”`}
-          onChange={(event) => {
-            if (event.target.files) onFiles(filesFromInput(event.target.files), cls.id);
-            event.target.value = '';
-          }}
-        />
+          onFiles={(files) => onFiles(filesFromInput(files), cls.id)}
+        >
+          Add photos
+        </FilePicker>
         <button type="button" onClick={() => setCamera(!camera)} aria-expanded={camera}>
           {camera ? 'Close the camera' : 'Use the camera'}
         </button>

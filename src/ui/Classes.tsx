@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { ClassCard } from './ClassCard';
 import { filesFromInput, filesFromTransfer } from './files/collect';
 import { groupByFolder, type FolderGroups, type FoundFile } from './files/folders';
@@ -6,6 +6,7 @@ import { ImportProgressBar } from './ImportProgressBar';
 import { useProjectContext } from './project/context';
 import { countWord } from './project/derive';
 import { useDropTarget } from './useDropTarget';
+import { FilePicker } from './FilePicker';
 
 /** A drop that needs a decision: a folder of class folders, or loose photos dropped outside any class. */
 interface Offer extends FolderGroups {
@@ -17,7 +18,6 @@ interface Offer extends FolderGroups {
 export function Classes() {
   const { state, actions } = useProjectContext();
   const [offer, setOffer] = useState<Offer>();
-  const folderPicker = useRef<HTMLInputElement>(null);
   const classes = state.project?.classes ?? [];
   const { dragging, dropHandlers } = useDropTarget((transfer) => void filesFromTransfer(transfer).then((found) => receive(found)));
 
@@ -51,21 +51,9 @@ export function Classes() {
         <button type="button" onClick={actions.addClass}>
           + Add a class
         </button>
-        <button type="button" onClick={() => folderPicker.current?.click()}>
+        <FilePicker label="Add a folder with one folder per class" multiple folder onFiles={(files) => receive(filesFromInput(files))}>
           Add a folder of classes…
-        </button>
-        <input
-          ref={folderPicker}
-          type="file"
-          multiple
-          hidden
-          aria-label="Add a folder with one folder per class"
-          {...{ webkitdirectory: '' }}
-          onChange={(event) => {
-            if (event.target.files) receive(filesFromInput(event.target.files));
-            event.target.value = '';
-          }}
-        />
+        </FilePicker>
         <span className="hint">or drop a folder with one folder per class here</span>
       </div>
     </section>

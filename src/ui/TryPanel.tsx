@@ -6,6 +6,7 @@ import { embedCounted } from './embedCount';
 import { filesFromInput } from './files/collect';
 import { withTypeFromName } from './files/images';
 import { useDropTarget } from './useDropTarget';
+import { FilePicker } from './FilePicker';
 
 type Tried =
   | { state: 'idle' }
@@ -43,7 +44,6 @@ interface Props {
  */
 export function TryPanel({ engine, backend, classifier, withoutClassifier, addTo, pasteAnywhere }: Props) {
   const [tried, setTried] = useState<Tried>({ state: 'idle' });
-  const picker = useRef<HTMLInputElement>(null);
   const { video, camera, start, stop } = useCamera();
   const busy = useRef(false);
   const { dragging, dropHandlers } = useDropTarget((transfer) => take(transfer.files));
@@ -100,7 +100,7 @@ export function TryPanel({ engine, backend, classifier, withoutClassifier, addTo
     // `look` reads the engine of the latest render; restarting the loop on each render is not wanted.
   }, [camera.state]);
 
-  function take(files: FileList | null | undefined) {
+  function take(files: Iterable<File> | null | undefined) {
     const found = files ? filesFromInput(files) : [];
     if (found[0]) void look(found[0].file);
   }
@@ -140,20 +140,9 @@ export function TryPanel({ engine, backend, classifier, withoutClassifier, addTo
         {...dropHandlers}
       >
         <p>Drop or paste a new photo here, or</p>
-        <button type="button" onClick={() => picker.current?.click()}>
+        <FilePicker label="Choose a photo to try" accept="image/*" onFiles={take}>
           Choose a photo
-        </button>
-        <input
-          ref={picker}
-          type="file"
-          accept="image/*"
-          hidden
-          aria-label="Choose a photo to try"
-          onChange={(event) => {
-            take(event.target.files);
-            event.target.value = '';
-          }}
-        />
+        </FilePicker>
         <button
           type="button"
           aria-pressed={camera.state === 'on'}

@@ -58,6 +58,6 @@ export function filesFromTransfer(transfer: DataTransfer): Promise<FoundFile[]> 
 }
 
 /** Files from an <input type="file">; a folder picker fills in webkitRelativePath. */
-export function filesFromInput(files: FileList): FoundFile[] {
+export function filesFromInput(files: Iterable<File>): FoundFile[] {
   return [...files].filter((file) => !isSystemFile(file.name)).map((file) => ({ file, path: file.webkitRelativePath || file.name }));
 }

@@ -1,13 +1,11 @@
-import { useRef } from 'react';
 import { useProjectContext } from '../project/context';
 import { classifierInput } from './exportProject';
 import type { Share } from './useShare';
+import { FilePicker } from '../FilePicker';
 
 /** Saving and opening files: the trained classifier on its own, and the whole project as a backup. */
 export function FileActions({ share }: { share: Share }) {
   const { state } = useProjectContext();
-  const classifierPicker = useRef<HTMLInputElement>(null);
-  const backupPicker = useRef<HTMLInputElement>(null);
   const project = state.project;
   if (!project) return null;
   const classifier = classifierInput(project, state.head);
@@ -22,39 +20,20 @@ export function FileActions({ share }: { share: Share }) {
         <button type="button" onClick={share.downloadClassifier} disabled={why !== undefined} aria-describedby="download-hint">
           Download classifier
         </button>
-        <button type="button" onClick={() => classifierPicker.current?.click()}>
+        <FilePicker label="Open a classifier file" accept=".json,application/json" onFiles={([file]) => void share.openClassifier(file)}>
           Open classifier…
-        </button>
-        <input
-          ref={classifierPicker}
-          type="file"
-          accept=".json,application/json"
-          hidden
-          aria-label="Open a classifier file"
-          onChange={(event) => {
-            const file = event.target.files?.[0];
-            event.target.value = '';
-            if (file) void share.openClassifier(file);
-          }}
-        />
+        </FilePicker>
         <button type="button" onClick={() => void share.backUp()} disabled={share.busy !== undefined} aria-describedby="backup-hint">
           Back up project
         </button>
-        <button type="button" onClick={() => backupPicker.current?.click()} disabled={share.busy !== undefined}>
-          Restore from backup…
-        </button>
-        <input
-          ref={backupPicker}
-          type="file"
+        <FilePicker
+          label="Restore a project from a backup file"
           accept=".zip,application/zip"
-          hidden
-          aria-label="Restore a project from a backup file"
-          onChange={(event) => {
-            const file = event.target.files?.[0];
-            event.target.value = '';
-            if (file) void share.restore(file);
-          }}
-        />
+          disabled={share.busy !== undefined}
+          onFiles={([file]) => void share.restore(file)}
+        >
+          Restore from backup…
+        </FilePicker>
       </div>
       <p className="hint" id="download-hint">
         {why ??

@@ -4,6 +4,7 @@ import { TryPanel } from '../TryPanel';
 import type { EngineStatus } from '../useEngine';
 import { countWord } from '../project/derive';
 import type { OpenedClassifier as Opened, Share } from './useShare';
+import { FilePicker } from '../FilePicker';
 
 /** "MobileNet V2 1.0 (more accurate)", "MobileNet V1 0.75 (fast) and MobileNet V2 1.0 (more accurate), each also on the mirrored photo". */
 export function featuresInWords(featuresId: string): string {
@@ -77,7 +78,6 @@ export function OpenedClassifierView({
 }) {
   const { head, fileName } = opened;
   const runner = useEngineFor(head.backboneId, engine, status);
-  const picker = useRef<HTMLInputElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const names = head.model.classes;
   const accuracy = accuracyLine(head);
@@ -94,21 +94,13 @@ export function OpenedClassifierView({
           Classifier “{head.name ?? fileName}”
         </h2>
         <div className="opened-actions">
-          <button type="button" onClick={() => picker.current?.click()}>
-            Open another classifier…
-          </button>
-          <input
-            ref={picker}
-            type="file"
+          <FilePicker
+            label="Open another classifier file"
             accept=".json,application/json"
-            hidden
-            aria-label="Open another classifier file"
-            onChange={(event) => {
-              const file = event.target.files?.[0];
-              event.target.value = '';
-              if (file) void share.openClassifier(file);
-            }}
-          />
+            onFiles={([file]) => void share.openClassifier(file)}
+          >
+            Open another classifier…
+          </FilePicker>
           <button type="button" className="primary" onClick={share.closeClassifier}>
             Back to your projects
           </button>
