@@ -6,6 +6,7 @@ export interface Method {
   /** Name in tables and JSON: `<head>:<features>`, or a product's name when it is the whole pipeline. */
   name: string;
   features: string;
+  /** Trains, and returns the head's one use: probabilities for the test set (tfjs memory is freed then). */
   fit(data: TrainingData, seed: number): Promise<(embeddings: Float32Array[]) => Float32Array[]>;
 }
 
