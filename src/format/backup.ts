@@ -22,6 +22,7 @@ import { migrateToCurrent, type Migration } from './migrate';
 import { hasOwn, isPlainObject, parseJsonSafely } from './safeJson';
 import { describeKind, sniff } from './sniff';
 import { readZipDirectory, readZipEntry, ZipReadError, type ZipEntry } from './zipReader';
+import { fileSlug } from './slug';
 
 export const BACKUP_FORMAT = 'handful-project';
 export const BACKUP_FORMAT_VERSION = 1;
@@ -301,13 +302,7 @@ export async function writeBackup(backup: ProjectBackup, options: BackupOptions 
 
 /** `handful-<project>-2025-06-01.zip` */
 export function backupFileName(projectName: string, date: Date = new Date()): string {
-  const slug = projectName
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40);
+  const slug = fileSlug(projectName);
   return `handful-${slug ? `${slug}-` : ''}${date.toISOString().slice(0, 10)}.zip`;
 }
 

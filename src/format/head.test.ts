@@ -6,17 +6,12 @@ import { HeadFileError } from './errors';
 import { summariseEvaluation } from './evaluationSummary';
 import { HEAD_FORMAT_VERSION, HEAD_LIMITS, headToFile, parseHeadFile, readHeadFile, type HeadFileInput } from './head';
 import type { Migration } from './migrate';
+import { seededRandom } from '../head/random';
 
-/** A deterministic stream of numbers in [-1, 1) (mulberry32). */
+/** A deterministic stream of numbers in [-1, 1). */
 function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const uniform = seededRandom(seed);
+  return () => uniform() * 2 - 1;
 }
 
 function makeModel(classes: string[], dim: number, { seed = 1, float32 = true } = {}): LogisticModel {

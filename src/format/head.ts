@@ -16,6 +16,7 @@ import type { EvaluationSummary } from './evaluationSummary';
 import { migrateToCurrent, type Migration } from './migrate';
 import { hasOwn, isPlainObject, parseJsonSafely, type JsonProblem } from './safeJson';
 import { bytesOf, describeKind, sniff } from './sniff';
+import { fileSlug } from './slug';
 
 export const HEAD_FORMAT = 'handful-classifier';
 export const HEAD_FORMAT_VERSION = 1;
@@ -195,13 +196,7 @@ function resolveFeatures(backboneId: string, registry: readonly KnownBackbone[])
 }
 
 function defaultHeadFileName(name: string | undefined, createdAt: string): string {
-  const slug = (name ?? '')
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40);
+  const slug = fileSlug(name ?? '');
   return `${slug ? `${slug}-` : ''}classifier-${createdAt.slice(0, 10)}.json`;
 }
 
