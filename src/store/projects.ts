@@ -11,6 +11,16 @@ export interface PhotoRef {
   hash: string;
   /** The file name it was added with, shown to people. */
   name: string;
+  /** Where it was found in what the person dropped or picked ("trip/day 1/IMG_01.jpg"), when known. */
+  path?: string;
+}
+
+/**
+ * A photo of the "Unsorted" pile: never trained on. "Accept the sure ones" gives it the class it
+ * was suggested, marked as accepted rather than labelled by hand, until the person confirms it.
+ */
+export interface PileItem extends PhotoRef {
+  accepted?: { classId: string; confidence: number };
 }
 
 export interface ClassRecord {
@@ -35,7 +45,13 @@ export interface ProjectRecordV1 {
   classes: ClassRecord[];
 }
 
-export type ProjectRecord = ProjectRecordV1;
+/** Adds the "Unsorted" pile. */
+export interface ProjectRecordV2 extends Omit<ProjectRecordV1, 'version'> {
+  version: 2;
+  pile: PileItem[];
+}
+
+export type ProjectRecord = ProjectRecordV2;
 
 const store = createStore('handful-projects', 'projects');
 
@@ -44,6 +60,12 @@ const featuresBeforeChoice = 'v1-0.75';
 
 function isPhotoRef(value: unknown): value is PhotoRef {
   return isRecord(value) && typeof value.hash === 'string' && typeof value.name === 'string';
+}
+
+function isPileItem(value: unknown): value is PileItem {
+  if (!isPhotoRef(value) || (value.path !== undefined && typeof value.path !== 'string')) return false;
+  const { accepted } = value as { accepted?: unknown };
+  return accepted === undefined || (isRecord(accepted) && typeof accepted.classId === 'string' && typeof accepted.confidence === 'number');
 }
 
 function isClassRecord(value: unknown): value is ClassRecord {
@@ -61,15 +83,21 @@ function isClassRecord(value: unknown): value is ClassRecord {
  * read (damaged, or written by a newer release): such a record is left alone, never overwritten.
  */
 export function migrateProject(raw: unknown): ProjectRecord | undefined {
-  if (!isRecord(raw) || raw.version !== 1) return undefined;
-  const { id, name, createdAt, updatedAt, featuresId, classes } = raw;
+  if (!isRecord(raw) || (raw.version !== 1 && raw.version !== 2)) return undefined;
+  const { id, name, createdAt, updatedAt, featuresId, classes, pile } = raw;
   if (typeof id !== 'string' || typeof name !== 'string') return undefined;
   if (typeof createdAt !== 'number' || typeof updatedAt !== 'number') return undefined;
   if (!Array.isArray(classes) || !classes.every(isClassRecord)) return undefined;
   // Early development builds wrote no features: they only ever computed 'v1-0.75'.
-  if (featuresId === undefined) return { ...(raw as unknown as ProjectRecordV1), featuresId: featuresBeforeChoice };
-  if (typeof featuresId !== 'string' || featuresId === '') return undefined;
-  return raw as unknown as ProjectRecordV1;
+  if (featuresId !== undefined && (typeof featuresId !== 'string' || featuresId === '')) return undefined;
+  if (raw.version === 2 && (featuresId === undefined || !Array.isArray(pile) || !pile.every(isPileItem))) return undefined;
+  // Version 1 had no pile: its projects start with an empty one.
+  return {
+    ...(raw as unknown as ProjectRecordV2),
+    version: 2,
+    featuresId: featuresId ?? featuresBeforeChoice,
+    pile: raw.version === 1 ? [] : (pile as PileItem[]),
+  };
 }
 
 export async function loadProject(id: string): Promise<ProjectRecord | undefined> {
@@ -105,5 +133,10 @@ export function newId(): string {
 
 /** Every photo hash some project refers to: what must be kept when cleaning up. */
 export function referencedHashes(projects: ProjectRecord[]): Set<string> {
-  return new Set(projects.flatMap((project) => project.classes.flatMap((c) => c.photos.map((photo) => photo.hash))));
+  return new Set(
+    projects.flatMap((project) => [
+      ...project.classes.flatMap((c) => c.photos.map((photo) => photo.hash)),
+      ...project.pile.map((p) => p.hash),
+    ]),
+  );
 }

@@ -8,19 +8,21 @@ import { loadAllProjects, loadProject, migrateProject, saveProject, type Project
 import { guardedWrite, StorageFullError } from './records';
 import { loadSpeeds, migrateSpeeds, saveSpeed, speedKey } from './settings';
 
-const project = (id: string, hashes: string[]): ProjectRecord => ({
-  version: 1,
+const project = (id: string, hashes: string[], pile: string[] = []): ProjectRecord => ({
+  version: 2,
   id,
   name: `Project ${id}`,
   createdAt: Number(id.replace(/\D/g, '')) || 0,
   updatedAt: 0,
   featuresId: 'v1-0.75',
   classes: [{ id: 'c', name: 'Daisy', photos: hashes.map((hash) => ({ hash, name: `${hash}.jpg` })) }],
+  pile: pile.map((hash) => ({ hash, name: `${hash}.jpg`, path: `pile/${hash}.jpg` })),
 });
 
 describe('migrations', () => {
-  it('reads version 1 records as they are', () => {
-    const record = project('p1', ['h']);
+  it('reads current records as they are', () => {
+    const record = project('p1', ['h'], ['u']);
+    record.pile.push({ hash: 'v', name: 'v.jpg', path: 'v.jpg', accepted: { classId: 'c', confidence: 0.97 } });
     expect(migrateProject(structuredClone(record))).toEqual(record);
     const embedding = { version: 1, featuresId: 'v1-0.75', hash: 'h', embedding: new Float32Array([1, 2]) };
     expect(migrateEmbedding(embedding)).toEqual(embedding);
@@ -54,15 +56,23 @@ describe('migrations', () => {
     expect(migrateHead({ ...v2, featuresId: undefined })).toBeUndefined();
   });
 
+  it('gives a version 1 project an empty pile', () => {
+    const { pile: _, ...v1 } = { ...project('p1', ['h']), version: 1 };
+    expect(migrateProject(v1)).toEqual(project('p1', ['h']));
+  });
+
   it('gives a project stored without features the one model there was', () => {
-    const { featuresId: _, ...withoutFeatures } = project('p1', ['h']);
+    const { featuresId: _, pile: __, ...withoutFeatures } = { ...project('p1', ['h']), version: 1 };
     expect(migrateProject(withoutFeatures)).toEqual(project('p1', ['h']));
     expect(migrateProject({ ...withoutFeatures, featuresId: 'v1-0.75+v2-1.0' })?.featuresId).toBe('v1-0.75+v2-1.0');
     expect(migrateProject({ ...withoutFeatures, featuresId: 7 })).toBeUndefined();
   });
 
   it('refuses records from a newer release or damaged ones, rather than guessing', () => {
-    expect(migrateProject({ ...project('p1', []), version: 2 })).toBeUndefined();
+    expect(migrateProject({ ...project('p1', []), version: 3 })).toBeUndefined();
+    expect(migrateProject({ ...project('p1', []), pile: undefined })).toBeUndefined();
+    expect(migrateProject({ ...project('p1', []), pile: [{ hash: 'u', name: 'u.jpg', accepted: { classId: 'c' } }] })).toBeUndefined();
+    expect(migrateProject({ ...project('p1', []), featuresId: undefined })).toBeUndefined();
     expect(migrateProject({ ...project('p1', []), classes: [{ id: 'c', name: 'x', photos: [{ hash: 1 }] }] })).toBeUndefined();
     expect(migrateProject(null)).toBeUndefined();
     expect(migrateEmbedding({ version: 1, featuresId: 'v1-0.75', hash: 'h', embedding: [1, 2] })).toBeUndefined();
@@ -77,10 +87,11 @@ describe('migrations', () => {
 describe('stores', () => {
   it('keeps projects, embeddings and heads, and cleans up what no project refers to', async () => {
     await saveProject(project('p1', ['a', 'b']));
-    await saveProject(project('p2', ['b']));
+    await saveProject(project('p2', ['b'], ['u']));
     await saveEmbedding('v1-0.75', 'a', new Float32Array([1, 2, 3]));
     await saveEmbedding('v1-0.75', 'b', new Float32Array([4, 5, 6]));
     await saveEmbedding('v2-1.0', 'b', new Float32Array([7]));
+    await saveEmbedding('v1-0.75', 'u', new Float32Array([8]));
     await saveHead({
       version: 2,
       projectId: 'p1',
@@ -106,6 +117,8 @@ describe('stores', () => {
     expect((await loadEmbeddings('v2-1.0', ['b']))[0]).toBeDefined();
     await collectGarbage();
     expect((await loadEmbeddings('v1-0.75', ['b']))[0]).toBeDefined();
+    // Photos of the unsorted pile are kept like class photos.
+    expect((await loadEmbeddings('v1-0.75', ['u']))[0]).toBeDefined();
   });
 
   it('remembers the speed seen per features and backend, and reads anything odd as not measured', async () => {

@@ -5,13 +5,14 @@ import { accuracyInWords, advice, trainedOn, trainingSet } from './derive';
 
 function project(classes: [string, string[]][]): ProjectRecord {
   return {
-    version: 1,
+    version: 2,
     id: 'p',
     name: 'P',
     createdAt: 0,
     updatedAt: 0,
     featuresId: 'v1-0.75',
     classes: classes.map(([id, hashes]) => ({ id, name: id.toUpperCase(), photos: hashes.map((hash) => ({ hash, name: hash })) })),
+    pile: [],
   };
 }
 

@@ -6,7 +6,7 @@ const photo = (hash: string) => ({ hash, name: `${hash}.jpg` });
 
 function opened(): TrainerState {
   const project: ProjectRecord = {
-    version: 1,
+    version: 2,
     id: 'p',
     name: 'Flowers',
     createdAt: 0,
@@ -16,6 +16,7 @@ function opened(): TrainerState {
       { id: 'a', name: 'Daisy', photos: [photo('a1'), photo('a2'), photo('a3')] },
       { id: 'b', name: 'Tulip', photos: [photo('b1')] },
     ],
+    pile: [],
   };
   return reducer(initialState, { type: 'opened', project, head: undefined });
 }

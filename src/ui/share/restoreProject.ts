@@ -176,7 +176,8 @@ export async function restoreProject(restored: RestoredProject, options: Restore
   const allProjects = await loadAllProjects();
   const originalName = restored.project.name;
   const name = restoredName(originalName, [...allProjects.map((p) => p.name), ...(options.namesInUse ?? [])]);
-  const project: ProjectRecord = { version: 1, id: newId(), name, createdAt: now, updatedAt: now, featuresId, classes };
+  // Backups do not carry an unsorted pile (docs/backup-format.md): it comes back empty.
+  const project: ProjectRecord = { version: 2, id: newId(), name, createdAt: now, updatedAt: now, featuresId, classes, pile: [] };
   await saveProject(project);
 
   // The trained head comes back with its accuracy, so the project opens "up to date" without learning again.

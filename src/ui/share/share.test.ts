@@ -39,13 +39,14 @@ function fixture() {
     }),
   }));
   const project: ProjectRecord = {
-    version: 1,
+    version: 2,
     id: 'original',
     name: 'Flowers',
     createdAt: 1000,
     updatedAt: 2000,
     featuresId: 'v1-0.75',
     classes,
+    pile: [],
   };
   const set = trainingSet(project, (h) => embeddings.get(h))!;
   const model = train(set.data);
