@@ -36,7 +36,7 @@ function newProject(name: string): ProjectRecord {
     { id: newId(), name: 'Class 1', photos: [] },
     { id: newId(), name: 'Class 2', photos: [] },
   ];
-  return { version: 1, id: newId(), name, createdAt: now, updatedAt: now, featuresId: defaultFeaturesId, classes };
+  return { version: 2, id: newId(), name, createdAt: now, updatedAt: now, featuresId: defaultFeaturesId, classes, pile: [] };
 }
 
 function summaries(projects: ProjectRecord[]) {
