@@ -31,6 +31,17 @@ export function Notices() {
               ))}
             </ul>
           )}
+          {notice.retry && (
+            <button
+              type="button"
+              onClick={() => {
+                dispatch({ type: 'dismissed-notice', id: notice.id });
+                notice.retry?.();
+              }}
+            >
+              Try again
+            </button>
+          )}
           <button
             type="button"
             className="icon"

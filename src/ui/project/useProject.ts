@@ -10,7 +10,6 @@ import { loadHead, saveHead } from '../../store/heads';
 import { collectGarbage, deleteProject as deleteStoredProject, requestPersistentStorage } from '../../store/library';
 import { loadPhotos } from '../../store/photos';
 import { loadAllProjects, loadProject, newId, saveProject, type ProjectRecord } from '../../store/projects';
-import { StorageFullError } from '../../store/records';
 import { debouncedSaver, flushWhenHidden } from '../../store/saver';
 import { loadSpeeds, saveSpeed, speedKey } from '../../store/settings';
 import { embedCounted, takeSpeed } from '../embedCount';
@@ -20,6 +19,7 @@ import { sha256Hex } from '../files/images';
 import { countWord, trainingSet } from './derive';
 import { importPhotos, type ImportReport } from './importPhotos';
 import { PhotoLibrary } from './library';
+import { useSaveProblems } from './saveProblems';
 import { defaultClassName, freeClassName, initialState, reducer, type ImportProgress, type TrainerState } from './state';
 
 /** The feature configurations a project may use: the ones offered (never an evaluation-only one). */
@@ -67,24 +67,21 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
   /** The revision at which the open project was loaded: nothing to save until it moves on. */
   const openedRevision = useRef(-1);
 
-  /** Said once, plainly, and kept in the save line until a later save succeeds. */
-  const storageFull = useCallback(() => {
-    dispatch({ type: 'saving', saving: 'full' });
-    dispatch({ type: 'noticed', notice: { tone: 'problem', title: new StorageFullError().message, lines: [] } });
-  }, []);
+  const failures = useSaveProblems(dispatch);
+  const { storageFull } = failures;
 
   const saver = useMemo(
     () =>
       debouncedSaver<ProjectRecord>(saveProject, saveDelayMs, (error) => {
-        if (error instanceof StorageFullError) storageFull();
-        else if (error)
-          dispatch({
-            type: 'noticed',
-            notice: { tone: 'problem', title: 'The latest changes could not be saved.', lines: [(error as Error).message] },
+        if (error)
+          failures.failed(error, 'The latest changes could not be saved on this device.', async () => {
+            const project = latest.current.project;
+            if (project) saver.schedule({ ...project, updatedAt: Date.now() });
+            await saver.flush();
           });
         else if (!saver.pending) dispatch({ type: 'saving', saving: 'saved' });
       }),
-    [storageFull],
+    [failures],
   );
 
   const refreshList = useCallback(async () => dispatch({ type: 'listed-projects', projects: summaries(await loadAllProjects()) }), []);
@@ -223,7 +220,9 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
           if ('problem' in result) problems.push({ name: nameOf(hash), text: result.problem });
           else {
             // Kept whatever happens meanwhile: switching back to these features needs no model run.
-            void saveEmbedding(featuresId, hash, result.embedding).catch(() => {});
+            void saveEmbedding(featuresId, hash, result.embedding).catch((error: unknown) =>
+              failures.failed(error, 'What the model saw in some photos could not be saved; it will look at them again next time.'),
+            );
             if (isCurrent()) library.setEmbedding(hash, result.embedding);
           }
           advanceProgress(1, 'problem' in result ? 0 : 1);
@@ -262,20 +261,26 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
     // Development mode runs effects twice; the start must not create two first projects.
     if (started.current) return;
     started.current = true;
-    void (async () => {
-      // Leftovers of deleted photos and projects go first, while nothing refers to them.
-      await collectGarbage().catch(() => {});
+    const start = async () => {
+      // Leftovers of deleted photos and projects go first, while nothing refers to them. Best
+      // effort: left over, they only take space, and the next start tries again.
+      await collectGarbage().catch((error: unknown) => console.warn('Cleaning up stored photos failed', error));
       const all = await loadAllProjects();
       const last = localStorage.getItem(lastProjectKey);
       let project = all.find((p) => p.id === last) ?? all.at(-1);
       if (!project) {
-        project = newProject('My first project');
-        await saveProject(project).catch(() => {});
+        const first = newProject('My first project');
+        project = first;
+        // It opens anyway; its first change is saved again through the saver.
+        await saveProject(first).catch((error: unknown) =>
+          failures.failed(error, 'The new project could not be saved on this device.', () => saveProject(first)),
+        );
       }
       await refreshList();
       await openAndEmbed(project);
-    })();
-  }, [openAndEmbed, refreshList]);
+    };
+    void start().catch((error: unknown) => failures.failed(error, 'Your projects could not be read from this device.', start));
+  }, [openAndEmbed, refreshList, failures]);
 
   // ---- Saving -----------------------------------------------------------------------------
 
@@ -314,12 +319,11 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       if (outcome.type === 'failed') return dispatch({ type: 'training-failed', message: outcome.message });
       const head = { signature: training.signature, model: outcome.model, evaluation: outcome.evaluation };
       dispatch({ type: 'trained', head });
-      saveHead({ version: 2, projectId, featuresId, ...head }).catch((error: unknown) => {
-        if (error instanceof StorageFullError) storageFull();
-      });
+      const save = () => saveHead({ version: 2, projectId, featuresId, ...head });
+      save().catch((error: unknown) => failures.failed(error, 'The trained classifier could not be saved on this device.', save));
     }, trainDelayMs);
     return () => clearTimeout(timer);
-  }, [training, trainer, storageFull]);
+  }, [training, trainer, failures]);
 
   // ---- Adding photos ----------------------------------------------------------------------
 
@@ -464,7 +468,12 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
     async (classId: string, file: File, embedding: Float32Array) => {
       // Tried with the engine running the project's features (Try it starts afresh when they change).
       const featuresId = latest.current.project?.featuresId;
-      if (featuresId) await saveEmbedding(featuresId, await sha256Hex(file), embedding).catch(() => {});
+      // Best effort: unsaved, adding the photo runs the model on it again, and a write that keeps
+      // failing is reported by that import.
+      if (featuresId)
+        await saveEmbedding(featuresId, await sha256Hex(file), embedding).catch((error: unknown) =>
+          console.warn('Keeping a tried photo’s embedding failed', error),
+        );
       addFiles(classId, [file]);
     },
     [addFiles],
@@ -505,7 +514,11 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
     const copy: ProjectRecord = { ...current, id: newId(), name: `${current.name} (copy)`, createdAt: now, updatedAt: now };
     await saveProject(copy);
     const head = latest.current.head;
-    if (head) await saveHead({ version: 2, projectId: copy.id, featuresId: copy.featuresId, ...head }).catch(() => {});
+    // Best effort: without it the copy learns again when it opens, and that save reports its own failure.
+    if (head)
+      await saveHead({ version: 2, projectId: copy.id, featuresId: copy.featuresId, ...head }).catch((error: unknown) =>
+        console.warn('Copying the classifier failed', error),
+      );
     await refreshList();
     await openAndEmbed(copy);
   }, [saver, refreshList, openAndEmbed]);
@@ -551,10 +564,10 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       addClass,
       cancelImport,
       changeFeatures,
-      switchProject,
-      createProject,
-      duplicateProject,
-      deleteProject,
+      switchProject: failures.reporting('That project could not be opened.', switchProject),
+      createProject: failures.reporting('A new project could not be made on this device.', createProject),
+      duplicateProject: failures.reporting('The project could not be copied on this device.', duplicateProject),
+      deleteProject: failures.reporting('The project could not be deleted.', deleteProject),
     },
   };
 }

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { StorageFullError } from '../../store/records';
+import { reasonOf, saveProblems } from './saveProblems';
+import type { Action } from './state';
+
+function recorded() {
+  const actions: Action[] = [];
+  return { actions, problems: saveProblems((action) => actions.push(action)) };
+}
+const noticesOf = (actions: Action[]) => actions.flatMap((a) => (a.type === 'noticed' ? [a.notice] : []));
+
+describe('saveProblems', () => {
+  it('says a full disk once, plainly, and marks the save line', () => {
+    const { actions, problems } = recorded();
+    problems.failed(new StorageFullError(), 'The trained classifier could not be saved on this device.', async () => {});
+    expect(actions[0]).toEqual({ type: 'saving', saving: 'full' });
+    expect(noticesOf(actions)).toEqual([{ tone: 'problem', title: new StorageFullError().message, lines: [] }]);
+  });
+
+  it('names any other failure with its reason, and a retry that fails again is reported again', async () => {
+    const { actions, problems } = recorded();
+    let attempts = 0;
+    const write = async () => {
+      attempts++;
+      throw new DOMException('The transaction was aborted.', 'AbortError');
+    };
+    problems.failed(new Error('disk went away'), 'The trained classifier could not be saved on this device.', write);
+    const [first] = noticesOf(actions);
+    expect(first).toMatchObject({ tone: 'problem', lines: ['disk went away'] });
+    first.retry!();
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(attempts).toBe(1);
+    expect(noticesOf(actions)[1]).toMatchObject({ lines: ['The transaction was aborted.'] });
+    expect(noticesOf(actions)[1].retry).toBeTypeOf('function');
+  });
+
+  it('turns a rejecting action into a reported one, whose retry runs it with the same arguments', async () => {
+    const { actions, problems } = recorded();
+    const calls: string[] = [];
+    const remove = problems.reporting('The project could not be deleted.', async (id: string) => {
+      calls.push(id);
+      if (calls.length === 1) throw new Error('busy');
+    });
+    await expect(remove('p1')).resolves.toBeUndefined();
+    const [notice] = noticesOf(actions);
+    expect(notice).toMatchObject({ title: 'The project could not be deleted.', lines: ['busy'] });
+    notice.retry!();
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(calls).toEqual(['p1', 'p1']);
+    expect(noticesOf(actions)).toHaveLength(1);
+  });
+
+  it('gives a plain reason when the browser gives none (a transaction aborted without an error)', () => {
+    expect(reasonOf(null)).toBe('The browser gave no reason.');
+    expect(reasonOf(new DOMException('', 'QuotaExceededError'))).toBe('QuotaExceededError');
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * How a failed write reaches the person: a full disk as the one plain message (and the save line
+ * says so until a later save lands), any other failure as a notice saying what was not done and
+ * why, with "Try again" where trying again can help.
+ */
+import { useMemo, type Dispatch } from 'react';
+import { StorageFullError } from '../../store/records';
+import type { Action } from './state';
+
+export interface SaveProblems {
+  /** Said once, plainly, and kept in the save line until a later save succeeds. */
+  storageFull(): void;
+  /**
+   * `title` says what was not done ("The trained classifier could not be saved on this device.");
+   * `retry` does it again, and a retry that fails is reported the same way.
+   */
+  failed(error: unknown, title: string, retry?: () => Promise<unknown>): void;
+  /** `action`, with a failure reported under `title` (with "Try again") instead of rejecting. */
+  reporting<A extends unknown[]>(title: string, action: (...args: A) => Promise<unknown>): (...args: A) => Promise<void>;
+}
+
+/** The browser's reason, or a plain stand-in: an aborted IndexedDB transaction may carry none. */
+export function reasonOf(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return error === null || error === undefined ? 'The browser gave no reason.' : String(error);
+}
+
+export function saveProblems(dispatch: Dispatch<Action>): SaveProblems {
+  const storageFull = () => {
+    dispatch({ type: 'saving', saving: 'full' });
+    dispatch({ type: 'noticed', notice: { tone: 'problem', title: new StorageFullError().message, lines: [] } });
+  };
+  const failed = (error: unknown, title: string, retry?: () => Promise<unknown>) => {
+    if (error instanceof StorageFullError) return storageFull();
+    const again = retry && (() => void retry().catch((next: unknown) => failed(next, title, retry)));
+    dispatch({ type: 'noticed', notice: { tone: 'problem', title, lines: [reasonOf(error)], retry: again } });
+  };
+  const reporting =
+    <A extends unknown[]>(title: string, action: (...args: A) => Promise<unknown>) =>
+    async (...args: A) => {
+      await action(...args).catch((error: unknown) => failed(error, title, () => action(...args)));
+    };
+  return { storageFull, failed, reporting };
+}
+
+export function useSaveProblems(dispatch: Dispatch<Action>): SaveProblems {
+  return useMemo(() => saveProblems(dispatch), [dispatch]);
+}
