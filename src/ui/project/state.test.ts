@@ -125,3 +125,91 @@ describe('reducer', () => {
     expect(run(state, { type: 'dismissed-notice', id: state.notices[0].id }).notices).toEqual([]);
   });
 });
+
+describe('the unsorted pile', () => {
+  const unsorted = (hash: string) => ({ hash, name: `${hash}.jpg`, path: `trip/${hash}.jpg` });
+  const withPile = () => run(opened(), { type: 'added-to-pile', photos: ['u1', 'u2', 'u3', 'u4'].map(unsorted) });
+  const pileHashes = (state: TrainerState) => state.project!.pile.map((p) => p.hash);
+
+  it('takes photos once, never ones already in a class, and never as training photos', () => {
+    const state = run(withPile(), { type: 'added-to-pile', photos: [unsorted('u1'), unsorted('a1'), unsorted('u5')] });
+    expect(pileHashes(state)).toEqual(['u1', 'u2', 'u3', 'u4', 'u5']);
+    expect(hashes(state, 0)).toEqual(['a1', 'a2', 'a3']);
+  });
+
+  it('moves a reviewed photo into its class with its path, and the undo key puts it back in place', () => {
+    const labelled = run(withPile(), { type: 'labelled-from-pile', hash: 'u2', classId: 'b' });
+    expect(pileHashes(labelled)).toEqual(['u1', 'u3', 'u4']);
+    expect(labelled.project!.classes[1].photos.at(-1)).toEqual({ hash: 'u2', name: 'u2.jpg', path: 'trip/u2.jpg' });
+    const skipped = run(labelled, { type: 'skipped-in-review', hash: 'u3' });
+    expect(skipped.review.skipped).toEqual(['u3']);
+    const undoneSkip = run(skipped, { type: 'undid-review' });
+    expect(undoneSkip.review.skipped).toEqual([]);
+    const undone = run(undoneSkip, { type: 'undid-review' });
+    expect(pileHashes(undone)).toEqual(['u1', 'u2', 'u3', 'u4']);
+    expect(hashes(undone, 1)).toEqual(['b1']);
+    expect(undone.review.history).toEqual([]);
+    expect(run(undone, { type: 'undid-review' })).toBe(undone);
+  });
+
+  it('leaves a reviewed photo where it is when it was moved since', () => {
+    const state = run(
+      withPile(),
+      { type: 'labelled-from-pile', hash: 'u2', classId: 'b' },
+      { type: 'moved-photos', hashes: ['u2'], to: 'a' },
+      { type: 'undid-review' },
+    );
+    expect(hashes(state, 0)).toContain('u2');
+    expect(pileHashes(state)).not.toContain('u2');
+    expect(state.review.history).toEqual([]);
+  });
+
+  it('marks accepted suggestions without training on them; confirming makes them class photos', () => {
+    const accepted = run(withPile(), {
+      type: 'accepted-suggestions',
+      accepted: [
+        { hash: 'u1', classId: 'a', confidence: 0.97 },
+        { hash: 'u3', classId: 'b', confidence: 0.91 },
+        { hash: 'u4', classId: 'gone', confidence: 0.99 },
+      ],
+    });
+    expect(accepted.project!.pile.map((p) => p.accepted?.classId)).toEqual(['a', undefined, 'b', undefined]);
+    expect(accepted.project!.classes).toEqual(opened().project!.classes);
+    expect(accepted.undo?.text).toBe('Accepted 2 photos as suggested.');
+    expect(run(accepted, { type: 'undo' }).project!.pile.every((p) => !p.accepted)).toBe(true);
+    expect(run(accepted, { type: 'unaccepted', hashes: ['u1'] }).project!.pile[0].accepted).toBeUndefined();
+
+    const confirmed = run(accepted, { type: 'confirmed-accepted', hashes: ['u1', 'u2'] });
+    expect(pileHashes(confirmed)).toEqual(['u2', 'u3', 'u4']);
+    expect(hashes(confirmed, 0)).toEqual(['a1', 'a2', 'a3', 'u1']);
+  });
+
+  it('forgets acceptances into a deleted class', () => {
+    const state = run(
+      withPile(),
+      { type: 'accepted-suggestions', accepted: [{ hash: 'u1', classId: 'a', confidence: 0.9 }] },
+      { type: 'removed-class', id: 'a' },
+    );
+    expect(state.project!.pile[0].accepted).toBeUndefined();
+  });
+
+  it('deletes pile photos with undo, and a pile photo put in a class by hand leaves the pile', () => {
+    const deleted = run(withPile(), { type: 'removed-from-pile', hashes: ['u2', 'u4'] });
+    expect(pileHashes(deleted)).toEqual(['u1', 'u3']);
+    expect(pileHashes(run(deleted, { type: 'undo' }))).toEqual(['u1', 'u2', 'u3', 'u4']);
+    const added = run(withPile(), { type: 'added-photos', classId: 'a', photos: [photo('u1')] });
+    expect(pileHashes(added)).toEqual(['u2', 'u3', 'u4']);
+    expect(hashes(added, 0)).toEqual(['a1', 'a2', 'a3', 'u1']);
+  });
+
+  it('keeps the suggestions of the last fit, and drops them with the features', () => {
+    const suggestions = { signature: 's', classIds: ['a', 'b'], byHash: new Map([['u1', new Float32Array([0.9, 0.1])]]) };
+    const trained = run(withPile(), {
+      type: 'trained',
+      head: { signature: 's', model: {} as never, evaluation: {} as never },
+      suggestions,
+    });
+    expect(trained.suggestions).toBe(suggestions);
+    expect(run(trained, { type: 'changed-features', featuresId: 'v2-1.0' }).suggestions).toBeUndefined();
+  });
+});

@@ -4,7 +4,7 @@
  * (counts, whether training can run, advice) is derived from it in ./derive.
  */
 import type { Evaluation, LogisticModel } from '../../head';
-import type { ClassRecord, PhotoRef, ProjectRecord } from '../../store/projects';
+import type { ClassRecord, PhotoRef, PileItem, ProjectRecord } from '../../store/projects';
 
 export interface TrainedHead {
   signature: string;
@@ -14,7 +14,23 @@ export interface TrainedHead {
 
 export type Undo =
   | { kind: 'class'; text: string; removed: ClassRecord; index: number }
-  | { kind: 'photos'; text: string; removed: { classId: string; photo: PhotoRef; index: number }[] };
+  | { kind: 'photos'; text: string; removed: { classId: string; photo: PhotoRef; index: number }[] }
+  | { kind: 'pile'; text: string; removed: { item: PileItem; index: number }[] }
+  | { kind: 'accepted'; text: string; hashes: string[] };
+
+/**
+ * The classifier's class probabilities for pile photos (over `classIds`, the head's classes), from
+ * the head trained on the set with `signature`. Computed in the trainer's worker after each fit.
+ */
+export interface PileSuggestions {
+  signature: string;
+  classIds: string[];
+  byHash: ReadonlyMap<string, Float32Array>;
+}
+
+/** One answer in "Check these next", so the undo key can take it back. */
+export type ReviewStep =
+  { hash: string; answer: 'skipped' } | { hash: string; answer: 'labelled'; classId: string; item: PileItem; pileIndex: number };
 
 export interface Notice {
   id: number;
@@ -23,8 +39,6 @@ export interface Notice {
   title: string;
   /** One line per group of files with the same fate, e.g. names and what was wrong with them. */
   lines: string[];
-  /** Offered as "Try again" (say, a failed save): the notice goes, and a new one comes if it fails again. */
-  retry?: () => void;
 }
 
 export interface ImportProgress {
@@ -52,6 +66,9 @@ export interface TrainerState {
   projects: ProjectSummary[];
   /** 'full': the last write failed for lack of space (what was saved before is intact). */
   saving: 'saved' | 'saving' | 'full';
+  suggestions: PileSuggestions | undefined;
+  /** Answers given in "Check these next" since the project was opened, newest last; and photos skipped. */
+  review: { history: ReviewStep[]; skipped: string[] };
 }
 
 export interface ProjectSummary {
@@ -76,13 +93,27 @@ export type Action =
   | { type: 'undo' }
   | { type: 'dismissed-undo' }
   | { type: 'training' }
-  | { type: 'trained'; head: TrainedHead }
+  | { type: 'trained'; head: TrainedHead; suggestions?: PileSuggestions }
   | { type: 'training-failed'; message: string }
   | { type: 'noticed'; notice: Omit<Notice, 'id'> }
   | { type: 'dismissed-notice'; id: number }
   | { type: 'progress'; progress: ImportProgress | undefined }
   | { type: 'listed-projects'; projects: ProjectSummary[] }
-  | { type: 'saving'; saving: TrainerState['saving'] };
+  | { type: 'saving'; saving: TrainerState['saving'] }
+  // ---- The unsorted pile
+  | { type: 'added-to-pile'; photos: PileItem[] }
+  | { type: 'removed-from-pile'; hashes: string[] }
+  | { type: 'suggested'; suggestions: PileSuggestions }
+  /** "Check these next": the photo goes into the class, labelled by hand. */
+  | { type: 'labelled-from-pile'; hash: string; classId: string }
+  | { type: 'skipped-in-review'; hash: string }
+  | { type: 'undid-review' }
+  /** "Accept the sure ones": the photos get these classes as accepted suggestions (not training data). */
+  | { type: 'accepted-suggestions'; accepted: { hash: string; classId: string; confidence: number }[] }
+  /** The accepted photos become class photos, labelled by hand (trained on). */
+  | { type: 'confirmed-accepted'; hashes: string[] }
+  /** The accepted photos go back to being unsorted. */
+  | { type: 'unaccepted'; hashes: string[] };
 
 export const initialState: TrainerState = {
   project: undefined,
@@ -94,6 +125,8 @@ export const initialState: TrainerState = {
   progress: undefined,
   projects: [],
   saving: 'saved',
+  suggestions: undefined,
+  review: { history: [], skipped: [] },
 };
 
 const normalised = (name: string) => name.trim().toLocaleLowerCase();
@@ -131,6 +164,18 @@ function withClasses(state: TrainerState, classes: ClassRecord[], undo: Undo | u
   return { ...state, project: { ...state.project, classes }, revision: state.revision + 1, undo };
 }
 
+function withPile(
+  state: TrainerState,
+  pile: PileItem[],
+  classes = state.project?.classes,
+  undo: Undo | undefined = state.undo,
+): TrainerState {
+  if (!state.project || !classes) return state;
+  return { ...state, project: { ...state.project, classes, pile }, revision: state.revision + 1, undo };
+}
+
+const asClassPhoto = ({ hash, name, path }: PileItem): PhotoRef => (path === undefined ? { hash, name } : { hash, name, path });
+
 export function reducer(state: TrainerState, action: Action): TrainerState {
   const project = state.project;
   switch (action.type) {
@@ -160,7 +205,15 @@ export function reducer(state: TrainerState, action: Action): TrainerState {
     case 'training':
       return { ...state, training: 'training' };
     case 'trained':
-      return { ...state, training: 'idle', trainingProblem: undefined, head: action.head };
+      return {
+        ...state,
+        training: 'idle',
+        trainingProblem: undefined,
+        head: action.head,
+        suggestions: action.suggestions ?? state.suggestions,
+      };
+    case 'suggested':
+      return { ...state, suggestions: action.suggestions };
     case 'training-failed':
       return { ...state, training: 'failed', trainingProblem: action.message };
     case 'dismissed-undo':
@@ -196,8 +249,10 @@ export function reducer(state: TrainerState, action: Action): TrainerState {
       if (index < 0) return state;
       const removed = classes[index];
       const text = `Deleted the class “${removed.name}” and its ${photoWord(removed.photos.length)}.`;
-      return withClasses(
+      // Pile photos accepted into it are unsorted again.
+      return withPile(
         state,
+        project.pile.map((item) => (item.accepted?.classId === action.id ? withoutAcceptance(item) : item)),
         classes.filter((c) => c.id !== action.id),
         { kind: 'class', text, removed, index },
       );
@@ -206,8 +261,11 @@ export function reducer(state: TrainerState, action: Action): TrainerState {
       const present = new Set(classes.flatMap((c) => c.photos.map((p) => p.hash)));
       const fresh = action.photos.filter((photo) => !present.has(photo.hash) && present.add(photo.hash));
       if (fresh.length === 0 || !classes.some((c) => c.id === action.classId)) return state;
-      return withClasses(
+      const added = new Set(fresh.map((p) => p.hash));
+      // A pile photo put into a class by hand leaves the pile.
+      return withPile(
         state,
+        project.pile.some((item) => added.has(item.hash)) ? project.pile.filter((item) => !added.has(item.hash)) : project.pile,
         classes.map((c) => (c.id === action.classId ? { ...c, photos: [...c.photos, ...fresh] } : c)),
       );
     }
@@ -249,14 +307,141 @@ export function reducer(state: TrainerState, action: Action): TrainerState {
         training: 'idle',
         trainingProblem: undefined,
         undo: undefined,
+        suggestions: undefined,
       };
-    case 'undo':
-      return state.undo ? { ...withClasses(state, undone(classes, state.undo)), undo: undefined } : state;
+    case 'undo': {
+      const undo = state.undo;
+      if (!undo) return state;
+      if (undo.kind === 'class' || undo.kind === 'photos') return { ...withClasses(state, undone(classes, undo)), undo: undefined };
+      return { ...withPile(state, undonePile(project, undo)), undo: undefined };
+    }
   }
+  return pileReducer(state, project, action);
+}
+
+function withoutAcceptance({ accepted: _, ...item }: PileItem): PileItem {
+  return item;
+}
+
+/** The actions on the unsorted pile. */
+function pileReducer(state: TrainerState, project: ProjectRecord, action: Action): TrainerState {
+  const { classes, pile } = project;
+  const isClass = (id: string) => classes.some((c) => c.id === id);
+  switch (action.type) {
+    case 'added-to-pile': {
+      const present = new Set([...classes.flatMap((c) => c.photos.map((p) => p.hash)), ...pile.map((p) => p.hash)]);
+      const fresh = action.photos.filter((photo) => !present.has(photo.hash) && present.add(photo.hash));
+      return fresh.length === 0 ? state : withPile(state, [...pile, ...fresh]);
+    }
+    case 'removed-from-pile': {
+      const removing = new Set(action.hashes);
+      const removed = pile.flatMap((item, index) => (removing.has(item.hash) ? [{ item, index }] : []));
+      if (removed.length === 0) return state;
+      const text =
+        removed.length === 1
+          ? `Deleted the unsorted photo “${removed[0].item.name}”.`
+          : `Deleted ${photoWord(removed.length)} from the pile.`;
+      return withPile(
+        state,
+        pile.filter((item) => !removing.has(item.hash)),
+        classes,
+        { kind: 'pile', text, removed },
+      );
+    }
+    case 'labelled-from-pile': {
+      const pileIndex = pile.findIndex((item) => item.hash === action.hash);
+      if (pileIndex < 0 || !isClass(action.classId)) return state;
+      const item = pile[pileIndex];
+      const next = withPile(
+        state,
+        pile.filter((_, i) => i !== pileIndex),
+        classes.map((c) => (c.id === action.classId ? { ...c, photos: [...c.photos, asClassPhoto(item)] } : c)),
+      );
+      const step: ReviewStep = { hash: item.hash, answer: 'labelled', classId: action.classId, item, pileIndex };
+      return { ...next, review: { ...state.review, history: [...state.review.history, step] } };
+    }
+    case 'skipped-in-review':
+      if (!pile.some((item) => item.hash === action.hash)) return state;
+      return {
+        ...state,
+        review: {
+          history: [...state.review.history, { hash: action.hash, answer: 'skipped' }],
+          skipped: [...state.review.skipped.filter((hash) => hash !== action.hash), action.hash],
+        },
+      };
+    case 'undid-review': {
+      const step = state.review.history.at(-1);
+      if (!step) return state;
+      const history = state.review.history.slice(0, -1);
+      if (step.answer === 'skipped')
+        return { ...state, review: { history, skipped: state.review.skipped.filter((hash) => hash !== step.hash) } };
+      // Only while the photo is still where the answer put it: moved or deleted since, it stays.
+      const stillThere = classes.some((c) => c.id === step.classId && c.photos.some((p) => p.hash === step.hash));
+      if (!stillThere) return { ...state, review: { ...state.review, history } };
+      const back = [...pile];
+      back.splice(Math.min(step.pileIndex, back.length), 0, step.item);
+      const next = withPile(
+        state,
+        back,
+        classes.map((c) => (c.id === step.classId ? { ...c, photos: c.photos.filter((p) => p.hash !== step.hash) } : c)),
+      );
+      return { ...next, review: { ...state.review, history } };
+    }
+    case 'accepted-suggestions': {
+      const chosen = new Map(action.accepted.filter((a) => isClass(a.classId)).map((a) => [a.hash, a]));
+      const hashes = pile.filter((item) => chosen.has(item.hash)).map((item) => item.hash);
+      if (hashes.length === 0) return state;
+      const text = `Accepted ${photoWord(hashes.length)} as suggested.`;
+      return withPile(
+        state,
+        pile.map((item) => {
+          const choice = chosen.get(item.hash);
+          return choice ? { ...item, accepted: { classId: choice.classId, confidence: choice.confidence } } : item;
+        }),
+        classes,
+        { kind: 'accepted', text, hashes },
+      );
+    }
+    case 'confirmed-accepted': {
+      const confirming = new Set(action.hashes);
+      const moving = pile.filter((item) => confirming.has(item.hash) && item.accepted && isClass(item.accepted.classId));
+      if (moving.length === 0) return state;
+      const moved = new Set(moving.map((item) => item.hash));
+      return withPile(
+        state,
+        pile.filter((item) => !moved.has(item.hash)),
+        classes.map((c) => {
+          const joining = moving.filter((item) => item.accepted!.classId === c.id).map(asClassPhoto);
+          return joining.length > 0 ? { ...c, photos: [...c.photos, ...joining] } : c;
+        }),
+      );
+    }
+    case 'unaccepted': {
+      const clearing = new Set(action.hashes);
+      if (!pile.some((item) => item.accepted && clearing.has(item.hash))) return state;
+      return withPile(
+        state,
+        pile.map((item) => (item.accepted && clearing.has(item.hash) ? withoutAcceptance(item) : item)),
+      );
+    }
+  }
+  return state;
+}
+
+/** Puts back pile photos deleted, or takes back an acceptance. */
+function undonePile(project: ProjectRecord, undo: Extract<Undo, { kind: 'pile' | 'accepted' }>): PileItem[] {
+  if (undo.kind === 'accepted') {
+    const hashes = new Set(undo.hashes);
+    return project.pile.map((item) => (hashes.has(item.hash) && item.accepted ? withoutAcceptance(item) : item));
+  }
+  const present = new Set([...project.classes.flatMap((c) => c.photos.map((p) => p.hash)), ...project.pile.map((p) => p.hash)]);
+  const pile = [...project.pile];
+  for (const { item, index } of undo.removed) if (!present.has(item.hash)) pile.splice(Math.min(index, pile.length), 0, item);
+  return pile;
 }
 
 /** Puts back what the undo entry removed, at its old place; photos re-added elsewhere since stay there. */
-function undone(classes: ClassRecord[], undo: Undo): ClassRecord[] {
+function undone(classes: ClassRecord[], undo: Extract<Undo, { kind: 'class' | 'photos' }>): ClassRecord[] {
   const present = new Set(classes.flatMap((c) => c.photos.map((p) => p.hash)));
   if (undo.kind === 'class') {
     const restored = {
