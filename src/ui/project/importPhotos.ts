@@ -22,8 +22,8 @@ export interface ImportContext {
   signal: AbortSignal;
   /** The class a photo with this hash is already in, if any. */
   whereIs(hash: string): string | undefined;
-  /** A photo is ready (stored, embedded): show it. */
-  onPhoto(ref: PhotoRef, photo: LoadedPhoto): void;
+  /** A photo is ready (stored, embedded): show it. `file` is the original it came from. */
+  onPhoto(ref: PhotoRef, photo: LoadedPhoto, file: File): void;
   /** One more file handled; `embedded` when the model looked at it. */
   onFileDone(embedded: boolean): void;
 }
@@ -75,7 +75,7 @@ export async function importPhotos(files: File[], context: ImportContext): Promi
       // The photo goes in before its embedding, and both before the project names them.
       await savePhoto(record);
       await saveEmbedding(featuresId, item.hash, embedding);
-      context.onPhoto({ hash: item.hash, name: item.file.name }, { record, embedding });
+      context.onPhoto({ hash: item.hash, name: item.file.name }, { record, embedding }, item.file);
       report.added++;
     } catch (error) {
       if (error instanceof StorageFullError) report.storageFull = true;
@@ -88,7 +88,7 @@ export async function importPhotos(files: File[], context: ImportContext): Promi
     const record = stored[i];
     const embedding = embeddings[i];
     if (record && embedding) {
-      context.onPhoto({ hash: item.hash, name: item.file.name }, { record, embedding });
+      context.onPhoto({ hash: item.hash, name: item.file.name }, { record, embedding }, item.file);
       report.added++;
       context.onFileDone(false);
     } else if (embedding) {
