@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { serveDatasets } from './files';
 
 // The decode step in the real browser on synthetic photos with known pixels: format support,
 // EXIF orientation, the centre crop and the resize.
@@ -87,4 +88,26 @@ test('EXIF orientation is honoured: a phone photo shot sideways comes out uprigh
   expect(top[2]).toBeLessThan(15);
   expect(bottom[2]).toBeGreaterThan(240);
   expect(bottom[0]).toBeLessThan(15);
+});
+
+test('one decode gives the model its square and the app its stored copy and thumbnail, copies first', async ({ page }) => {
+  await serveDatasets(page);
+  await page.evaluate(() => window.handfulLab.start(window.handfulLab.defaultFeaturesId, 'wasm', 2));
+  const { order, sizes } = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(1280, 720);
+    canvas.getContext('2d')!.fillRect(0, 0, 1280, 720);
+    const wide = await canvas.convertToBlob({ type: 'image/jpeg' });
+    const small = await (await fetch('/datasets/photos/cat.bmp')).blob();
+    return window.handfulLab.embedWithCopies([wide, new Blob(['not an image'], { type: 'image/jpeg' }), small]);
+  });
+  // Each photo's copies come before its embedding (so they can be saved before the model runs);
+  // a file that cannot be decoded gets no copies.
+  for (const index of [0, 2]) expect(order.indexOf(`prepared ${index}`)).toBeLessThan(order.indexOf(`embedded ${index}`));
+  expect(order).toContain('failed 1');
+  expect(order).not.toContain('prepared 1');
+  const [wide, small] = sizes.sort((a, b) => a.index - b.index);
+  expect(wide).toEqual({ index: 0, image: [512, 288], thumbnail: [128, 128], original: [1280, 720] });
+  // A photo smaller than 512 px is kept at its own size.
+  expect(small.image).toEqual(small.original);
+  expect(small.thumbnail).toEqual([128, 128]);
 });

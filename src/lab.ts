@@ -51,6 +51,37 @@ const lab = {
       results: results.map((r) => ('problem' in r ? r : { index: r.index, embedding: Array.from(r.embedding), guesses: r.guesses })),
     };
   },
+  /**
+   * Embeds with the stored copies asked for: says in which order the worker's messages came and
+   * the pixel sizes of each photo's copy and thumbnail.
+   */
+  async embedWithCopies(
+    blobs: Blob[],
+  ): Promise<{ order: string[]; sizes: { index: number; image: number[]; thumbnail: number[]; original: number[] }[] }> {
+    const order: string[] = [];
+    const pending: Promise<{ index: number; image: number[]; thumbnail: number[]; original: number[] }>[] = [];
+    const sizeOf = async (blob: Blob) => {
+      const bitmap = await createImageBitmap(blob);
+      const size = [bitmap.width, bitmap.height];
+      bitmap.close();
+      return size;
+    };
+    await engine.embed(blobs, {
+      onPrepared: (index, copies) => {
+        order.push(`prepared ${index}`);
+        pending.push(
+          Promise.all([sizeOf(copies.image), sizeOf(copies.thumbnail)]).then(([image, thumbnail]) => ({
+            index,
+            image,
+            thumbnail,
+            original: [copies.width, copies.height],
+          })),
+        );
+      },
+      onResult: (result) => order.push(`${'problem' in result ? 'failed' : 'embedded'} ${result.index}`),
+    });
+    return { order, sizes: await Promise.all(pending) };
+  },
   /** Fetches each URL (same origin) first, so the time reported is decode + embed only. */
   async embedUrls(urls: string[], guesses = 0, cancelAfter?: number) {
     const blobs = await Promise.all(urls.map(async (url) => (await fetch(url)).blob()));

@@ -1,10 +1,13 @@
 /**
  * The page's side of the engine: sends protocol requests to the worker and turns the answers
  * into promises. If the worker dies (out of memory, a driver crash), every call in flight fails
- * with EngineCrashedError and a fresh worker is started with the same settings.
+ * with EngineCrashedError and a fresh worker is started with the same settings, after a wait that
+ * grows with each crash (./restarts); calls made meanwhile go to it. After too many crashes in a
+ * row it is not started again, and every call fails with EngineStoppedError.
  */
-import type { BackendChoice, EngineReady, EngineRequest, EngineResponse, Guess } from './protocol';
+import type { BackendChoice, EngineReady, EngineRequest, EngineResponse, Guess, PhotoCopies } from './protocol';
 import { transferablesOf } from './protocol';
+import { RestartBudget, type RestartPolicy, type WorkerFault } from './restarts';
 
 export interface EngineConfig {
   /** A feature configuration id (see featuresById): a backbone id such as 'v1-0.75', or e.g. 'v1-0.75+v2-1.0+flip'. */
@@ -20,11 +23,25 @@ export interface EmbedOptions {
   guesses?: number;
   signal?: AbortSignal;
   onResult?: (result: EmbedResult) => void;
+  /**
+   * When given, the worker also makes each photo's stored copy and thumbnail from its one decode
+   * and hands them here before the model looks at the photo; the result follows in onResult.
+   */
+  onPrepared?: (index: number, copies: PhotoCopies) => void;
 }
 
 export class EngineCrashedError extends Error {
   constructor() {
-    super('The image engine stopped unexpectedly and has been restarted. Please try again.');
+    super('The model stopped unexpectedly and is being restarted. Please try again.');
+    this.name = 'EngineCrashedError';
+  }
+}
+
+/** The worker crashed too often in a row to be started again. */
+export class EngineStoppedError extends Error {
+  constructor() {
+    super('The model stopped several times in a row and was not started again. Reload the page to try again.');
+    this.name = 'EngineStoppedError';
   }
 }
 
@@ -43,15 +60,23 @@ interface Call {
 }
 
 export class EngineClient {
-  private worker!: WorkerLike;
+  /** Undefined while a restart waits, and for good once the restarts are spent. */
+  private worker: WorkerLike | undefined;
+  /** Messages sent while a restart waits: posted to the new worker after its init. */
+  private queued: { message: unknown; transfer: Transferable[] }[] = [];
+  private stopped: EngineStoppedError | undefined;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly budget: RestartBudget;
   private nextId = 1;
   private readonly calls = new Map<number, Call>();
   private config: EngineConfig | undefined;
 
   constructor(
     private readonly createWorker: () => WorkerLike,
-    private readonly onRestart: (error: Error) => void = () => {},
+    private readonly onFault: (fault: WorkerFault) => void = () => {},
+    policy?: RestartPolicy,
   ) {
+    this.budget = new RestartBudget(policy);
     this.spawn();
   }
 
@@ -70,13 +95,47 @@ export class EngineClient {
   private restart(dead: WorkerLike): void {
     if (dead !== this.worker) return;
     dead.terminate();
-    const error = new EngineCrashedError();
+    this.worker = undefined;
+    const delayMs = this.budget.next();
+    if (delayMs === undefined) {
+      this.stopped = new EngineStoppedError();
+      this.failAll(this.stopped);
+      return this.onFault(this.budget.gaveUp());
+    }
+    this.failAll(new EngineCrashedError());
+    const { restarts } = this.budget;
+    this.onFault({ type: 'restarting', restarts, delayMs });
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      this.spawn();
+      const waiting = this.queued;
+      this.queued = [];
+      // The init goes first: the worker handles requests in order.
+      const config = this.config;
+      if (config)
+        this.start(config).then(
+          () => this.onFault({ type: 'restarted', restarts }),
+          (error: Error) => {
+            // Crashing again is reported as such.
+            if (!(error instanceof EngineCrashedError || error instanceof EngineStoppedError))
+              this.onFault({ type: 'restart-failed', restarts, message: error.message });
+          },
+        );
+      else this.onFault({ type: 'restarted', restarts });
+      waiting.forEach(({ message, transfer }) => this.worker?.postMessage(message, transfer));
+    }, delayMs);
+  }
+
+  private failAll(error: Error): void {
     const inFlight = [...this.calls.values()];
     this.calls.clear();
+    this.queued = [];
     inFlight.forEach((call) => call.fail(error));
-    this.spawn();
-    if (this.config) this.start(this.config).catch(() => {});
-    this.onRestart(error);
+  }
+
+  private post(message: unknown, transfer: Transferable[]): void {
+    if (this.worker) this.worker.postMessage(message, transfer);
+    else this.queued.push({ message, transfer });
   }
 
   private send(
@@ -85,9 +144,15 @@ export class EngineClient {
     fail: (error: Error) => void,
   ): number {
     const id = this.nextId++;
+    const { stopped } = this;
+    if (stopped) {
+      // Not at once: callers finish setting up (they need the id) before hearing of a failure.
+      queueMicrotask(() => fail(stopped));
+      return id;
+    }
     const full = { ...request, id } as EngineRequest;
     this.calls.set(id, { onResponse: (response) => onResponse(response, id), fail });
-    this.worker.postMessage(full, transferablesOf(full));
+    this.post(full, transferablesOf(full));
     return id;
   }
 
@@ -130,15 +195,18 @@ export class EngineClient {
     const results: EmbedResult[] = [];
     return new Promise((resolve, reject) => {
       if (options.signal?.aborted) return resolve({ results, cancelled: true });
-      const onAbort = () => this.worker.postMessage({ type: 'cancel', id: this.nextId++, target: id }, []);
+      const onAbort = () => this.post({ type: 'cancel', id: this.nextId++, target: id }, []);
       const finish = () => {
         this.calls.delete(id);
         options.signal?.removeEventListener('abort', onAbort);
       };
       const id = this.send(
-        { type: 'embed', images, guesses: options.guesses ?? 0 },
+        { type: 'embed', images, guesses: options.guesses ?? 0, ...(options.onPrepared ? { copies: true } : {}) },
         (response) => {
-          if (response.type === 'embedded') {
+          if (response.type === 'prepared') {
+            const { type: _type, id: _id, index, ...copies } = response;
+            options.onPrepared?.(index, copies);
+          } else if (response.type === 'embedded') {
             const { index, embedding, guesses, ms } = response;
             const result = { index, embedding, guesses, ms };
             results.push(result);
@@ -180,7 +248,10 @@ export class EngineClient {
   }
 
   dispose(): void {
-    this.worker.terminate();
+    clearTimeout(this.restartTimer);
+    this.worker?.terminate();
+    this.worker = undefined;
     this.calls.clear();
+    this.queued = [];
   }
 }

@@ -3,6 +3,27 @@ import { centerSquare } from './preprocess';
 /** A file the browser could not turn into pixels: not an image, damaged, or a format it lacks. */
 export class ImageDecodeError extends Error {}
 
+/** The stored copy's longest side: enough to look at a photo, or to embed it again later. */
+export const STORED_LONGEST_SIDE = 512;
+export const THUMBNAIL_SIDE = 128;
+
+/** What the app keeps of a photo: made in the engine worker from the same decode the model uses. */
+export interface PhotoCopies {
+  /** JPEG, longest side at most STORED_LONGEST_SIDE. */
+  image: Blob;
+  /** JPEG, the centred square (what the model looks at), THUMBNAIL_SIDE square. */
+  thumbnail: Blob;
+  /** Of the original file. */
+  width: number;
+  height: number;
+}
+
+export interface DecodedPhoto {
+  /** size x size RGBA of the centred square, composited over white. */
+  rgba: Uint8ClampedArray;
+  copies?: PhotoCopies;
+}
+
 function describeUndecodable(blob: Blob): string {
   if (blob.size === 0) return 'The file is empty.';
   if (/hei[cf]/i.test(blob.type)) {
@@ -11,40 +32,64 @@ function describeUndecodable(blob: Blob): string {
   return 'This file is not a picture this browser can open, or it is damaged. JPEG, PNG, WebP, GIF and BMP work.';
 }
 
-/**
- * Decodes a photo (EXIF orientation applied), takes its centred square and resizes it to
- * size x size, all off the main thread. Returns RGBA bytes composited over white, so transparent
- * PNGs look as they do on a page rather than black.
- */
-export async function decodeSquare(source: Blob | ImageBitmap, size: number): Promise<Uint8ClampedArray> {
-  let full: ImageBitmap;
-  if (source instanceof Blob) {
-    try {
-      full = await createImageBitmap(source, { imageOrientation: 'from-image' });
-    } catch {
-      throw new ImageDecodeError(describeUndecodable(source));
-    }
-  } else {
-    full = source;
+/** Decodes a file with its EXIF orientation applied; an ImageDecodeError says why it could not. */
+export async function openBitmap(source: Blob): Promise<ImageBitmap> {
+  try {
+    return await createImageBitmap(source, { imageOrientation: 'from-image' });
+  } catch {
+    throw new ImageDecodeError(describeUndecodable(source));
   }
+}
+
+/** Draws a rectangle of `source` resized to width x height on white (JPEG and the model know no transparency). */
+async function draw(source: ImageBitmap, [x, y, w, h]: readonly number[], width: number, height: number): Promise<OffscreenCanvas> {
+  // The browser's high-quality resampler downscales in one step, so a 12 MP photo never
+  // reaches JavaScript at full size.
+  const scaled = await createImageBitmap(source, x, y, w, h, {
+    resizeWidth: Math.max(1, width),
+    resizeHeight: Math.max(1, height),
+    resizeQuality: 'high',
+  });
+  const canvas = new OffscreenCanvas(scaled.width, scaled.height);
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  if (!context) throw new Error('2D canvas unavailable in this browser');
+  context.fillStyle = '#fff';
+  context.fillRect(0, 0, scaled.width, scaled.height);
+  context.drawImage(scaled, 0, 0);
+  scaled.close();
+  return canvas;
+}
+
+/** The stored copy (longest side 512, JPEG 0.9) and the thumbnail (the centred square, 128 px, JPEG 0.85). */
+export async function makeCopies(full: ImageBitmap): Promise<PhotoCopies> {
+  const { width, height } = full;
+  const scale = Math.min(1, STORED_LONGEST_SIDE / Math.max(width, height));
+  const stored = await draw(full, [0, 0, width, height], Math.round(width * scale), Math.round(height * scale));
+  const image = await stored.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+  const crop = centerSquare(width, height);
+  const square = await draw(full, [crop.x, crop.y, crop.width, crop.height], THUMBNAIL_SIDE, THUMBNAIL_SIDE);
+  const thumbnail = await square.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+  return { image, thumbnail, width, height };
+}
+
+/**
+ * Decodes a photo once (EXIF orientation applied) and makes from it what the model looks at:
+ * its centred square resized to size x size, as RGBA composited over white, so transparent PNGs
+ * look as they do on a page rather than black; and, when asked, the copies the app stores.
+ */
+export async function decodePhoto(source: Blob | ImageBitmap, size: number, withCopies = false): Promise<DecodedPhoto> {
+  const full = source instanceof Blob ? await openBitmap(source) : source;
   try {
     const crop = centerSquare(full.width, full.height);
-    // The browser's high-quality resampler downscales in one step, so a 12 MP photo never
-    // reaches JavaScript at full size.
-    const square = await createImageBitmap(full, crop.x, crop.y, crop.width, crop.height, {
-      resizeWidth: size,
-      resizeHeight: size,
-      resizeQuality: 'high',
-    });
-    const canvas = new OffscreenCanvas(size, size);
-    const context = canvas.getContext('2d', { willReadFrequently: true });
-    if (!context) throw new Error('2D canvas unavailable in this browser');
-    context.fillStyle = '#fff';
-    context.fillRect(0, 0, size, size);
-    context.drawImage(square, 0, 0);
-    square.close();
-    return context.getImageData(0, 0, size, size).data;
+    const canvas = await draw(full, [crop.x, crop.y, crop.width, crop.height], size, size);
+    const rgba = canvas.getContext('2d')!.getImageData(0, 0, size, size).data;
+    return { rgba, copies: withCopies ? await makeCopies(full) : undefined };
   } finally {
     if (source instanceof Blob) full.close();
   }
+}
+
+/** The model's square alone (see decodePhoto). */
+export async function decodeSquare(source: Blob | ImageBitmap, size: number): Promise<Uint8ClampedArray> {
+  return (await decodePhoto(source, size)).rgba;
 }

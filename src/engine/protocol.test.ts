@@ -11,6 +11,7 @@ describe('engine protocol', () => {
       { type: 'init', id: 1, featuresId: 'v1-0.75', backend: 'auto', batchSize: 8 },
       { type: 'init', id: 5, featuresId: 'v1-0.75+v2-1.0+flip', backend: 'wasm', batchSize: 1 },
       { type: 'embed', id: 2, images: [blob], guesses: 3 },
+      { type: 'embed', id: 6, images: [blob], guesses: 0, copies: true },
       { type: 'cancel', id: 3, target: 2 },
       { type: 'stats', id: 4 },
     ];
@@ -28,6 +29,7 @@ describe('engine protocol', () => {
       { type: 'init', id: 1, backboneId: 'v1-0.75', backend: 'wasm', batchSize: 8 },
       { type: 'embed', id: 1, images: ['not a blob'], guesses: 3 },
       { type: 'embed', id: 1, images: [], guesses: -1 },
+      { type: 'embed', id: 1, images: [], guesses: 0, copies: 'yes' },
       { type: 'cancel', id: 1 },
       { type: 'explode', id: 1 },
     ];

@@ -2,6 +2,9 @@
  * The one message protocol between the page and the engine worker. Every request carries an id;
  * every response names the request it answers. Embeddings travel as transferred Float32Arrays.
  */
+import type { PhotoCopies } from './decode';
+
+export type { PhotoCopies };
 
 export const backendNames = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof backendNames)[number];
@@ -23,7 +26,11 @@ export interface Guess {
 export type EngineRequest =
   /** `featuresId` names a feature configuration (see featuresById): 'v1-0.75', 'v1-0.75+v2-1.0', 'v2-1.0+flip', ... */
   | { type: 'init'; id: number; featuresId: string; backend: BackendChoice; batchSize: number }
-  | { type: 'embed'; id: number; images: (Blob | ImageBitmap)[]; guesses: number }
+  /**
+   * `copies`: also make each photo's stored copy and thumbnail from the same decode, sent in a
+   * 'prepared' message before the model looks at it (so it can be saved at once).
+   */
+  | { type: 'embed'; id: number; images: (Blob | ImageBitmap)[]; guesses: number; copies?: boolean }
   | { type: 'cancel'; id: number; target: number }
   | { type: 'stats'; id: number };
 
@@ -38,6 +45,7 @@ export interface EngineReady {
 
 export type EngineResponse =
   | ({ type: 'ready'; id: number } & EngineReady)
+  | ({ type: 'prepared'; id: number; index: number } & PhotoCopies)
   | { type: 'embedded'; id: number; index: number; embedding: Float32Array; guesses: Guess[]; ms: number }
   | { type: 'image-failed'; id: number; index: number; message: string }
   | { type: 'done'; id: number; cancelled: boolean }
@@ -61,10 +69,11 @@ export function decodeRequest(data: unknown): EngineRequest {
       if (!Number.isInteger(data.batchSize) || (data.batchSize as number) < 1) break;
       return { type: 'init', id: data.id, featuresId: data.featuresId, backend: data.backend, batchSize: data.batchSize as number };
     case 'embed': {
-      const { images, guesses } = data;
+      const { images, guesses, copies } = data;
       if (!Array.isArray(images) || !Number.isInteger(guesses) || (guesses as number) < 0) break;
       if (!images.every((image) => image instanceof Blob || image instanceof ImageBitmap)) break;
-      return { type: 'embed', id: data.id, images, guesses: guesses as number };
+      if (copies !== undefined && typeof copies !== 'boolean') break;
+      return { type: 'embed', id: data.id, images, guesses: guesses as number, ...(copies ? { copies } : {}) };
     }
     case 'cancel':
       if (!isId(data.target)) break;

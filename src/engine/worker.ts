@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { activate, measurementOrder, unavailableReason } from './backends';
 import { fetchBackboneFiles, type BackboneFiles } from './backbone';
 import { featuresById, type FeatureConfig } from './backbones';
-import { decodeSquare, ImageDecodeError } from './decode';
+import { decodePhoto, ImageDecodeError } from './decode';
 import { loadExtractor, type FeatureExtractor } from './extractor';
 import {
   decodeRequest,
@@ -125,8 +125,11 @@ async function embed(request: Extract<EngineRequest, { type: 'embed' }>): Promis
     if (cancelled.has(request.id)) break;
     const started = performance.now();
     try {
-      // One decode per photo, whatever the number of backbones and views.
-      pending.push({ index, started, rgba: await decodeSquare(image, extractor.config.inputSize) });
+      // One decode per photo, whatever the number of backbones and views; the stored copy and
+      // thumbnail come from it too, and go out before the model runs so they can be saved at once.
+      const { rgba, copies } = await decodePhoto(image, extractor.config.inputSize, request.copies);
+      if (copies) post({ type: 'prepared', id: request.id, index, ...copies });
+      pending.push({ index, started, rgba });
     } catch (error) {
       if (!(error instanceof ImageDecodeError)) throw error;
       post({ type: 'image-failed', id: request.id, index, message: error.message });

@@ -1,9 +1,10 @@
 /**
  * Adding photos: hash each file, notice duplicates, let the model look at each new one (in the
- * engine's worker), keep a downscaled copy and a thumbnail, and save it all as it arrives. Files
- * the browser cannot open are skipped with the engine's explanation; the rest carry on.
+ * engine's worker, which decodes it once and also makes the downscaled copy and thumbnail), and
+ * save it all as it arrives. Files the browser cannot open are skipped with the engine's
+ * explanation; the rest carry on.
  */
-import type { EngineClient } from '../../engine';
+import type { EngineClient, PhotoCopies } from '../../engine';
 import { loadEmbeddings, saveEmbedding } from '../../store/embeddings';
 import { loadPhotos, savePhoto, type PhotoRecord } from '../../store/photos';
 import type { PhotoRef } from '../../store/projects';
@@ -68,10 +69,10 @@ export async function importPhotos(files: File[], context: ImportContext): Promi
   // Results arrive while the model works on the next photos; storing them is chained so photos
   // keep their order and one slow write never overlaps the next.
   let storing: Promise<void> = Promise.resolve();
-  const store = async (item: { file: File; hash: string }, embedding: Float32Array, embedded: boolean) => {
+  const store = async (item: { file: File; hash: string }, embedding: Float32Array, embedded: boolean, copies?: PhotoCopies) => {
     if (report.storageFull) return context.onFileDone(embedded);
     try {
-      const record: PhotoRecord = { version: 1, hash: item.hash, ...(await downscale(item.file)) };
+      const record: PhotoRecord = { version: 1, hash: item.hash, ...(copies ?? (await downscale(item.file))) };
       // The photo goes in before its embedding, and both before the project names them.
       await savePhoto(record);
       await saveEmbedding(featuresId, item.hash, embedding);
@@ -92,7 +93,7 @@ export async function importPhotos(files: File[], context: ImportContext): Promi
       report.added++;
       context.onFileDone(false);
     } else if (embedding) {
-      // Known to the model already (a photo from "Try it"): only the copies are missing.
+      // Known to the model already (a photo from "Try it"): only the copies are missing, made here.
       storing = storing.then(() => store(item, embedding, false));
     } else {
       toEmbed.push(item);
@@ -115,18 +116,23 @@ export async function importPhotos(files: File[], context: ImportContext): Promi
     return report;
   }
 
+  // The engine's copies of each photo arrive before its embedding (see EmbedOptions.onPrepared).
+  const copiesByIndex = new Map<number, PhotoCopies>();
   const { cancelled } = await embedCounted(
     context.engine,
     toEmbed.map((item) => withTypeFromName(item.file)),
     {
       signal,
+      onPrepared: (index, copies) => copiesByIndex.set(index, copies),
       onResult: (result) => {
         const item = toEmbed[result.index];
         if ('problem' in result) {
           report.skipped.push({ name: item.file.name, problem: result.problem });
           context.onFileDone(true);
         } else {
-          storing = storing.then(() => store(item, result.embedding, true));
+          const copies = copiesByIndex.get(result.index);
+          copiesByIndex.delete(result.index);
+          storing = storing.then(() => store(item, result.embedding, true, copies));
         }
       },
     },
