@@ -202,14 +202,10 @@ describe('the unsorted pile', () => {
     expect(hashes(added, 0)).toEqual(['a1', 'a2', 'a3', 'u1']);
   });
 
-  it('keeps the suggestions of the last fit, and drops them with the features', () => {
+  it('keeps the suggestions until the features change', () => {
     const suggestions = { signature: 's', classIds: ['a', 'b'], byHash: new Map([['u1', new Float32Array([0.9, 0.1])]]) };
-    const trained = run(withPile(), {
-      type: 'trained',
-      head: { signature: 's', model: {} as never, evaluation: {} as never },
-      suggestions,
-    });
-    expect(trained.suggestions).toBe(suggestions);
-    expect(run(trained, { type: 'changed-features', featuresId: 'v2-1.0' }).suggestions).toBeUndefined();
+    const suggested = run(withPile(), { type: 'suggested', suggestions });
+    expect(suggested.suggestions).toBe(suggestions);
+    expect(run(suggested, { type: 'changed-features', featuresId: 'v2-1.0' }).suggestions).toBeUndefined();
   });
 });

@@ -20,7 +20,7 @@ export type Undo =
 
 /**
  * The classifier's class probabilities for pile photos (over `classIds`, the head's classes), from
- * the head trained on the set with `signature`. Computed in the trainer's worker after each fit.
+ * the head trained on the set with `signature`. Computed off the page (src/trainer/pileWorker.ts).
  */
 export interface PileSuggestions {
   signature: string;
@@ -93,7 +93,7 @@ export type Action =
   | { type: 'undo' }
   | { type: 'dismissed-undo' }
   | { type: 'training' }
-  | { type: 'trained'; head: TrainedHead; suggestions?: PileSuggestions }
+  | { type: 'trained'; head: TrainedHead }
   | { type: 'training-failed'; message: string }
   | { type: 'noticed'; notice: Omit<Notice, 'id'> }
   | { type: 'dismissed-notice'; id: number }
@@ -205,13 +205,7 @@ export function reducer(state: TrainerState, action: Action): TrainerState {
     case 'training':
       return { ...state, training: 'training' };
     case 'trained':
-      return {
-        ...state,
-        training: 'idle',
-        trainingProblem: undefined,
-        head: action.head,
-        suggestions: action.suggestions ?? state.suggestions,
-      };
+      return { ...state, training: 'idle', trainingProblem: undefined, head: action.head };
     case 'suggested':
       return { ...state, suggestions: action.suggestions };
     case 'training-failed':

@@ -1,0 +1,94 @@
+/**
+ * The page's side of the pile worker (./pileWorker). Like training, only the newest request
+ * matters: while one runs, a newer one replaces any waiting one, which resolves as superseded.
+ * Each embedding is posted once; the client remembers which the worker holds.
+ */
+import type { PileRequest, PileResponse } from './pileProtocol';
+
+export type PileAsk = Omit<PileRequest, 'id' | 'embeddings'>;
+
+export interface PileWorkerLike {
+  postMessage(message: PileRequest): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<PileResponse>) => void): void;
+  addEventListener(type: 'error', listener: (event: Event) => void): void;
+  terminate(): void;
+}
+
+type Outcome = PileResponse | { superseded: true };
+
+export class PileClient {
+  private worker: PileWorkerLike;
+  private nextId = 1;
+  /** Hashes whose embeddings the worker holds. */
+  private held = new Set<string>();
+  private running: { id: number; resolve(outcome: Outcome): void } | undefined;
+  private waiting: { ask: PileAsk; embeddingOf(hash: string): Float32Array | undefined; resolve(outcome: Outcome): void } | undefined;
+
+  constructor(private readonly createWorker: () => PileWorkerLike) {
+    this.worker = this.started();
+  }
+
+  private started(): PileWorkerLike {
+    const worker = this.createWorker();
+    worker.addEventListener('message', (event) => {
+      if (event.data.id !== this.running?.id) return;
+      this.finish(event.data);
+    });
+    // A crashed worker is replaced by a fresh one that holds nothing; the request says why it failed.
+    worker.addEventListener('error', () => {
+      this.worker.terminate();
+      this.held = new Set();
+      this.worker = this.started();
+      this.finish({ id: this.running?.id ?? 0, problem: 'The photo sorting stopped unexpectedly.' });
+    });
+    return worker;
+  }
+
+  private finish(response: PileResponse): void {
+    const running = this.running;
+    this.running = undefined;
+    running?.resolve(response);
+    this.startWaiting();
+  }
+
+  /** Sends only photos whose embedding is known; the worker's answers cover those. */
+  ask(ask: PileAsk, embeddingOf: (hash: string) => Float32Array | undefined): Promise<Outcome> {
+    return new Promise((resolve) => {
+      this.waiting?.resolve({ superseded: true });
+      this.waiting = { ask, embeddingOf, resolve };
+      if (!this.running) this.startWaiting();
+    });
+  }
+
+  private startWaiting(): void {
+    const next = this.waiting;
+    if (!next) return;
+    this.waiting = undefined;
+    const { ask, embeddingOf } = next;
+    if (ask.fresh) this.held = new Set();
+    const known = (hashes: string[]) => hashes.filter((hash) => this.held.has(hash) || embeddingOf(hash) !== undefined);
+    const pile = known(ask.pile);
+    const classPhotos = known(ask.classPhotos);
+    const embeddings: [string, Float32Array][] = [];
+    for (const hash of [...pile, ...classPhotos]) if (!this.held.has(hash)) embeddings.push([hash, embeddingOf(hash)!]);
+    // The worker drops what is in neither list; so does this record of what it holds.
+    this.held = new Set([...pile, ...classPhotos]);
+    const id = this.nextId++;
+    this.running = { id, resolve: next.resolve };
+    this.worker.postMessage({ ...ask, id, pile, classPhotos, embeddings });
+  }
+
+  dispose(): void {
+    this.worker.terminate();
+    this.waiting?.resolve({ superseded: true });
+    this.running?.resolve({ superseded: true });
+    this.waiting = undefined;
+    this.running = undefined;
+  }
+}
+
+export function createPileClient(): PileClient {
+  return new PileClient(
+    () => new Worker(new URL('./pileWorker.ts', import.meta.url), { type: 'module', name: 'handful-pile' }) as PileWorkerLike,
+  );
+}
