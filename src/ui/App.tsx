@@ -5,6 +5,7 @@ import { FeaturesChoice } from './FeaturesChoice';
 import { Feedback } from './Feedback';
 import { Notices } from './Notices';
 import { ProjectBar } from './ProjectBar';
+import { StatusLine } from './StatusLine';
 import { TryIt } from './TryIt';
 import { ProjectContext } from './project/context';
 import { useProject } from './project/useProject';
@@ -33,13 +34,7 @@ export function App() {
         {!share.opened && <ProjectBar />}
       </header>
       <main>
-        <p className="status" role="status" data-testid="engine-status">
-          {status.state === 'idle' && 'Getting ready…'}
-          {status.state === 'starting' &&
-            (status.measuring ? 'Getting ready: finding the fastest way to run the model on this computer…' : 'Getting ready…')}
-          {status.state === 'ready' && 'Ready.'}
-          {status.state === 'failed' && <span className="problem">The model could not start. {status.message}</span>}
-        </p>
+        <StatusLine status={status} />
         <Notices />
         {share.opened ? (
           <OpenedClassifierView opened={share.opened} share={share} engine={engine} status={status} />

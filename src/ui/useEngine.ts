@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { createEngine, type BackendChoice, type EngineClient, type EngineReady } from '../engine';
+import { noteWorkerFault } from './workerFaults';
 import { backendToRequest, loadEngineSettings, saveEngineSettings, type EngineSettingsV1 } from '../store/settings';
 
 /**
@@ -80,7 +81,7 @@ export function useEngine(featuresId: string | undefined): {
   }, []);
 
   useEffect(() => {
-    const client = createEngine();
+    const client = createEngine((fault) => noteWorkerFault('model', fault));
     setEngine(client);
     void loadEngineSettings().then((loaded) => {
       settings.current = loaded;

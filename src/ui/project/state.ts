@@ -39,6 +39,8 @@ export interface Notice {
   title: string;
   /** One line per group of files with the same fate, e.g. names and what was wrong with them. */
   lines: string[];
+  /** Offered as "Try again" (say, a failed save): the notice goes, and a new one comes if it fails again. */
+  retry?: () => void;
 }
 
 export interface ImportProgress {

@@ -14,6 +14,7 @@ import { debouncedSaver, flushWhenHidden } from '../../store/saver';
 import { loadSpeeds, saveSpeed, speedKey } from '../../store/settings';
 import { embedCounted, takeSpeed } from '../embedCount';
 import { featuresName } from '../featureNames';
+import { noteWorkerFault } from '../workerFaults';
 import type { FolderGroups } from '../files/folders';
 import { sha256Hex } from '../files/images';
 import { countWord, trainingSet } from './derive';
@@ -302,7 +303,7 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
   );
 
   useEffect(() => {
-    const client = createTrainer();
+    const client = createTrainer((fault) => noteWorkerFault('learning', fault));
     setTrainer(client);
     return () => client.dispose();
   }, []);

@@ -5,6 +5,7 @@ import type { EngineStatus } from '../useEngine';
 import { countWord } from '../project/derive';
 import type { OpenedClassifier as Opened, Share } from './useShare';
 import { FilePicker } from '../FilePicker';
+import { noteWorkerFault } from '../workerFaults';
 
 /** "MobileNet V2 1.0 (more accurate)", "MobileNet V1 0.75 (fast) and MobileNet V2 1.0 (more accurate), each also on the mirrored photo". */
 export function featuresInWords(featuresId: string): string {
@@ -37,7 +38,7 @@ function useEngineFor(featuresId: string, main: EngineClient | undefined, status
 
   useEffect(() => {
     if (!needsOwn || !backend) return;
-    const client = createEngine();
+    const client = createEngine((fault) => noteWorkerFault('model', fault));
     let live = true;
     setOwn({ state: 'starting', own: true });
     client.start({ featuresId, backend, batchSize: 1 }).then(
