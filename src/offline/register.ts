@@ -8,6 +8,8 @@ import { Workbox } from 'workbox-window';
 export interface OfflineState {
   /** A new version is downloaded and waits for the page to let it take over. */
   updateReady: boolean;
+  /** Why this browser will not keep the app for offline use, in plain words. */
+  problem?: string;
 }
 
 let state: OfflineState = { updateReady: false };
@@ -32,6 +34,12 @@ export function offlineState(): OfflineState {
 /** An hour: a tab left open for days still hears of a new version. */
 const UPDATE_CHECK_MS = 60 * 60 * 1000;
 
+/** Said when the service worker could not be registered (a private window, a blocked or full disk). */
+export function registrationProblem(error: unknown): string {
+  const reason = error instanceof Error && error.message ? ` (${error.message})` : '';
+  return `This browser did not let Handful keep itself for offline use${reason}. It works as usual while online, and your projects are kept either way.`;
+}
+
 export function shouldRegister(env: { prod: boolean; search: string; hasServiceWorker: boolean }): boolean {
   return env.prod && env.hasServiceWorker && new URLSearchParams(env.search).get('sw') !== 'off';
 }
@@ -48,10 +56,17 @@ export function startServiceWorker(): void {
   workbox
     .register()
     .then((registration) => {
-      if (registration) setInterval(() => void registration.update().catch(() => {}), UPDATE_CHECK_MS);
+      // Best effort: offline the check fails, and the next one, an hour later, tries again.
+      if (registration)
+        setInterval(
+          () => void registration.update().catch((error: unknown) => console.warn('Checking for a new version failed', error)),
+          UPDATE_CHECK_MS,
+        );
     })
-    .catch(() => {
-      // No service worker (private window, blocked, file://): the app works online as before.
+    .catch((error: unknown) => {
+      // No service worker (private window, blocked, full disk): the app works online as before, and says so.
+      console.warn('Registering the service worker failed', error);
+      setState({ ...state, problem: registrationProblem(error) });
     });
 }
 
