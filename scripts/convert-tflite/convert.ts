@@ -10,7 +10,15 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ACTIVATION_NAMES, TENSOR_TYPE_NAMES, parseTflite, type OperatorInfo, type TensorInfo, type TfliteModel } from './tflite.ts';
+import {
+  ACTIVATION_NAMES,
+  TENSOR_TYPE_NAMES,
+  isGlobalMean,
+  parseTflite,
+  type OperatorInfo,
+  type TensorInfo,
+  type TfliteModel,
+} from './tflite.ts';
 
 /** Name of the global-average-pooling layer whose 1280-d output is the image embedding. */
 export const EMBEDDING_LAYER_NAME = 'global_average_pooling2d';
@@ -333,6 +341,18 @@ export function buildLayersModel(
           y = tf.layers.activation({ activation: act, name: reserve(`${name}_${act}`) }).apply(y) as tf.SymbolicTensor;
         }
         setOut(op, { sym: y, flat: a.flat });
+        break;
+      }
+      case 'MEAN': {
+        // TF2 exports GlobalAveragePooling2D as a MEAN over axes [1, 2].
+        if (!isGlobalMean(m, op)) throw new ConversionError(`${where}: only a mean over axes [1, 2] is supported`);
+        const x = get(op, 0);
+        if (x.flat) throw new ConversionError(`${where}: pooling after global pooling`);
+        const name = sawGlobalPool ? layerName('', false, `global_average_pooling2d_op${op.index}`) : reserve(EMBEDDING_LAYER_NAME);
+        const y = tf.layers.globalAveragePooling2d({ name }).apply(x.sym) as tf.SymbolicTensor;
+        if (!sawGlobalPool) embeddingDim = y.shape[1] as number;
+        sawGlobalPool = true;
+        setOut(op, { sym: y, flat: true });
         break;
       }
       case 'AVERAGE_POOL_2D': {

@@ -46,7 +46,7 @@ export const BUILTIN_OPERATOR_NAMES: Record<number, string> = {
   49: 'STRIDED_SLICE',
   53: 'CAST',
   114: 'QUANTIZE',
-  126: 'HARD_SWISH',
+  117: 'HARD_SWISH',
 };
 
 export const TENSOR_TYPE_NAMES: Record<number, string> = {
@@ -137,12 +137,20 @@ export interface AddOptions {
   activation: number;
 }
 
-export type OperatorOptions = Conv2DOptions | DepthwiseConv2DOptions | Pool2DOptions | ReshapeOptions | SoftmaxOptions | AddOptions | null;
+export interface ReducerOptions {
+  kind: 'reducer';
+  keepDims: boolean;
+}
+
+export type OperatorOptions =
+  Conv2DOptions | DepthwiseConv2DOptions | Pool2DOptions | ReshapeOptions | SoftmaxOptions | AddOptions | ReducerOptions | null;
 
 export interface OperatorInfo {
   index: number;
   opcode: number;
   opName: string;
+  /** OperatorCode.version: which revision of the builtin's kernel the graph needs. */
+  opVersion: number;
   inputs: number[];
   outputs: number[];
   optionsType: number;
@@ -162,12 +170,13 @@ export interface TfliteModel {
 }
 
 /** BuiltinOptions union type ids (schema.fbs `union BuiltinOptions`). */
-const OPTIONS_CONV2D = 1;
-const OPTIONS_DEPTHWISE = 2;
-const OPTIONS_POOL2D = 5;
-const OPTIONS_SOFTMAX = 9;
-const OPTIONS_ADD = 11;
-const OPTIONS_RESHAPE = 17;
+export const OPTIONS_CONV2D = 1;
+export const OPTIONS_DEPTHWISE = 2;
+export const OPTIONS_POOL2D = 5;
+export const OPTIONS_SOFTMAX = 9;
+export const OPTIONS_ADD = 11;
+export const OPTIONS_RESHAPE = 17;
+export const OPTIONS_REDUCER = 27;
 
 const vt = (slot: number): number => 4 + 2 * slot;
 
@@ -336,6 +345,9 @@ function parseOptions(type: number, t: Table | null): OperatorOptions {
     case OPTIONS_RESHAPE:
       // ReshapeOptions { new_shape }
       return { kind: 'reshape', newShape: t.int32s(0) };
+    case OPTIONS_REDUCER:
+      // ReducerOptions { keep_dims }
+      return { kind: 'reducer', keepDims: t.uint8(0) !== 0 };
     default:
       return null;
   }
@@ -354,7 +366,7 @@ export function parseTflite(bytes: Uint8Array): TfliteModel {
     // OperatorCode { deprecated_builtin_code: byte, custom_code, version, builtin_code: int }
     const deprecated = oc.int8(0);
     const builtin = oc.int32(3);
-    return Math.max(deprecated, builtin);
+    return { code: Math.max(deprecated, builtin), version: oc.int32(2, 1) };
   });
   const subgraphs = model.tables(2);
   const description = model.string(3);
@@ -408,12 +420,13 @@ export function parseTflite(bytes: Uint8Array): TfliteModel {
     // Operator { opcode_index, inputs, outputs, builtin_options_type, builtin_options, ... }
     const opcodeIndex = op.uint32(0);
     if (opcodeIndex >= opcodes.length) throw new Error(`op #${index}: opcode_index ${opcodeIndex} out of range`);
-    const opcode = opcodes[opcodeIndex];
+    const { code: opcode, version: opVersion } = opcodes[opcodeIndex];
     const optionsType = op.uint8(3);
     return {
       index,
       opcode,
       opName: BUILTIN_OPERATOR_NAMES[opcode] ?? `BUILTIN_${opcode}`,
+      opVersion,
       inputs: op.int32s(1) ?? [],
       outputs: op.int32s(2) ?? [],
       optionsType,
@@ -431,4 +444,14 @@ export function parseTflite(bytes: Uint8Array): TfliteModel {
     buffers,
     subgraphCount: subgraphs.length,
   };
+}
+
+/** Whether op is a MEAN over the two spatial axes of an NHWC tensor, i.e. a global average pool. */
+export function isGlobalMean(m: TfliteModel, op: OperatorInfo): boolean {
+  if (op.opName !== 'MEAN') return false;
+  const axes = m.tensors[op.inputs[1]];
+  const raw = m.buffers[axes.buffer];
+  if (TENSOR_TYPE_NAMES[axes.type] !== 'INT32' || raw.length !== 8) return false;
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  return view.getInt32(0, true) === 1 && view.getInt32(4, true) === 2;
 }

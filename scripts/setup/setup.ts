@@ -4,8 +4,9 @@
  *
  * Each backbone's weights are either
  *   - copied: a published TF.js model, file for file, or
- *   - converted: a published 8-bit TFLite file, turned into a TF.js layers model by
- *     scripts/convert-tflite (deterministic), plus a metadata.json of its labels.
+ *   - converted by scripts/convert-tflite (deterministic) from published files: an 8-bit TFLite
+ *     classifier into a TF.js layers model plus a metadata.json of its labels, or into an
+ *     embedding.tflite for LiteRT.js; or the TF.js V1 0.75 into an embedding.tflite.
  * Either way `scripts/setup/<dir>.sha256` lists every installed file; the inputs of a conversion are
  * checked first, against `scripts/setup/<dir>.inputs.sha256`.
  *
@@ -40,27 +41,43 @@ interface ConvertedWeights {
   dir: string;
   /** Folder of the inputs in a mirror (and in HANDFUL_MODELS_SOURCE). */
   sourceDir: string;
-  tflite: string;
-  /** One label per line, line i = output i; becomes metadata.json `{labels: [...]}`. */
-  labels: string;
+  /** The inputs in words, for the message when no source has them. */
+  needs: string;
+  /** Makes the installed files from the verified inputs (named as in the inputs manifest). */
+  convert: (inputs: Files) => Promise<Files>;
   upstream: string;
 }
 
 type WeightsSpec = CopiedWeights | ConvertedWeights;
 
+const v1Upstream = 'https://storage.googleapis.com/tfjs-models/tfjs/mobilenet_v1_0.75_224';
+const coralUpstream = 'https://raw.githubusercontent.com/google-coral/test_data/104342d2d3480b3e66203073dac24f4e2dbb4c41';
+
+const V2_INT8_DESCRIPTION =
+  'Handful: MobileNet V2 1.0 224 int8 (Google tf2 post-training quantized) cut at the global average pool. ' +
+  'Input float32 [1,224,224,3] RGB, (p - 127) / 127.5; output float32 [1,1280].';
+
 const weights: WeightsSpec[] = [
-  {
-    kind: 'copy',
-    dir: 'mobilenet_v1_0.75_224',
-    upstream: 'https://storage.googleapis.com/tfjs-models/tfjs/mobilenet_v1_0.75_224',
-  },
+  { kind: 'copy', dir: 'mobilenet_v1_0.75_224', upstream: v1Upstream },
   {
     kind: 'convert',
     dir: 'mobilenet_v2_1.0_224',
     sourceDir: 'tflite',
-    tflite: 'mobilenet_v2_1.0_224_quant.tflite',
-    labels: 'imagenet_labels.txt',
-    upstream: 'https://raw.githubusercontent.com/google-coral/test_data/104342d2d3480b3e66203073dac24f4e2dbb4c41',
+    needs: 'mobilenet_v2_1.0_224_quant.tflite and imagenet_labels.txt',
+    convert: (inputs) => toLayersModel(input(inputs, 'mobilenet_v2_1.0_224_quant.tflite'), input(inputs, 'imagenet_labels.txt')),
+    upstream: coralUpstream,
+  },
+  {
+    kind: 'convert',
+    dir: 'mobilenet_v2_1.0_224_int8',
+    sourceDir: 'tflite',
+    needs: 'tf2_mobilenet_v2_1.0_224_ptq.tflite',
+    convert: async (inputs) => {
+      const { cutAtGlobalPool } = await import('../convert-tflite/embedding.ts');
+      const cut = cutAtGlobalPool(input(inputs, 'tf2_mobilenet_v2_1.0_224_ptq.tflite'), V2_INT8_DESCRIPTION);
+      return new Map([['embedding.tflite', cut.tflite]]);
+    },
+    upstream: coralUpstream,
   },
 ];
 
@@ -131,10 +148,13 @@ function labelsMetadata(text: string): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ labels }));
 }
 
-async function convert(spec: ConvertedWeights, inputs: Files): Promise<Files> {
-  const tflite = inputs.get(spec.tflite);
-  const labels = inputs.get(spec.labels);
-  if (!tflite || !labels) throw new Error(`scripts/setup/${spec.dir}.inputs.sha256 must list ${spec.tflite} and ${spec.labels}`);
+function input(inputs: Files, name: string): Uint8Array {
+  const bytes = inputs.get(name);
+  if (!bytes) throw new Error(`the inputs manifest in scripts/setup/ must list ${name}`);
+  return bytes;
+}
+
+async function toLayersModel(tflite: Uint8Array, labels: Uint8Array): Promise<Files> {
   // Loaded only when needed: a run that finds the weights in place never starts TensorFlow.js.
   const [tf, { convertTflite }] = await Promise.all([import('@tensorflow/tfjs'), import('../convert-tflite/convert.ts')]);
   // Silences the "install tfjs-node" banner, which is no advice for a one-off conversion.
@@ -164,7 +184,7 @@ async function writeManifest(name: string, files: Files): Promise<void> {
 
 function missingMessage(spec: WeightsSpec, tried: string[]): string {
   const folder = spec.kind === 'copy' ? spec.dir : spec.sourceDir;
-  const needed = spec.kind === 'copy' ? 'the model folder' : `${spec.tflite} and ${spec.labels}`;
+  const needed = spec.kind === 'copy' ? 'the model folder' : spec.needs;
   return [
     `Handful cannot start: the MobileNet weights "${spec.dir}" are missing or damaged, and no source could provide ${needed}.`,
     'Tried, in order:',
@@ -177,9 +197,9 @@ function missingMessage(spec: WeightsSpec, tried: string[]): string {
 
 function conversionMismatchMessage(spec: ConvertedWeights, problem: string): string {
   return [
-    `Handful setup: converting ${spec.tflite} gave files that differ from scripts/setup/${spec.dir}.sha256:`,
+    `Handful setup: converting ${spec.needs} gave files that differ from scripts/setup/${spec.dir}.sha256:`,
     `  ${problem}`,
-    'The inputs were verified, so scripts/convert-tflite or @tensorflow/tfjs has changed. If that was on',
+    'The inputs were verified, so scripts/convert-tflite or a library it uses has changed. If that was on',
     'purpose, check the model (`npx vitest run scripts/convert-tflite`), then run',
     "`npx tsx scripts/setup/setup.ts --rewrite-converted-manifests`, put the new manifest's sha256 in",
     'weightsManifestSha256 in src/engine/backbones.ts (`npx vitest run src/engine` prints it) and commit both.',
@@ -204,7 +224,7 @@ async function ensure(spec: WeightsSpec): Promise<string | undefined> {
       continue;
     }
     // Copied files were checked as they were read; converted ones are checked now.
-    const files = spec.kind === 'copy' ? read : await convert(spec, read);
+    const files = spec.kind === 'copy' ? read : await spec.convert(read);
     if (spec.kind === 'convert') {
       const problem = rewrite ? undefined : firstProblem(expected, files);
       if (problem) return conversionMismatchMessage(spec, problem);
