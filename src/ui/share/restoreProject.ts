@@ -17,6 +17,7 @@ import { loadAllProjects, newId, saveProject, type ClassRecord, type PhotoRef, t
 import { createTrainer } from '../../trainer/client';
 import { downscale, sha256Hex, STORED_LONGEST_SIDE } from '../files/images';
 import { countWord, trainingSet } from '../project/derive';
+import { reasonOf } from '../project/saveProblems';
 import { defaultClassName, freeClassName } from '../project/state';
 
 export interface RestoreOptions {
@@ -69,6 +70,7 @@ async function trainInWorker(data: TrainingData, previous: LogisticModel) {
   const trainer = createTrainer();
   try {
     const outcome = await trainer.train(data, previous);
+    if (outcome.type === 'failed') throw new Error(outcome.message);
     return outcome.type === 'trained' ? { model: outcome.model, evaluation: outcome.evaluation } : undefined;
   } finally {
     trainer.dispose();
@@ -181,26 +183,32 @@ export async function restoreProject(restored: RestoredProject, options: Restore
   await saveProject(project);
 
   // The trained head comes back with its accuracy, so the project opens "up to date" without learning again.
+  // Whatever stops it, the project is restored already: it learns again when it opens, and says so.
   const head = restored.head;
-  if (head && head.backboneId === featuresId) {
+  const relearns = (why: string) => warnings.push(`${why} It learns again from the photos when the project opens.`);
+  // Without two classes of photos to learn from (say, all left out) there is nothing to bring back.
+  const set = trainingSet(project, (hash) => embeddings.get(hash));
+  if (head && head.backboneId !== featuresId) relearns('The saved classifier was made with other photo features.');
+  else if (head && set) {
     const previous = headWithClassIds(head, restored.classes);
-    const set = trainingSet(project, (hash) => embeddings.get(hash));
-    if (
-      previous &&
-      set &&
-      set.data.classes.length === previous.classes.length &&
-      set.data.classes.every((id, c) => id === previous.classes[c])
-    ) {
-      const trained = await trainHead(set.data, previous).catch(() => undefined);
-      if (trained)
-        await saveHead({
-          version: 2,
-          projectId: project.id,
-          featuresId,
-          signature: set.signature,
-          model: trained.model,
-          evaluation: trained.evaluation,
-        });
+    if (!previous || set.data.classes.length !== previous.classes.length || set.data.classes.some((id, c) => id !== previous.classes[c])) {
+      relearns('The saved classifier does not match the classes in the backup.');
+    } else {
+      try {
+        const trained = await trainHead(set.data, previous);
+        if (!trained) relearns('The saved classifier could not be brought back.');
+        else
+          await saveHead({
+            version: 2,
+            projectId: project.id,
+            featuresId,
+            signature: set.signature,
+            model: trained.model,
+            evaluation: trained.evaluation,
+          });
+      } catch (error) {
+        relearns(`The saved classifier could not be brought back (${reasonOf(error)}).`);
+      }
     }
   }
 

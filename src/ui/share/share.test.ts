@@ -132,7 +132,7 @@ describe('restoring a backup', () => {
     expect(saved.evaluation.accuracy).toBe(head.evaluation.accuracy);
   });
 
-  it('keeps the photos when the saved head cannot be used, and says what it renamed or left out', async () => {
+  it('keeps the head when a class is renamed on the way in and an unreadable photo left out, and says so', async () => {
     const { project, head, photos } = fixture();
     const backup = projectBackup(
       { ...project, name: 'Odd names', classes: [{ ...project.classes[0], name: 'x'.repeat(70) }, project.classes[1]] },
@@ -165,5 +165,37 @@ describe('restoring a backup', () => {
     ]);
     // The head's classes still map to these classes by their names in the backup, so it is kept.
     expect((await loadHead(outcome.projectId))?.model.classes).toEqual(['cls-a', 'cls-b']);
+  });
+
+  it('keeps the photos when the saved head cannot be used, and says it learns again', async () => {
+    const { project, head, photos } = fixture();
+    const backup = projectBackup(project, head, photos);
+    // The head names "Daisy", which no class in the backup is called any more.
+    backup.classes[0].name = 'Rose';
+    const outcome = await restoreProject(await readBackup(await writeBackup(backup)), { makePhoto: fakePhoto, trainHead: trainHere });
+    expect(outcome.photoCount).toBe(6);
+    expect(outcome.warnings).toEqual([
+      'The saved classifier does not match the classes in the backup. It learns again from the photos when the project opens.',
+    ]);
+    expect(await loadHead(outcome.projectId)).toBeUndefined();
+    const copy = (await loadProject(outcome.projectId))!;
+    expect(copy.classes.map((c) => [c.name, c.photos.length])).toEqual([
+      ['Rose', 3],
+      ['Sunflower', 3],
+    ]);
+  });
+
+  it('restores the project when bringing the head back fails, and says why it learns again', async () => {
+    const { project, head, photos } = fixture();
+    const restored = await readBackup(await writeBackup(projectBackup(project, head, photos)));
+    const outcome = await restoreProject(restored, {
+      makePhoto: fakePhoto,
+      trainHead: () => Promise.reject(new Error('Learning stopped unexpectedly.')),
+    });
+    expect(outcome.warnings).toEqual([
+      'The saved classifier could not be brought back (Learning stopped unexpectedly.). It learns again from the photos when the project opens.',
+    ]);
+    expect(await loadHead(outcome.projectId)).toBeUndefined();
+    expect((await loadProject(outcome.projectId))?.classes.flatMap((c) => c.photos)).toHaveLength(6);
   });
 });
