@@ -19,6 +19,19 @@ describe('debouncedSaver', () => {
     expect(saver.pending).toBe(false);
   });
 
+  it('writes at least every maxWaitMs while changes keep coming', async () => {
+    const saved: number[] = [];
+    const saver = debouncedSaver(async (value: number) => void saved.push(value), 400, undefined, 1000);
+    for (let i = 1; i <= 12; i++) {
+      saver.schedule(i);
+      await vi.advanceTimersByTimeAsync(200);
+    }
+    // Without the limit nothing would be written yet: every change came within 400 ms of the last.
+    expect(saved).toEqual([5, 10]);
+    await vi.advanceTimersByTimeAsync(400);
+    expect(saved).toEqual([5, 10, 12]);
+  });
+
   it('writes at once when flushed (the page is being hidden), and nothing twice', async () => {
     const saved: number[] = [];
     const saver = debouncedSaver(async (value: number) => void saved.push(value), 400);

@@ -11,12 +11,17 @@ export interface DebouncedSaver<T> {
   readonly pending: boolean;
 }
 
+/**
+ * `maxWaitMs`: a value waits at most this long even while changes keep coming (a long import), so
+ * a closed tab loses at most that much.
+ */
 export function debouncedSaver<T>(
   save: (value: T) => Promise<void>,
   delayMs: number,
   onSettled: (error: unknown) => void = () => {},
+  maxWaitMs = Infinity,
 ): DebouncedSaver<T> {
-  let waiting: { value: T } | undefined;
+  let waiting: { value: T; since: number } | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const writes = new Set<Promise<void>>();
 
@@ -45,9 +50,10 @@ export function debouncedSaver<T>(
 
   return {
     schedule(value) {
-      waiting = { value };
+      const since = waiting?.since ?? Date.now();
+      waiting = { value, since };
       if (timer !== undefined) clearTimeout(timer);
-      timer = setTimeout(() => void flush(), delayMs);
+      timer = setTimeout(() => void flush(), Math.max(0, Math.min(delayMs, since + maxWaitMs - Date.now())));
     },
     flush,
     get pending() {

@@ -8,6 +8,7 @@ import { countWord } from './project/derive';
 import { classNameProblem } from './project/state';
 import { useDropTarget } from './useDropTarget';
 import { FilePicker } from './FilePicker';
+import { ThumbGrid } from './ThumbGrid';
 
 /** Photos dragged between classes travel under this type, as a JSON list of hashes. */
 export const photoDragType = 'application/x-handful-photos';
@@ -146,27 +147,18 @@ export function ClassCard({ cls, index, count, onFiles }: Props) {
         }}
       >
         {cls.photos.length > 0 ? (
-          <ul className="thumbs" aria-label={`Photos of “${cls.name}”`}>
-            {cls.photos.map((photo) => (
-              <li key={photo.hash}>
-                <button
-                  type="button"
-                  className="thumb"
-                  aria-pressed={selected.has(photo.hash)}
-                  draggable
-                  onDragStart={(event) => {
-                    const hashes = selected.has(photo.hash) ? visibleSelection : [photo.hash];
-                    event.dataTransfer.setData(photoDragType, JSON.stringify(hashes));
-                    event.dataTransfer.effectAllowed = 'move';
-                  }}
-                  onClick={() => toggle(photo.hash)}
-                  title={photo.name}
-                >
-                  <img src={library.thumbnailOf(photo.hash)} alt={photo.name} width={64} height={64} />
-                </button>
-              </li>
-            ))}
-          </ul>
+          <ThumbGrid
+            photos={cls.photos}
+            library={library}
+            label={`Photos of “${cls.name}”`}
+            selected={selected}
+            onToggle={toggle}
+            onDragStart={(hash, event) => {
+              const hashes = selected.has(hash) ? visibleSelection : [hash];
+              event.dataTransfer.setData(photoDragType, JSON.stringify(hashes));
+              event.dataTransfer.effectAllowed = 'move';
+            }}
+          />
         ) : (
           <p className="hint">Drop photos or a folder here, or paste one.</p>
         )}

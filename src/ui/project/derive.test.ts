@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, train } from '../../head';
 import type { ProjectRecord } from '../../store/projects';
-import { accuracyInWords, advice, trainedOn, trainingSet } from './derive';
+import { accuracyInWords, advice, classOfPhoto, trainedOn, trainingSet } from './derive';
 
 function project(classes: [string, string[]][]): ProjectRecord {
   return {
@@ -99,5 +99,33 @@ describe('words and advice', () => {
       'Add a few more photos of “A”: 2 photos is not much to learn from.',
     ]);
     expect(advice(p, evaluation, ['a', 'b'])).toEqual([]);
+  });
+});
+
+describe('classOfPhoto', () => {
+  it('finds each photo’s class, and follows a new version of the project', () => {
+    const project = {
+      version: 2,
+      id: 'p',
+      name: 'p',
+      createdAt: 0,
+      updatedAt: 0,
+      featuresId: 'v1-0.75',
+      pile: [],
+      classes: [
+        { id: 'a', name: 'A', photos: [{ hash: 'h1', name: '1.jpg' }] },
+        { id: 'b', name: 'B', photos: [{ hash: 'h2', name: '2.jpg' }] },
+      ],
+    } as unknown as ProjectRecord;
+    expect(classOfPhoto(project).get('h2')?.name).toBe('B');
+    expect(classOfPhoto(project).get('h3')).toBeUndefined();
+    const moved = {
+      ...project,
+      classes: [
+        { ...project.classes[0], photos: [] },
+        { ...project.classes[1], photos: [{ hash: 'h1', name: '1.jpg' }] },
+      ],
+    };
+    expect(classOfPhoto(moved).get('h1')?.name).toBe('B');
   });
 });

@@ -1,6 +1,6 @@
 /** Values computed from the state, never stored: what to train on, and how to say how it is doing. */
 import type { Evaluation, TrainingData } from '../../head';
-import type { ProjectRecord } from '../../store/projects';
+import type { ClassRecord, ProjectRecord } from '../../store/projects';
 
 export interface TrainingSet {
   /** Classes are class ids, so a rename changes nothing the head learned. */
@@ -39,6 +39,21 @@ export function trainingSet(project: ProjectRecord, embeddingOf: (hash: string) 
 export function trainedOn(signature: string): { featuresId: string; classIds: string[]; rows: string[] } {
   const [featuresId, classes] = JSON.parse(signature) as [string, [string, string[]][]];
   return { featuresId, classIds: classes.map(([id]) => id), rows: classes.flatMap(([, hashes]) => hashes) };
+}
+
+const classOfPhotoCache = new WeakMap<ProjectRecord, Map<string, ClassRecord>>();
+
+/**
+ * The class each photo (by hash) is in. Computed once per version of the project (the reducer
+ * makes a new record on every change), so asking for each photo of a large drop stays cheap.
+ */
+export function classOfPhoto(project: ProjectRecord): Map<string, ClassRecord> {
+  let found = classOfPhotoCache.get(project);
+  if (!found) {
+    found = new Map(project.classes.flatMap((c) => c.photos.map((photo) => [photo.hash, c] as const)));
+    classOfPhotoCache.set(project, found);
+  }
+  return found;
 }
 
 export const countWord = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

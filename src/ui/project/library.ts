@@ -1,7 +1,8 @@
 /**
  * The photos of the open project as the page shows and trains on them: stored record, embedding
- * and a thumbnail address. A cache keyed by content hash (a hash's photo never changes), filled
- * before a photo enters the state, so anything the state names is here.
+ * and a thumbnail address. A cache keyed by content hash (a hash's photo never changes). A photo
+ * added is here before it enters the state; a project being opened fills it in stages after its
+ * names and counts show (./loadInStages), so a thumbnail may be missing for a moment.
  */
 import { photoBytes, type PhotoRecord } from '../../store/photos';
 import type { LoadedPhoto } from './importPhotos';
@@ -14,6 +15,20 @@ interface Entry {
 
 export class PhotoLibrary {
   private readonly entries = new Map<string, Entry>();
+  /** Bumped when photos arrive, so what shows thumbnails re-renders (useSyncExternalStore). */
+  private changes = 0;
+  private readonly listeners = new Set<() => void>();
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  version = (): number => this.changes;
+  /** Tells the subscribers once, after a batch of put calls. */
+  changed(): void {
+    this.changes++;
+    this.listeners.forEach((listener) => listener());
+  }
 
   put(hash: string, { record, embedding }: LoadedPhoto): void {
     const existing = this.entries.get(hash);
@@ -49,5 +64,6 @@ export class PhotoLibrary {
   clear(): void {
     this.entries.forEach((entry) => URL.revokeObjectURL(entry.thumbnailUrl));
     this.entries.clear();
+    this.changed();
   }
 }

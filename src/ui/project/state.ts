@@ -90,6 +90,8 @@ export type Action =
   | { type: 'moved-photos'; hashes: string[]; to: string }
   | { type: 'removed-photos'; hashes: string[] }
   | { type: 'embeddings-arrived' }
+  /** Named by the project but not found on this device when it opened: dropped, with no undo (there is nothing to bring back). */
+  | { type: 'lost-photos'; hashes: string[] }
   /** The project's photo features changed; the library already holds embeddings of the new ones only. */
   | { type: 'changed-features'; featuresId: string }
   | { type: 'undo' }
@@ -291,6 +293,18 @@ export function reducer(state: TrainerState, action: Action): TrainerState {
     }
     case 'embeddings-arrived':
       return { ...state, revision: state.revision + 1 };
+    case 'lost-photos': {
+      const lost = new Set(action.hashes);
+      return {
+        ...state,
+        project: {
+          ...project,
+          classes: classes.map((c) => ({ ...c, photos: c.photos.filter((p) => !lost.has(p.hash)) })),
+          pile: project.pile.filter((item) => !lost.has(item.hash)),
+        },
+        revision: state.revision + 1,
+      };
+    }
     case 'changed-features':
       if (action.featuresId === project.featuresId) return state;
       // The head takes the old features' embeddings, so it goes; undoing a deletion would bring

@@ -1,0 +1,86 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useLayoutEffect, useRef, useState, useSyncExternalStore, type DragEvent } from 'react';
+import type { PhotoRef } from '../store/projects';
+import type { PhotoLibrary } from './project/library';
+
+/** Side of a thumbnail button and the gap between them, in CSS pixels (see .thumb-grid in styles.css). */
+const cell = 64;
+const gap = 5;
+
+interface Props {
+  photos: PhotoRef[];
+  library: PhotoLibrary;
+  /** The list's accessible name. */
+  label: string;
+  selected: Set<string>;
+  onToggle(hash: string): void;
+  onDragStart(hash: string, event: DragEvent): void;
+  /** Photos the model has not looked at yet (stored, waiting): shown dimmed, and said so. */
+  isWaiting?(hash: string): boolean;
+}
+
+/**
+ * A class's photos as a scrolling grid that renders only the rows on screen, so a class of
+ * thousands costs what a screenful does (@tanstack/react-virtual: measured scrolling, overscan and
+ * resizing done right, rather than hand-written).
+ */
+export function ThumbGrid({ photos, library, label, selected, onToggle, onDragStart, isWaiting }: Props) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const [columns, setColumns] = useState(8);
+  // Thumbnails load after the class names and counts (see openProject): shown as they arrive.
+  useSyncExternalStore(library.subscribe, library.version);
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const fit = () => setColumns(Math.max(1, Math.floor((element.clientWidth + gap) / (cell + gap))));
+    fit();
+    const observer = new ResizeObserver(fit);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  const rows = Math.ceil(photos.length / columns);
+  const virtualizer = useVirtualizer({
+    count: rows,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => cell + gap,
+    overscan: 2,
+    // The first paint, before the scroller is measured, shows the first rows rather than none.
+    initialRect: { width: columns * (cell + gap), height: 4 * (cell + gap) },
+  });
+  return (
+    <div ref={scroller} className="thumb-scroll">
+      <ul className="thumb-grid" aria-label={label} style={{ height: virtualizer.getTotalSize() }}>
+        {virtualizer.getVirtualItems().flatMap((row) =>
+          photos.slice(row.index * columns, row.index * columns + columns).map((photo, column) => {
+            const waiting = isWaiting?.(photo.hash) ?? false;
+            const src = library.thumbnailOf(photo.hash);
+            return (
+              <li
+                key={photo.hash}
+                aria-setsize={photos.length}
+                aria-posinset={row.index * columns + column + 1}
+                style={{ transform: `translate(${column * (cell + gap)}px, ${row.start}px)` }}
+              >
+                <button
+                  type="button"
+                  className={`thumb${waiting ? ' waiting' : ''}`}
+                  aria-pressed={selected.has(photo.hash)}
+                  draggable
+                  onDragStart={(event) => onDragStart(photo.hash, event)}
+                  onClick={() => onToggle(photo.hash)}
+                  title={waiting ? `${photo.name} (waiting for the model)` : photo.name}
+                >
+                  {src ? (
+                    <img src={src} alt={photo.name} width={cell} height={cell} />
+                  ) : (
+                    <span className="thumb-placeholder">{photo.name}</span>
+                  )}
+                </button>
+              </li>
+            );
+          }),
+        )}
+      </ul>
+    </div>
+  );
+}
