@@ -56,6 +56,9 @@ const coralUpstream = 'https://raw.githubusercontent.com/google-coral/test_data/
 const V2_INT8_DESCRIPTION =
   'Handful: MobileNet V2 1.0 224 int8 (Google tf2 post-training quantized) cut at the global average pool. ' +
   'Input float32 [1,224,224,3] RGB, (p - 127) / 127.5; output float32 [1,1280].';
+const V1_FLOAT_DESCRIPTION =
+  'Handful: MobileNet V1 0.75 224 (Keras ImageNet weights), float32, batch norm folded, cut at the global average pool. ' +
+  'Input float32 [1,224,224,3] RGB, p / 127.5 - 1; output float32 [1,768].';
 
 const weights: WeightsSpec[] = [
   { kind: 'copy', dir: 'mobilenet_v1_0.75_224', upstream: v1Upstream },
@@ -78,6 +81,20 @@ const weights: WeightsSpec[] = [
       return new Map([['embedding.tflite', cut.tflite]]);
     },
     upstream: coralUpstream,
+  },
+  {
+    kind: 'convert',
+    dir: 'mobilenet_v1_0.75_224_float',
+    sourceDir: 'mobilenet_v1_0.75_224',
+    needs: 'the TF.js MobileNet V1 0.75 (model.json and its weight files)',
+    convert: async (inputs) => {
+      const [{ foldMobilenetV1, floatEmbeddingModel }, { writeTflite }] = await Promise.all([
+        import('../convert-tflite/mobilenet-v1.ts'),
+        import('../convert-tflite/tflite-writer.ts'),
+      ]);
+      return new Map([['embedding.tflite', writeTflite(floatEmbeddingModel(foldMobilenetV1(inputs), V1_FLOAT_DESCRIPTION))]]);
+    },
+    upstream: v1Upstream,
   },
 ];
 

@@ -1,0 +1,337 @@
+/**
+ * MobileNet V1 (the TF.js layers model in ../shared/models/mobilenet_v1_0.75_224) as an embedding .tflite
+ * for LiteRT.js: batch norm folded into the convolutions, ReLU6 fused, the graph ending at the global average
+ * pool (a MEAN over axes 1, 2) with a float32 [1, C] output. Two variants from the same folded weights:
+ *   - float32 throughout;
+ *   - int8: per-output-channel symmetric int8 weights, int32 biases, int8 activations whose ranges come from
+ *     a calibration file (mobilenet_v1_calibration.json, made by calibrate-v1.ts from real photos), a float32
+ *     input quantized by the first op and a DEQUANTIZE at the end.
+ */
+import type { Padding } from './tflite.ts';
+import type { WritableModel, WritableOperator, WritableTensor } from './tflite-writer.ts';
+
+const FLOAT32 = 0;
+const INT32 = 2;
+const INT8 = 9;
+const CONV_2D = 3;
+const DEPTHWISE_CONV_2D = 4;
+const MEAN = 40;
+const QUANTIZE = 114;
+const DEQUANTIZE = 6;
+const RELU6 = 3;
+
+/** The layer whose output is the embedding (SOURCE.md of the mirrored model). */
+export const V1_EMBEDDING_LAYER = 'global_average_pooling2d_1';
+
+/** A convolution with its batch norm folded in, weights in TFLite layout. */
+export interface FoldedConv {
+  /** Name of the activation layer after it (e.g. conv_pw_13_relu), which names its output tensor. */
+  name: string;
+  kind: 'conv' | 'depthwise';
+  /** TFLite layout: conv [O, kh, kw, I], depthwise [1, kh, kw, C]. */
+  filterShape: number[];
+  filter: Float32Array;
+  bias: Float32Array;
+  stride: number;
+  padding: Padding;
+  relu6: boolean;
+  /** NHWC output shape with batch 1. */
+  outputShape: number[];
+}
+
+export interface FoldedMobilenet {
+  inputShape: number[];
+  convs: FoldedConv[];
+  embeddingSize: number;
+}
+
+interface KerasLayer {
+  class_name: string;
+  name?: string;
+  config: Record<string, unknown> & { name: string };
+  inbound_nodes?: unknown[][];
+}
+
+interface WeightsGroup {
+  paths: string[];
+  weights: { name: string; shape: number[]; dtype: string }[];
+}
+
+/** All weights of a TF.js layers model by name, read from its weight files. */
+function readWeights(modelJson: { weightsManifest: WeightsGroup[] }, files: Map<string, Uint8Array>): Map<string, Float32Array> {
+  const weights = new Map<string, Float32Array>();
+  for (const group of modelJson.weightsManifest) {
+    const parts = group.paths.map((path) => {
+      const bytes = files.get(path);
+      if (!bytes) throw new Error(`weight file ${path} is missing`);
+      return bytes;
+    });
+    const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      joined.set(part, at);
+      at += part.length;
+    }
+    let offset = 0;
+    for (const w of group.weights) {
+      if (w.dtype !== 'float32') throw new Error(`weight ${w.name} is ${w.dtype}, expected float32`);
+      const n = w.shape.reduce((a, b) => a * b, 1);
+      if (offset + n * 4 > joined.length) throw new Error(`weight files of ${w.name} are too short`);
+      weights.set(w.name, new Float32Array(joined.slice(offset, offset + n * 4).buffer));
+      offset += n * 4;
+    }
+  }
+  return weights;
+}
+
+/** Reads the Keras MobileNet V1 chain (conv/depthwise -> batch norm -> ReLU6 ...) up to the embedding pool. */
+export function foldMobilenetV1(files: Map<string, Uint8Array>): FoldedMobilenet {
+  const json = files.get('model.json');
+  if (!json) throw new Error('model.json is missing');
+  const model = JSON.parse(new TextDecoder().decode(json));
+  const layers: KerasLayer[] = model.modelTopology.model_config.config.layers;
+  const weights = readWeights(model, files);
+  const weight = (name: string) => {
+    const w = weights.get(name);
+    if (!w) throw new Error(`weight ${name} is missing`);
+    return w;
+  };
+  const inputLayer = layers[0];
+  const batchShape = inputLayer.config.batch_input_shape as (number | null)[];
+  if (inputLayer.class_name !== 'InputLayer' || batchShape.length !== 4) throw new Error('expected an NHWC InputLayer first');
+  const inputShape = [1, ...(batchShape.slice(1) as number[])];
+  let [height, width, channels] = inputShape.slice(1);
+
+  const convs: FoldedConv[] = [];
+  let previous = inputLayer.config.name;
+  let pending: FoldedConv | undefined;
+  for (const layer of layers.slice(1)) {
+    const c = layer.config;
+    const inbound = (layer.inbound_nodes?.[0]?.[0] as unknown[] | undefined)?.[0];
+    if (inbound !== previous) throw new Error(`layer ${c.name} does not follow ${previous}: only a plain chain is supported`);
+    previous = c.name;
+    switch (layer.class_name) {
+      case 'Conv2D':
+      case 'DepthwiseConv2D': {
+        if (pending) convs.push(pending);
+        const depthwise = layer.class_name === 'DepthwiseConv2D';
+        const [kh, kw] = c.kernel_size as number[];
+        const [sh, sw] = c.strides as number[];
+        const dilation = (c.dilation_rate as number[] | undefined) ?? [1, 1];
+        if (sh !== sw || dilation.some((d) => d !== 1) || c.activation !== 'linear') {
+          throw new Error(`${c.name}: only equal strides, no dilation and a linear activation are supported`);
+        }
+        if (depthwise && c.depth_multiplier !== 1) throw new Error(`${c.name}: depth multiplier ${c.depth_multiplier}`);
+        const padding: Padding = c.padding === 'same' ? 'SAME' : 'VALID';
+        const kernel = weight(`${c.name}/${depthwise ? 'depthwise_kernel' : 'kernel'}`);
+        const outC = depthwise ? channels : (c.filters as number);
+        let filter: Float32Array;
+        if (depthwise) {
+          // Keras [kh, kw, C, 1] and TFLite [1, kh, kw, C] share one memory layout.
+          filter = kernel.slice();
+        } else {
+          // Keras [kh, kw, I, O] -> TFLite [O, kh, kw, I].
+          filter = new Float32Array(kernel.length);
+          for (let o = 0; o < outC; o++)
+            for (let k = 0; k < kh * kw; k++)
+              for (let i = 0; i < channels; i++) filter[(o * kh * kw + k) * channels + i] = kernel[(k * channels + i) * outC + o];
+        }
+        const bias = c.use_bias ? weight(`${c.name}/bias`).slice() : new Float32Array(outC);
+        height = padding === 'SAME' ? Math.ceil(height / sh) : Math.ceil((height - kh + 1) / sh);
+        width = padding === 'SAME' ? Math.ceil(width / sw) : Math.ceil((width - kw + 1) / sw);
+        channels = outC;
+        pending = {
+          name: c.name,
+          kind: depthwise ? 'depthwise' : 'conv',
+          filterShape: depthwise ? [1, kh, kw, outC] : [outC, kh, kw, filter.length / (outC * kh * kw)],
+          filter,
+          bias,
+          stride: sh,
+          padding,
+          relu6: false,
+          outputShape: [1, height, width, channels],
+        };
+        break;
+      }
+      case 'BatchNormalization': {
+        if (!pending || pending.relu6) throw new Error(`${c.name}: batch norm must follow a convolution directly`);
+        const gamma = weight(`${c.name}/gamma`);
+        const beta = weight(`${c.name}/beta`);
+        const mean = weight(`${c.name}/moving_mean`);
+        const variance = weight(`${c.name}/moving_variance`);
+        const epsilon = c.epsilon as number;
+        const perChannel = pending.filter.length / channels;
+        for (let o = 0; o < channels; o++) {
+          const s = gamma[o] / Math.sqrt(variance[o] + epsilon);
+          pending.bias[o] = beta[o] + (pending.bias[o] - mean[o]) * s;
+          if (pending.kind === 'conv') for (let k = 0; k < perChannel; k++) pending.filter[o * perChannel + k] *= s;
+          else for (let k = 0; k < perChannel; k++) pending.filter[k * channels + o] *= s;
+        }
+        break;
+      }
+      case 'Activation':
+      case 'ReLU': {
+        const relu6 = c.activation === 'relu6' || (layer.class_name === 'ReLU' && c.max_value === 6);
+        if (!pending || pending.relu6 || !relu6) throw new Error(`${c.name}: only a ReLU6 after a convolution is supported`);
+        pending.relu6 = true;
+        pending.name = c.name;
+        break;
+      }
+      case 'GlobalAveragePooling2D': {
+        if (c.name !== V1_EMBEDDING_LAYER) throw new Error(`unexpected pooling layer ${c.name}`);
+        if (pending) convs.push(pending);
+        return { inputShape, convs, embeddingSize: channels };
+      }
+      default:
+        throw new Error(`unsupported layer ${layer.class_name} (${c.name}) before ${V1_EMBEDDING_LAYER}`);
+    }
+  }
+  throw new Error(`no layer ${V1_EMBEDDING_LAYER} in model.json`);
+}
+
+const bytesOf = (a: Float32Array | Int32Array | Int8Array) => new Uint8Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
+
+function convOperator(conv: FoldedConv, version: number, inputs: number[], output: number): WritableOperator {
+  const activation = conv.relu6 ? RELU6 : 0;
+  const common = { padding: conv.padding, strideW: conv.stride, strideH: conv.stride, activation, dilationW: 1, dilationH: 1 };
+  return conv.kind === 'conv'
+    ? { opcode: CONV_2D, version, inputs, outputs: [output], options: { kind: 'conv2d', ...common } }
+    : { opcode: DEPTHWISE_CONV_2D, version, inputs, outputs: [output], options: { kind: 'depthwise', depthMultiplier: 1, ...common } };
+}
+
+const meanAxes = (): WritableTensor => ({ name: 'mean_axes', shape: [2], type: INT32, data: bytesOf(new Int32Array([1, 2])) });
+
+/**
+ * The float32 embedding model. With `everyActivation`, every convolution's output is declared an output too
+ * (after the embedding), which is how calibrate-v1.ts reads activation ranges through LiteRT.js.
+ */
+export function floatEmbeddingModel(net: FoldedMobilenet, description: string, everyActivation = false): WritableModel {
+  const tensors: WritableTensor[] = [{ name: 'input', shape: net.inputShape, type: FLOAT32 }];
+  const operators: WritableOperator[] = [];
+  let x = 0;
+  const activations: number[] = [];
+  for (const conv of net.convs) {
+    const filter = tensors.push({ name: `${conv.name}/filter`, shape: conv.filterShape, type: FLOAT32, data: bytesOf(conv.filter) }) - 1;
+    const bias = tensors.push({ name: `${conv.name}/bias`, shape: [conv.bias.length], type: FLOAT32, data: bytesOf(conv.bias) }) - 1;
+    const y = tensors.push({ name: conv.name, shape: conv.outputShape, type: FLOAT32 }) - 1;
+    operators.push(convOperator(conv, 1, [x, filter, bias], y));
+    activations.push(y);
+    x = y;
+  }
+  const axes = tensors.push(meanAxes()) - 1;
+  const embedding = tensors.push({ name: 'embedding', shape: [1, net.embeddingSize], type: FLOAT32 }) - 1;
+  operators.push({ opcode: MEAN, version: 1, inputs: [x, axes], outputs: [embedding], options: { kind: 'reducer', keepDims: false } });
+  return { description, tensors, inputs: [0], outputs: everyActivation ? [embedding, ...activations] : [embedding], operators };
+}
+
+/** Observed range of a tensor's real values. */
+export interface Range {
+  min: number;
+  max: number;
+}
+
+/** Ranges from calibration: the input, each convolution's output (by name) and the embedding. */
+export interface Calibration {
+  input: Range;
+  activations: Record<string, Range>;
+  embedding: Range;
+}
+
+interface ActivationQuantization {
+  scale: number;
+  zeroPoint: number;
+}
+
+/** Asymmetric int8 parameters covering [min, max] and always 0 (so zero padding is exact). */
+export function activationQuantization({ min, max }: Range): ActivationQuantization {
+  const lo = Math.min(0, min);
+  const hi = Math.max(0, max);
+  const scale = hi > lo ? (hi - lo) / 255 : 1;
+  const zeroPoint = Math.max(-128, Math.min(127, Math.round(-128 - lo / scale)));
+  return { scale: Math.fround(scale), zeroPoint };
+}
+
+/** Symmetric per-output-channel int8 weights along `axis` (0 for conv [O,...], 3 for depthwise [1,kh,kw,C]). */
+export function quantizePerChannel(
+  w: Float32Array,
+  channels: number,
+  channelOf: (i: number) => number,
+): { q: Int8Array; scales: number[] } {
+  const maxAbs = new Float64Array(channels);
+  for (let i = 0; i < w.length; i++) maxAbs[channelOf(i)] = Math.max(maxAbs[channelOf(i)], Math.abs(w[i]));
+  const scales = Array.from(maxAbs, (m) => Math.fround(m > 0 ? m / 127 : 1e-9));
+  const q = new Int8Array(w.length);
+  for (let i = 0; i < w.length; i++) q[i] = Math.max(-127, Math.min(127, Math.round(w[i] / scales[channelOf(i)])));
+  return { q, scales };
+}
+
+/**
+ * The int8 embedding model: float32 input quantized with the calibrated input range, int8 convolutions, an
+ * int8 MEAN and a DEQUANTIZE to float32 [1, C].
+ */
+export function int8EmbeddingModel(net: FoldedMobilenet, calibration: Calibration, description: string): WritableModel {
+  const inputQ = activationQuantization(calibration.input);
+  const tensors: WritableTensor[] = [
+    { name: 'input', shape: net.inputShape, type: FLOAT32 },
+    {
+      name: 'input_int8',
+      shape: net.inputShape,
+      type: INT8,
+      quantization: { scale: [inputQ.scale], zeroPoint: [inputQ.zeroPoint], quantizedDimension: 0 },
+    },
+  ];
+  const operators: WritableOperator[] = [{ opcode: QUANTIZE, version: 2, inputs: [0], outputs: [1], options: null }];
+  let x = 1;
+  let xScale = inputQ.scale;
+  for (const conv of net.convs) {
+    const range = calibration.activations[conv.name];
+    if (!range) throw new Error(`no calibrated range for ${conv.name}`);
+    const channels = conv.bias.length;
+    const perChannel = conv.filter.length / channels;
+    const channelOf = conv.kind === 'conv' ? (i: number) => Math.floor(i / perChannel) : (i: number) => i % channels;
+    const { q, scales } = quantizePerChannel(conv.filter, channels, channelOf);
+    const biasScales = scales.map((s) => Math.fround(s * xScale));
+    const bias = Int32Array.from(conv.bias, (b, c) => Math.round(b / biasScales[c]));
+    const out = activationQuantization(conv.relu6 ? { min: Math.max(0, range.min), max: Math.min(6, range.max) } : range);
+    const zeros = (n: number) => new Array<number>(n).fill(0);
+    const filter =
+      tensors.push({
+        name: `${conv.name}/filter`,
+        shape: conv.filterShape,
+        type: INT8,
+        data: bytesOf(q),
+        quantization: { scale: scales, zeroPoint: zeros(channels), quantizedDimension: conv.kind === 'conv' ? 0 : 3 },
+      }) - 1;
+    const biasIndex =
+      tensors.push({
+        name: `${conv.name}/bias`,
+        shape: [channels],
+        type: INT32,
+        data: bytesOf(bias),
+        quantization: { scale: biasScales, zeroPoint: zeros(channels), quantizedDimension: 0 },
+      }) - 1;
+    const y =
+      tensors.push({
+        name: conv.name,
+        shape: conv.outputShape,
+        type: INT8,
+        quantization: { scale: [out.scale], zeroPoint: [out.zeroPoint], quantizedDimension: 0 },
+      }) - 1;
+    operators.push(convOperator(conv, 3, [x, filter, biasIndex], y));
+    x = y;
+    xScale = out.scale;
+  }
+  const pooledQ = activationQuantization(calibration.embedding);
+  const axes = tensors.push(meanAxes()) - 1;
+  const pooled =
+    tensors.push({
+      name: 'embedding_int8',
+      shape: [1, net.embeddingSize],
+      type: INT8,
+      quantization: { scale: [pooledQ.scale], zeroPoint: [pooledQ.zeroPoint], quantizedDimension: 0 },
+    }) - 1;
+  const embedding = tensors.push({ name: 'embedding', shape: [1, net.embeddingSize], type: FLOAT32 }) - 1;
+  operators.push({ opcode: MEAN, version: 2, inputs: [x, axes], outputs: [pooled], options: { kind: 'reducer', keepDims: false } });
+  operators.push({ opcode: DEQUANTIZE, version: 2, inputs: [pooled], outputs: [embedding], options: null });
+  return { description, tensors, inputs: [0], outputs: [embedding], operators };
+}
