@@ -246,13 +246,29 @@ test('fits a 360 px wide phone and passes the accessibility check there', async 
 });
 
 test('a full disk is said plainly, and what was saved before stays intact', async ({ page }) => {
-  // Every IndexedDB write fails the way a full disk makes it fail, once the test says so.
+  // Once the test says so, every IndexedDB write fails the way a full disk makes it fail: the put
+  // itself is accepted, then its transaction aborts on its own, with QuotaExceededError as its error.
   await page.addInitScript(() => {
+    const diskFull = () => (window as unknown as { diskFull?: boolean }).diskFull === true;
+    const failed = new WeakSet<IDBTransaction>();
     const put = IDBObjectStore.prototype.put;
     IDBObjectStore.prototype.put = function (...args: Parameters<typeof put>) {
-      if ((window as unknown as { diskFull?: boolean }).diskFull)
-        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-      return put.apply(this, args);
+      const request = put.apply(this, args);
+      const transaction = this.transaction;
+      if (diskFull())
+        request.addEventListener('success', () => {
+          if (failed.has(transaction)) return;
+          failed.add(transaction);
+          Object.defineProperty(transaction, 'error', { value: new DOMException('The quota has been exceeded.', 'QuotaExceededError') });
+          transaction.abort();
+        });
+      return request;
+    };
+    // An explicit commit would finish the transaction before the put's success: it then commits
+    // on its own once nothing is pending, the abort above coming first.
+    const commit = IDBTransaction.prototype.commit;
+    IDBTransaction.prototype.commit = function () {
+      if (!diskFull()) commit.call(this);
     };
   });
   await openApp(page);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { registrationProblem, shouldRegister } from './register';
+import { shouldRegister } from './register';
 
 describe('shouldRegister', () => {
   it('registers in production builds where service workers exist', () => {
@@ -10,14 +10,5 @@ describe('shouldRegister', () => {
     expect(shouldRegister({ prod: false, search: '', hasServiceWorker: true })).toBe(false);
     expect(shouldRegister({ prod: true, search: '', hasServiceWorker: false })).toBe(false);
     expect(shouldRegister({ prod: true, search: '?backend=wasm&sw=off', hasServiceWorker: true })).toBe(false);
-  });
-});
-
-describe('registrationProblem', () => {
-  it('says in plain words that only offline use is lost, with the browser’s reason', () => {
-    const text = registrationProblem(new DOMException('Storage is full.', 'QuotaExceededError'));
-    expect(text).toContain('(Storage is full.)');
-    expect(text).toMatch(/works as usual while online/);
-    expect(registrationProblem(undefined)).not.toContain('(');
   });
 });

@@ -34,11 +34,9 @@ export function offlineState(): OfflineState {
 /** An hour: a tab left open for days still hears of a new version. */
 const UPDATE_CHECK_MS = 60 * 60 * 1000;
 
-/** Said when the service worker could not be registered (a private window, a blocked or full disk). */
-export function registrationProblem(error: unknown): string {
-  const reason = error instanceof Error && error.message ? ` (${error.message})` : '';
-  return `This browser did not let Handful keep itself for offline use${reason}. It works as usual while online, and your projects are kept either way.`;
-}
+/** Said when the service worker could not be registered (a private window, blocked or full storage); the reason goes to the console. */
+export const registrationProblem =
+  'This browser did not let Handful keep itself for offline use. It works as usual while online, and your projects are kept either way.';
 
 export function shouldRegister(env: { prod: boolean; search: string; hasServiceWorker: boolean }): boolean {
   return env.prod && env.hasServiceWorker && new URLSearchParams(env.search).get('sw') !== 'off';
@@ -66,7 +64,7 @@ export function startServiceWorker(): void {
     .catch((error: unknown) => {
       // No service worker (private window, blocked, full disk): the app works online as before, and says so.
       console.warn('Registering the service worker failed', error);
-      setState({ ...state, problem: registrationProblem(error) });
+      setState({ ...state, problem: registrationProblem });
     });
 }
 

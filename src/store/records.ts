@@ -30,11 +30,16 @@ function isQuotaError(error: unknown): boolean {
   return error.name === 'QuotaExceededError' || error.name === 'NS_ERROR_DOM_QUOTA_REACHED';
 }
 
-/** Runs a write, turning the browser's quota error into StorageFullError. */
+/**
+ * Runs a write, turning the browser's quota error into StorageFullError. A full disk rarely fails
+ * the put itself: the transaction aborts later, as it commits, and its `error` (what idb-keyval
+ * rejects with) is the QuotaExceededError; a transaction aborted without a reason rejects with null.
+ */
 export async function guardedWrite<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    throw isQuotaError(error) ? new StorageFullError() : error;
+    if (isQuotaError(error)) throw new StorageFullError();
+    throw error ?? new Error('The browser stopped the write without saying why.');
   }
 }

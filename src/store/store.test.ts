@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto';
+import { createStore, get, promisifyRequest } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { embeddingKey, loadEmbeddings, migrateEmbedding, saveEmbedding } from './embeddings';
 import { loadHead, migrateHead, saveHead } from './heads';
@@ -137,5 +138,22 @@ describe('stores', () => {
     await expect(guardedWrite(full)).rejects.toBeInstanceOf(StorageFullError);
     await expect(guardedWrite(full)).rejects.toThrow(/Everything saved before is safe/);
     await expect(guardedWrite(() => Promise.reject(new TypeError('other')))).rejects.toBeInstanceOf(TypeError);
+  });
+
+  it('turns a transaction that aborts as it commits, the way a full disk fails, into the same message', async () => {
+    const objects = createStore('handful-quota-test', 'things');
+    const abortingWith = (error: DOMException | null) => () =>
+      objects('readwrite', (store) => {
+        store.put('a photo', 'key');
+        // The put is accepted; the transaction then fails on its own, with this as its error.
+        Object.defineProperty(store.transaction, 'error', { value: error });
+        store.transaction.abort();
+        return promisifyRequest(store.transaction);
+      });
+    await expect(guardedWrite(abortingWith(new DOMException('Quota exceeded.', 'QuotaExceededError')))).rejects.toBeInstanceOf(
+      StorageFullError,
+    );
+    await expect(guardedWrite(abortingWith(null))).rejects.toThrow('The browser stopped the write without saying why.');
+    await expect(get('key', objects)).resolves.toBeUndefined();
   });
 });
