@@ -1,7 +1,11 @@
-/** Loads a backbone and runs it: one forward pass gives both the embedding and ImageNet guesses. */
+/**
+ * Loads a backbone and runs it: one forward pass gives both the embedding and ImageNet guesses.
+ * A TF.js layers model runs on the active tfjs backend; a .tflite model on LiteRT.js.
+ */
 import * as tf from '@tensorflow/tfjs';
-import type { BackboneSpec } from './backbones';
-import type { Guess } from './protocol';
+import { formatRunsOn, type BackboneSpec } from './backbones';
+import { compileTflite, type LiteRtAccelerator } from './litert';
+import type { BackendName, Guess } from './protocol';
 
 export interface BackboneOutputs {
   embeddings: Float32Array[];
@@ -17,20 +21,49 @@ export interface LoadedBackbone {
 }
 
 /** Files fetched once per worker and reused for every backend that is tried. */
-export interface BackboneFiles {
-  artifacts: tf.io.ModelArtifacts;
-  labels: string[];
-}
+export type BackboneFiles = { labels: string[] } & (
+  { format: 'tfjs-layers'; artifacts: tf.io.ModelArtifacts } | { format: 'tflite'; bytes: Uint8Array }
+);
 
 export class MissingWeightsError extends Error {}
 
-export async function fetchBackboneFiles(spec: BackboneSpec): Promise<BackboneFiles> {
+/** Bytes received so far and expected in all (0 when the server does not say). */
+export type DownloadProgress = (received: number, expected: number) => void;
+
+/** Reads a response's body, reporting progress as it arrives. */
+async function readWithProgress(response: Response, onProgress: DownloadProgress): Promise<Uint8Array> {
+  const expected = Number(response.headers.get('Content-Length') ?? 0);
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.byteLength;
+    onProgress(received, expected);
+  }
+  const bytes = new Uint8Array(received);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+export async function fetchBackboneFiles(spec: BackboneSpec, onProgress: DownloadProgress = () => {}): Promise<BackboneFiles> {
   try {
+    const labels = spec.labelsUrl ? ((await (await fetch(spec.labelsUrl)).json()) as { labels: string[] }).labels : [];
+    if (spec.format === 'tflite') {
+      const response = await fetch(spec.modelUrl);
+      if (!response.ok) throw new Error(`${response.status} ${response.statusText} for ${spec.modelUrl}`);
+      return { format: 'tflite', bytes: await readWithProgress(response, onProgress), labels };
+    }
     // http() always implements load(); the interface only marks it optional for save-only handlers.
     const artifacts = await tf.io.http(spec.modelUrl).load!();
-    if (!spec.labelsUrl) return { artifacts, labels: [] };
-    const metadata = (await (await fetch(spec.labelsUrl)).json()) as { labels: string[] };
-    return { artifacts, labels: metadata.labels };
+    return { format: 'tfjs-layers', artifacts, labels };
   } catch (error) {
     throw new MissingWeightsError(
       `The ${spec.title} model files could not be loaded (${(error as Error).message}). ` +
@@ -39,7 +72,12 @@ export async function fetchBackboneFiles(spec: BackboneSpec): Promise<BackboneFi
   }
 }
 
-export async function loadBackbone(spec: BackboneSpec, files: BackboneFiles): Promise<LoadedBackbone> {
+/** `backend`: the tfjs backend already active (tfjs-layers), or the LiteRT accelerator to use (tflite). */
+export async function loadBackbone(spec: BackboneSpec, files: BackboneFiles, backend: BackendName): Promise<LoadedBackbone> {
+  if (files.format === 'tflite') {
+    if (!formatRunsOn('tflite', backend)) throw new Error(`${spec.title} runs with LiteRT, on wasm or webgpu, not ${backend}`);
+    return loadTflite(spec, files.bytes, files.labels, backend as LiteRtAccelerator);
+  }
   const model = await tf.loadLayersModel(tf.io.fromMemory(files.artifacts));
   const embedding = spec.embeddingLayer ? (model.getLayer(spec.embeddingLayer).output as tf.SymbolicTensor) : model.outputs[0];
   const classes = model.outputs[0].shape.at(-1);
@@ -71,6 +109,48 @@ export async function loadBackbone(spec: BackboneSpec, files: BackboneFiles): Pr
   }
 
   return { spec, labels: files.labels, run, dispose: () => model.dispose() };
+}
+
+/**
+ * A .tflite backbone: output 0 is the pooled embedding, output 1 (when there is one) the ImageNet
+ * class probabilities. Its input has a batch of one, so a batch runs photo by photo (XNNPACK
+ * uses every thread within each photo).
+ */
+async function loadTflite(
+  spec: BackboneSpec,
+  bytes: Uint8Array,
+  labels: string[],
+  accelerator: LiteRtAccelerator,
+): Promise<LoadedBackbone> {
+  const model = await compileTflite(bytes, accelerator);
+  const size = spec.inputSize;
+  const expectedInput = [1, size, size, 3];
+  const [embeddingShape, probabilityShape] = model.outputShapes;
+  const problem =
+    model.inputShape.join() !== expectedInput.join()
+      ? `takes [${model.inputShape.join(', ')}], not [${expectedInput.join(', ')}]`
+      : embeddingShape?.at(-1) !== spec.embeddingSize
+        ? `gives [${embeddingShape?.join(', ')}], not an embedding of ${spec.embeddingSize}`
+        : probabilityShape && probabilityShape.at(-1) !== labels.length
+          ? `has ${probabilityShape.at(-1)} classes but ${labels.length} labels`
+          : undefined;
+  if (problem) {
+    model.dispose();
+    throw new Error(`${spec.title}: the model file ${problem}`);
+  }
+  const pixels = size * size * 3;
+
+  async function run(input: Float32Array, count: number): Promise<BackboneOutputs> {
+    const outputs: BackboneOutputs = { embeddings: [], probabilities: [] };
+    for (let i = 0; i < count; i++) {
+      const [embedding, probabilities] = await model.run(input.subarray(i * pixels, (i + 1) * pixels));
+      outputs.embeddings.push(embedding);
+      outputs.probabilities.push(probabilities ?? new Float32Array(0));
+    }
+    return outputs;
+  }
+
+  return { spec, labels: probabilityShape ? labels : [], run, dispose: () => model.dispose() };
 }
 
 /**

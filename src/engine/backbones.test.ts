@@ -14,8 +14,9 @@ describe('backbone registry', () => {
     expect(spec.weightsManifestSha256, `update weightsManifestSha256 of ${spec.id} to ${actual}`).toBe(actual);
     // The files the engine fetches are among those setup installs and checks.
     const listed = parseManifest(manifest.toString()).map((entry) => entry.file);
-    expect(listed).toContain('model.json');
-    expect(spec.modelUrl).toBe(`/models/${spec.weightsDir}/model.json`);
+    const modelFile = spec.format === 'tflite' ? 'embedding.tflite' : 'model.json';
+    expect(listed).toContain(modelFile);
+    expect(spec.modelUrl).toBe(`/models/${spec.weightsDir}/${modelFile}`);
     // A backbone without ImageNet labels (Teachable Machine's) has its embedding as its output.
     if (spec.labelsUrl) {
       expect(listed).toContain('metadata.json');
@@ -63,6 +64,10 @@ describe('feature configurations', () => {
     expect(() => featuresById('v1-0.75+v1-0.75')).toThrow(/twice/);
     expect(() => featuresById('flip+v1-0.75')).toThrow(/goes last/);
     expect(() => featuresById('v1-0.75+flip+flip')).toThrow(/goes last/);
+  });
+
+  it('refuses to mix LiteRT and TF.js models in one configuration', () => {
+    expect(() => featuresById('v2-1.0-int8+v1-0.75')).toThrow(/mixes LiteRT and TF.js/);
   });
 
   it('every named configuration is valid', () => {

@@ -2,14 +2,37 @@
  * The backbones the engine can load, and the feature configurations built from them. Weights live
  * under public/models/ (put there by `npm run setup`), so everything is served by the app's own origin.
  */
+import { backendNames, type BackendName } from './protocol';
 
-/** Pixel value v in 0..255 becomes v / divisor - 1, the range each network was trained on. */
+/**
+ * Pixel value v in 0..255 becomes (v - zeroPoint) / divisor (zeroPoint defaults to divisor, i.e.
+ * v / divisor - 1), the range each network was trained on.
+ */
 export interface Scaling {
   divisor: number;
+  zeroPoint?: number;
+}
+
+/**
+ * How a backbone's weights are stored and run: a TF.js layers model (model.json + shards) on a
+ * tfjs backend, or a .tflite file on LiteRT.js (its WASM runtime or its WebGPU accelerator).
+ */
+export type BackboneFormat = 'tfjs-layers' | 'tflite';
+
+/** The backends each format runs on: LiteRT.js has a WASM runtime and a WebGPU accelerator. */
+export function formatRunsOn(format: BackboneFormat, backend: BackendName): boolean {
+  return format === 'tfjs-layers' || backend === 'wasm' || backend === 'webgpu';
+}
+
+/** The backends a feature configuration can be asked to run on (whether this browser has them or not). */
+export function backendsFor(featuresId: string): BackendName[] {
+  const { backbones } = featuresById(featuresId);
+  return backendNames.filter((backend) => backbones.every((spec) => formatRunsOn(spec.format, backend)));
 }
 
 export interface BackboneSpec {
   id: string;
+  format: BackboneFormat;
   /** What a person sees in settings. */
   title: string;
   /** Folder under public/models/; its files are listed in scripts/setup/<weightsDir>.sha256. */
@@ -19,12 +42,18 @@ export interface BackboneSpec {
    * embeddings). A unit test keeps it in step with the manifest.
    */
   weightsManifestSha256: string;
+  /** model.json (tfjs-layers) or the .tflite file. */
   modelUrl: string;
-  /** metadata.json `{labels}`: ImageNet class names, index i = output i; absent for a model without a classifier. */
+  /** Bytes of the weights a first visit downloads for this backbone (the files modelUrl names). */
+  downloadBytes?: number;
+  /**
+   * metadata.json `{labels}`: ImageNet class names, index i = output i; absent for a model without
+   * a classifier. A .tflite backbone gives its class probabilities as its second output, if any.
+   */
   labelsUrl?: string;
   /** Output index that means "none of these" (0, 'background', in the TFLite classifiers): never a guess. */
   backgroundClass?: number;
-  /** Layer whose output is the embedding (a global average pool); absent when that is the model's output. */
+  /** Layer whose output is the embedding (a global average pool); absent when that is the model's output (always for .tflite). */
   embeddingLayer?: string;
   embeddingSize: number;
   inputSize: number;
@@ -33,6 +62,7 @@ export interface BackboneSpec {
 
 const base = import.meta.env.BASE_URL;
 const files = (dir: string) => ({
+  format: 'tfjs-layers' as const,
   weightsDir: dir,
   modelUrl: `${base}models/${dir}/model.json`,
   labelsUrl: `${base}models/${dir}/metadata.json`,
@@ -63,6 +93,42 @@ export const mobilenetV2: BackboneSpec = {
   scaling: { divisor: 128 },
 };
 
+const tflite = (dir: string, downloadBytes: number) => ({
+  format: 'tflite' as const,
+  weightsDir: dir,
+  modelUrl: `${base}models/${dir}/embedding.tflite`,
+  downloadBytes,
+});
+
+/**
+ * Google's int8 post-training-quantized MobileNet V2 1.0, cut at its pooled features with float32
+ * ends (scripts/convert-tflite/embedding.ts), run by LiteRT.js.
+ */
+export const mobilenetV2Int8: BackboneSpec = {
+  id: 'v2-1.0-int8',
+  title: 'MobileNet V2 1.0, 8-bit',
+  ...tflite('mobilenet_v2_1.0_224_int8', 2736528),
+  weightsManifestSha256: '45ed74dac5e73b620c98d593b64a8fb0e580e006819b07a5023b902c03674594',
+  embeddingSize: 1280,
+  inputSize: 224,
+  // The original uint8 input has scale 1/127.5 and zero point 127: (v - 127) / 127.5.
+  scaling: { divisor: 127.5, zeroPoint: 127 },
+};
+
+/**
+ * The same network and weights as mobilenetV1 (the same embeddings, cosine 1.000000), as a float
+ * .tflite run by LiteRT.js (scripts/convert-tflite/mobilenet-v1.ts); without the ImageNet classifier.
+ */
+export const mobilenetV1Float: BackboneSpec = {
+  id: 'v1-0.75-f32',
+  title: 'MobileNet V1 0.75',
+  ...tflite('mobilenet_v1_0.75_224_float', 7241856),
+  weightsManifestSha256: '7128ce39c12731afdb6a8313fff750f3bdcdeb6705be89ef6eb02a5cce6a90a0',
+  embeddingSize: 768,
+  inputSize: 224,
+  scaling: { divisor: 127.5 },
+};
+
 /**
  * Teachable Machine's own frozen backbone, for comparing against Teachable Machine exactly in
  * `npm run eval`. Never the product's backbone: the setup step does not install it and the app
@@ -71,6 +137,7 @@ export const mobilenetV2: BackboneSpec = {
 export const teachableMachineBackbone: BackboneSpec = {
   id: 'tm-v2-0.35',
   title: "Teachable Machine's MobileNet V2 0.35 (evaluation only)",
+  format: 'tfjs-layers',
   weightsDir: 'teachable_machine_mobilenet_v2_0.35_224',
   modelUrl: `${base}models/teachable_machine_mobilenet_v2_0.35_224/model.json`,
   weightsManifestSha256: '10c7713e0040640ced683ece0e0740d59cb23451cf8a38682d1480c1a65d73fd',
@@ -80,7 +147,8 @@ export const teachableMachineBackbone: BackboneSpec = {
   scaling: { divisor: 127 },
 };
 
-export const backbones: readonly BackboneSpec[] = [mobilenetV1, mobilenetV2, teachableMachineBackbone];
+/** Every backbone, today's and the earlier ones (kept for older projects' embeddings and for comparison in the evaluation). */
+export const backbones: readonly BackboneSpec[] = [mobilenetV2Int8, mobilenetV1Float, mobilenetV1, mobilenetV2, teachableMachineBackbone];
 
 export function backboneById(id: string): BackboneSpec {
   const spec = backbones.find((candidate) => candidate.id === id);
@@ -127,6 +195,8 @@ export function featuresById(id: string): FeatureConfig {
     if (part === flipSuffix) throw new Error(`feature configuration "${id}": '+flip' goes last`);
     return backboneById(part);
   });
+  // LiteRT picks an accelerator per model, tfjs one backend per worker: the two do not share a start.
+  if (new Set(specs.map((spec) => spec.format)).size > 1) throw new Error(`feature configuration "${id}" mixes LiteRT and TF.js models`);
   const inputSize = Math.max(...specs.map((spec) => spec.inputSize));
   // One decode per photo serves every backbone only when they share a size; resizing per backbone
   // is not implemented because every backbone so far takes 224 x 224.

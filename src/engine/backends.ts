@@ -1,6 +1,6 @@
 /**
- * Which tfjs backend runs the backbone. Nothing is assumed: on a laptop without a GPU, WebGL on a
- * software rasteriser is several times slower than WASM, so the engine measures.
+ * The tfjs backends, for the backbones stored as TF.js models (the evaluation-only ones): which can
+ * run here, and making one active. LiteRT's backbones pick their accelerator per model (./litert).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -16,9 +16,6 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
 });
-
-/** Cheapest to start first, so a failure further down the list costs little. */
-export const measurementOrder: readonly BackendName[] = ['wasm', 'webgpu', 'webgl', 'cpu'];
 
 /** Why a backend cannot run in this browser, or undefined when it might. */
 export async function unavailableReason(backend: BackendName): Promise<string | undefined> {

@@ -36,7 +36,7 @@ function setup() {
 }
 
 const config = { featuresId: 'v1-0.75+v2-1.0', backend: 'auto', batchSize: 8 } as const;
-const ready = { backend: 'wasm', featuresId: 'v1-0.75+v2-1.0', embeddingSize: 2048 } as const;
+const ready = { backend: 'wasm', featuresId: 'v1-0.75+v2-1.0', embeddingSize: 2048, runtime: 'LiteRT WASM', measuring: false } as const;
 
 describe('EngineClient', () => {
   beforeEach(() => {
@@ -53,6 +53,27 @@ describe('EngineClient', () => {
     expect(init).toEqual({ type: 'init', id: init.id, featuresId: 'v1-0.75+v2-1.0', backend: 'auto', batchSize: 8 });
     workers[0].reply({ type: 'ready', id: init.id, ...ready });
     await expect(started).resolves.toEqual(ready);
+  });
+
+  it('reports the download, is ready before the background measurement, then hears what it found', async () => {
+    const { client, workers } = setup();
+    const progress: number[] = [];
+    const measured: string[] = [];
+    const started = client.start(config, {
+      onProgress: (received) => progress.push(received),
+      onMeasured: (m) => measured.push(m.backend),
+    });
+    const { id } = workers[0].requests[0];
+    workers[0].reply({ type: 'loading', id, received: 1000, expected: 4000 });
+    workers[0].reply({ type: 'loading', id, received: 4000, expected: 4000 });
+    workers[0].reply({ type: 'ready', id, ...ready, measuring: true });
+    await expect(started).resolves.toMatchObject({ backend: 'wasm', measuring: true });
+    expect(client.backend).toBe('wasm');
+    workers[0].reply({ type: 'measured', id, backend: 'webgpu', runtime: 'LiteRT WebGPU', measurements: [] });
+    expect(progress).toEqual([1000, 4000]);
+    expect(measured).toEqual(['webgpu']);
+    // A restart would now start on the backend the measurement switched to.
+    expect(client.backend).toBe('webgpu');
   });
 
   it('streams per-image results, including failures, then resolves', async () => {
@@ -175,7 +196,15 @@ describe('EngineClient', () => {
     const second = client.start({ featuresId: 'v1-0.75+v2-1.0', backend: 'wasm', batchSize: 8 });
     expect(client.featuresId).toBe('v1-0.75+v2-1.0');
     const [init1, init2] = workers[0].requests;
-    workers[0].reply({ type: 'ready', id: init1.id, backend: 'wasm', featuresId: 'v1-0.75', embeddingSize: 768 });
+    workers[0].reply({
+      type: 'ready',
+      id: init1.id,
+      backend: 'wasm',
+      featuresId: 'v1-0.75',
+      embeddingSize: 768,
+      runtime: 'LiteRT WASM',
+      measuring: false,
+    });
     await first;
     // The earlier answer does not bring its own features back.
     expect(client.featuresId).toBe('v1-0.75+v2-1.0');

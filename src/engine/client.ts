@@ -5,7 +5,7 @@
  * grows with each crash (./restarts); calls made meanwhile go to it. After too many crashes in a
  * row it is not started again, and every call fails with EngineStoppedError.
  */
-import type { BackendChoice, EngineReady, EngineRequest, EngineResponse, Guess, PhotoCopies } from './protocol';
+import type { BackendChoice, EngineMeasured, EngineReady, EngineRequest, EngineResponse, Guess, PhotoCopies } from './protocol';
 import { transferablesOf } from './protocol';
 import { RestartBudget, type RestartPolicy, type WorkerFault } from './restarts';
 
@@ -14,6 +14,13 @@ export interface EngineConfig {
   featuresId: string;
   backend: BackendChoice;
   batchSize: number;
+}
+
+export interface StartOptions {
+  /** The weights download: bytes received and expected (0 when unknown). */
+  onProgress?: (received: number, expected: number) => void;
+  /** The background measurement's outcome, after 'ready' (only when ready.measuring). */
+  onMeasured?: (measured: EngineMeasured) => void;
 }
 
 export type EmbedResult = { index: number; embedding: Float32Array; guesses: Guess[]; ms: number } | { index: number; problem: string };
@@ -70,6 +77,10 @@ export class EngineClient {
   private nextId = 1;
   private readonly calls = new Map<number, Call>();
   private config: EngineConfig | undefined;
+  /** The latest start's request. */
+  private startId: number | undefined;
+  /** A start that is ready and still measuring in the background: a later start ends that. */
+  private measuringStart: number | undefined;
 
   constructor(
     private readonly createWorker: () => WorkerLike,
@@ -164,29 +175,48 @@ export class EngineClient {
     return this.config?.featuresId;
   }
 
-  /** The backend of the latest start: 'auto' until its measurement settled on one. */
+  /** The backend of the latest start: 'auto' until it is ready; it may change once the background measurement is done. */
   get backend(): BackendChoice | undefined {
     return this.config?.backend;
   }
 
-  /** Loads the feature configuration's backbones on a backend ('auto' measures them all, which takes a few seconds once). */
-  start(config: EngineConfig): Promise<EngineReady> {
+  /**
+   * Loads the feature configuration's backbones on a backend. 'auto' is ready as soon as the
+   * models run on the backend most likely fastest; others are then measured in the background
+   * (options.onMeasured), and the engine may switch to one of them.
+   */
+  start(config: EngineConfig, options: StartOptions = {}): Promise<EngineReady> {
     this.config = config;
+    if (this.measuringStart !== undefined) this.calls.delete(this.measuringStart);
     return new Promise((resolve, reject) => {
-      this.send(
+      // Later restarts reuse the backend this start settled on, without measuring again; unless
+      // a later start has been asked for since, which then is the one to keep.
+      const settle = (backend: BackendChoice) => {
+        if (this.config?.featuresId === config.featuresId && this.startId === id) this.config = { ...config, backend };
+      };
+      const id = this.send(
         { type: 'init', ...config },
-        (response, id) => {
-          this.calls.delete(id);
-          if (response.type === 'ready') {
+        (response) => {
+          if (response.type === 'loading') options.onProgress?.(response.received, response.expected);
+          else if (response.type === 'ready') {
             const { type: _type, id: _id, ...ready } = response;
-            // Later restarts reuse the backend this start settled on, without measuring again;
-            // unless a later start has been asked for since, which then is the one to keep.
-            if (this.config === config) this.config = { ...config, backend: ready.backend };
+            if (ready.measuring) this.measuringStart = id;
+            else this.calls.delete(id);
+            settle(ready.backend);
             resolve(ready);
-          } else if (response.type === 'error') reject(new Error(response.message));
+          } else if (response.type === 'measured') {
+            const { type: _type, id: _id, ...measured } = response;
+            this.calls.delete(id);
+            settle(measured.backend);
+            options.onMeasured?.(measured);
+          } else if (response.type === 'error') {
+            this.calls.delete(id);
+            reject(new Error(response.message));
+          }
         },
         reject,
       );
+      this.startId = id;
     });
   }
 

@@ -6,7 +6,7 @@ import { loadBackbone, topGuesses, type BackboneFiles, type BackboneOutputs, typ
 import type { FeatureConfig } from './backbones';
 import { composeFeatures } from './features';
 import { mirrorRgba, toModelInput } from './preprocess';
-import type { Guess } from './protocol';
+import type { BackendName, Guess } from './protocol';
 
 export interface Features {
   embedding: Float32Array;
@@ -20,11 +20,15 @@ export interface FeatureExtractor {
   dispose(): void;
 }
 
-/** Loads every backbone of the configuration on the active tfjs backend. */
-export async function loadExtractor(config: FeatureConfig, filesById: ReadonlyMap<string, BackboneFiles>): Promise<FeatureExtractor> {
+/** Loads every backbone of the configuration on `backend` (for TF.js models: the active tfjs backend). */
+export async function loadExtractor(
+  config: FeatureConfig,
+  filesById: ReadonlyMap<string, BackboneFiles>,
+  backend: BackendName,
+): Promise<FeatureExtractor> {
   const models: LoadedBackbone[] = [];
   try {
-    for (const spec of config.backbones) models.push(await loadBackbone(spec, filesById.get(spec.id)!));
+    for (const spec of config.backbones) models.push(await loadBackbone(spec, filesById.get(spec.id)!, backend));
   } catch (error) {
     models.forEach((model) => model.dispose());
     throw error;

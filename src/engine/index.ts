@@ -4,12 +4,13 @@ import type { WorkerFault } from './restarts';
 
 export { EngineClient, EngineCrashedError, EngineStoppedError, type EmbedResult, type EngineConfig } from './client';
 export { RestartBudget, defaultRestartPolicy, type RestartPolicy, type WorkerFault } from './restarts';
-export type { BackendChoice, BackendMeasurement, BackendName, EngineReady, Guess, PhotoCopies } from './protocol';
+export type { BackendChoice, BackendMeasurement, BackendName, EngineMeasured, EngineReady, Guess, PhotoCopies } from './protocol';
 export { makeCopies, openBitmap, STORED_LONGEST_SIDE, THUMBNAIL_SIDE } from './decode';
 export { backendNames } from './protocol';
 export {
   backbones,
   backboneById,
+  backendsFor,
   featureIds,
   featuresById,
   defaultFeaturesId,

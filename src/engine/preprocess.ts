@@ -17,10 +17,13 @@ export function centerSquare(width: number, height: number): Rect {
 export function toModelInput(rgba: Uint8ClampedArray, scaling: Scaling): Float32Array {
   const pixels = rgba.length / 4;
   const out = new Float32Array(pixels * 3);
+  // One lookup per byte value, computed as the scaling states it (v - zeroPoint) / divisor.
+  const zeroPoint = scaling.zeroPoint ?? scaling.divisor;
+  const table = Float32Array.from({ length: 256 }, (_, v) => (v - zeroPoint) / scaling.divisor);
   for (let i = 0; i < pixels; i++) {
-    out[i * 3] = rgba[i * 4] / scaling.divisor - 1;
-    out[i * 3 + 1] = rgba[i * 4 + 1] / scaling.divisor - 1;
-    out[i * 3 + 2] = rgba[i * 4 + 2] / scaling.divisor - 1;
+    out[i * 3] = table[rgba[i * 4]];
+    out[i * 3 + 1] = table[rgba[i * 4 + 1]];
+    out[i * 3 + 2] = table[rgba[i * 4 + 2]];
   }
   return out;
 }

@@ -8,7 +8,10 @@ export type { PhotoCopies };
 
 export const backendNames = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof backendNames)[number];
-/** 'auto' measures every available backend once and keeps the fastest. */
+/**
+ * 'auto' starts on the backend most likely fastest here (LiteRT's WASM runtime without a GPU
+ * adapter), answers at once, and measures the others in the background on real photos.
+ */
 export type BackendChoice = BackendName | 'auto';
 
 export interface BackendMeasurement {
@@ -39,12 +42,24 @@ export interface EngineReady {
   /** The feature configuration running, as asked for. */
   featuresId: string;
   embeddingSize: number;
-  /** Present when this start measured the backends rather than using the one it was told. */
-  measurements?: BackendMeasurement[];
+  /** What runs the models, e.g. 'LiteRT WASM, threads (2)' or 'tfjs webgl'. */
+  runtime: string;
+  /** True when other backends are still to be measured in the background (a 'measured' follows). */
+  measuring: boolean;
+}
+
+/** The background measurement's outcome: `backend` is the one running from now on. */
+export interface EngineMeasured {
+  backend: BackendName;
+  runtime: string;
+  measurements: BackendMeasurement[];
 }
 
 export type EngineResponse =
+  /** Weights download progress of an init, in bytes (expected 0 when unknown). */
+  | { type: 'loading'; id: number; received: number; expected: number }
   | ({ type: 'ready'; id: number } & EngineReady)
+  | ({ type: 'measured'; id: number } & EngineMeasured)
   | ({ type: 'prepared'; id: number; index: number } & PhotoCopies)
   | { type: 'embedded'; id: number; index: number; embedding: Float32Array; guesses: Guess[]; ms: number }
   | { type: 'image-failed'; id: number; index: number; message: string }

@@ -3,13 +3,20 @@
  * The engine worker: decodes photos, runs the feature configuration's backbones on the chosen
  * backend, and answers the page through the protocol in ./protocol. Requests run one at a time,
  * in order; a cancel takes effect between images.
+ *
+ * Starting ('init') fetches the weights (reporting the download's progress), loads the models on
+ * the backend asked for, or with 'auto' on the one most likely fastest here, and answers 'ready'
+ * at once. With 'auto' the other backends that could run here are then measured in the
+ * background: on real photos the person added, one small step at a time, only while no request
+ * waits; the engine switches only to a backend clearly faster, and says what it found in 'measured'.
  */
 import * as tf from '@tensorflow/tfjs';
-import { activate, measurementOrder, unavailableReason } from './backends';
+import { activate, unavailableReason, wasmFeatures } from './backends';
 import { fetchBackboneFiles, type BackboneFiles } from './backbone';
-import { featuresById, type FeatureConfig } from './backbones';
+import { featuresById, formatRunsOn, type FeatureConfig } from './backbones';
 import { decodePhoto, ImageDecodeError } from './decode';
 import { loadExtractor, type FeatureExtractor } from './extractor';
+import { liteRt, webGpuUnavailableReason } from './litert';
 import {
   decodeRequest,
   transferablesOf,
@@ -25,81 +32,180 @@ interface Engine {
   extractor: FeatureExtractor;
   backend: BackendName;
   batchSize: number;
+  /** The init request that started it: background measurements answer to it. */
+  initId: number;
+}
+
+/** A background measurement of the running configuration's other backends. */
+interface Measuring {
+  initId: number;
+  remaining: BackendName[];
+  results: BackendMeasurement[];
+  candidate?: { backend: BackendName; extractor: FeatureExtractor };
 }
 
 let engine: Engine | undefined;
+let measuring: Measuring | undefined;
 /** Weights fetched once per worker, kept across restarts on other backends or configurations. */
 const filesByBackbone = new Map<string, BackboneFiles>();
 const cancelled = new Set<number>();
 let queue: Promise<void> = Promise.resolve();
+/** Requests queued or running: the background measurement only steps in when there are none. */
+let waiting = 0;
+/** The last real photos decoded (model-sized squares): what the background measurement times. */
+let samples: Uint8ClampedArray[] = [];
+const sampleCount = 4;
+/** Another backend replaces the running one only when at least this much faster. */
+const clearlyFaster = 1.25;
 
 function post(message: EngineResponse): void {
   self.postMessage(message, transferablesOf(message));
 }
 
-/** Images per second on a warm batch of grey photos; the first run compiles kernels and is not timed. */
-async function measure(extractor: FeatureExtractor): Promise<number> {
-  const size = extractor.config.inputSize;
-  const photos = [0, 1].map(() => new Uint8ClampedArray(size * size * 4).fill(128));
-  await extractor.run(photos, 0);
-  const start = performance.now();
-  await extractor.run(photos, 0);
-  return (photos.length * 1000) / (performance.now() - start);
+const usesLiteRt = (config: FeatureConfig) => config.backbones.every((spec) => spec.format === 'tflite');
+
+/** What runs the models on `backend`, in words for the details panel and the benchmark. */
+async function runtimeOf(config: FeatureConfig, backend: BackendName): Promise<string> {
+  if (usesLiteRt(config)) return `LiteRT ${backend === 'webgpu' ? 'WebGPU' : 'WASM'}, ${(await liteRt()).description}`;
+  const features = wasmFeatures();
+  return `tfjs ${backend}${features ? ` (${features})` : ''}`;
+}
+
+/**
+ * The backends this configuration can run on here, the most likely fastest first, and why the
+ * others cannot. LiteRT's WASM runtime comes first even with a GPU: 8-bit models are what XNNPACK
+ * is best at, and the WebGPU accelerator is measured rather than assumed.
+ */
+async function backendsFor(config: FeatureConfig): Promise<{ usable: BackendName[]; problems: BackendMeasurement[] }> {
+  const order: BackendName[] = ['wasm', 'webgpu', 'webgl', 'cpu'];
+  const usable: BackendName[] = [];
+  const problems: BackendMeasurement[] = [];
+  for (const backend of order) {
+    const problem = !config.backbones.every((spec) => formatRunsOn(spec.format, backend))
+      ? 'the models of these features do not run there'
+      : usesLiteRt(config) && backend === 'webgpu'
+        ? await webGpuUnavailableReason(true)
+        : await unavailableReason(backend);
+    if (problem) problems.push({ backend, problem });
+    else usable.push(backend);
+  }
+  return { usable, problems };
 }
 
 async function start(config: FeatureConfig, backend: BackendName): Promise<FeatureExtractor> {
-  await activate(backend);
-  return loadExtractor(config, filesByBackbone);
+  // LiteRT picks its accelerator per model; tfjs has one active backend for the whole worker.
+  if (!usesLiteRt(config)) await activate(backend);
+  return loadExtractor(config, filesByBackbone, backend);
 }
 
-async function fetchFiles(config: FeatureConfig): Promise<void> {
+async function fetchFiles(config: FeatureConfig, initId: number): Promise<void> {
+  const missing = config.backbones.filter((spec) => !filesByBackbone.has(spec.id));
+  const received = new Map<string, number>();
+  const expected = missing.reduce((sum, spec) => sum + (spec.downloadBytes ?? 0), 0);
+  let lastPost = 0;
   await Promise.all(
-    config.backbones.map(async (spec) => {
-      if (!filesByBackbone.has(spec.id)) filesByBackbone.set(spec.id, await fetchBackboneFiles(spec));
+    missing.map(async (spec) => {
+      const files = await fetchBackboneFiles(spec, (bytes) => {
+        received.set(spec.id, bytes);
+        const now = performance.now();
+        if (now - lastPost < 100) return;
+        lastPost = now;
+        post({ type: 'loading', id: initId, received: [...received.values()].reduce((a, b) => a + b, 0), expected });
+      });
+      filesByBackbone.set(spec.id, files);
     }),
   );
 }
 
-async function chooseFastest(config: FeatureConfig): Promise<BackendMeasurement[]> {
-  const measurements: BackendMeasurement[] = [];
-  for (const backend of measurementOrder) {
-    const problem = await unavailableReason(backend);
-    if (problem) {
-      measurements.push({ backend, problem });
-      continue;
+/** Photos per second of `extractor` on `photos`, the way embed runs them (no guesses). */
+async function rate(extractor: FeatureExtractor, photos: Uint8ClampedArray[]): Promise<number> {
+  const began = performance.now();
+  await extractor.run(photos, 0);
+  return (photos.length * 1000) / (performance.now() - began);
+}
+
+function stopMeasuring(): void {
+  measuring?.candidate?.extractor.dispose();
+  measuring = undefined;
+}
+
+/** Runs one step of the background measurement soon, if nothing is waiting for the engine. */
+function scheduleMeasurement(): void {
+  if (!measuring) return;
+  setTimeout(() => {
+    if (!measuring || waiting > 0 || samples.length === 0) return;
+    queue = queue.then(measureStep).catch((error: unknown) => {
+      // A failed measurement costs nothing but the measurement: the running backend stays.
+      console.warn('background measurement failed', error);
+      stopMeasuring();
+    });
+  }, 200);
+}
+
+/** One step: load the next candidate backend, or time it against the running one on real photos. */
+async function measureStep(): Promise<void> {
+  const m = measuring;
+  if (!m || !engine || engine.initId !== m.initId || waiting > 0) return;
+  const config = engine.extractor.config;
+  if (!m.candidate) {
+    const backend = m.remaining.shift();
+    if (backend === undefined) {
+      measuring = undefined;
+      const { backend: running, initId } = engine;
+      post({ type: 'measured', id: initId, backend: running, runtime: await runtimeOf(config, running), measurements: m.results });
+      return;
     }
-    let extractor: FeatureExtractor | undefined;
     try {
-      extractor = await start(config, backend);
-      measurements.push({ backend, imagesPerSecond: await measure(extractor) });
+      m.candidate = { backend, extractor: await start(config, backend) };
     } catch (error) {
-      measurements.push({ backend, problem: (error as Error).message });
-    } finally {
-      extractor?.dispose();
+      m.results.push({ backend, problem: (error as Error).message });
     }
+    return scheduleMeasurement();
   }
-  return measurements;
+  const { candidate } = m;
+  m.candidate = undefined;
+  const photos = samples.slice();
+  // The first run of a freshly loaded model compiles kernels or shaders: not timed.
+  await candidate.extractor.run(photos.slice(0, 1), 0);
+  const candidateRate = await rate(candidate.extractor, photos);
+  const runningRate = await rate(engine.extractor, photos);
+  const runningEntry = m.results.find((entry) => entry.backend === engine!.backend);
+  if (runningEntry) runningEntry.imagesPerSecond = Math.max(runningEntry.imagesPerSecond ?? 0, runningRate);
+  else m.results.push({ backend: engine.backend, imagesPerSecond: runningRate });
+  m.results.push({ backend: candidate.backend, imagesPerSecond: candidateRate });
+  if (candidateRate >= clearlyFaster * runningRate) {
+    engine.extractor.dispose();
+    engine = { ...engine, extractor: candidate.extractor, backend: candidate.backend };
+  } else {
+    candidate.extractor.dispose();
+  }
+  scheduleMeasurement();
 }
 
 async function init(request: Extract<EngineRequest, { type: 'init' }>): Promise<void> {
+  stopMeasuring();
   engine?.extractor.dispose();
   engine = undefined;
+  samples = [];
   const config = featuresById(request.featuresId);
-  await fetchFiles(config);
-  let measurements: BackendMeasurement[] | undefined;
+  await fetchFiles(config, request.id);
+  const { usable, problems } = await backendsFor(config);
   let backend: BackendName;
+  let others: BackendName[] = [];
   if (request.backend === 'auto') {
-    measurements = await chooseFastest(config);
-    const usable = measurements.filter((m) => m.imagesPerSecond !== undefined);
     if (usable.length === 0) throw new Error('No way to run the model works in this browser.');
-    backend = usable.reduce((best, m) => (m.imagesPerSecond! > best.imagesPerSecond! ? m : best)).backend;
+    [backend] = usable;
+    // tfjs has one active backend per worker, so only LiteRT's accelerators are measured side by side.
+    others = usesLiteRt(config) ? usable.slice(1) : [];
   } else {
     backend = request.backend;
   }
   const extractor = await start(config, backend);
-  engine = { extractor, backend, batchSize: request.batchSize };
+  engine = { extractor, backend, batchSize: request.batchSize, initId: request.id };
+  if (others.length > 0) measuring = { initId: request.id, remaining: others, results: [...problems] };
   const { id: featuresId, embeddingSize } = config;
-  post({ type: 'ready', id: request.id, backend, featuresId, embeddingSize, measurements });
+  const runtime = await runtimeOf(config, backend);
+  post({ type: 'ready', id: request.id, backend, featuresId, embeddingSize, runtime, measuring: measuring !== undefined });
 }
 
 async function embed(request: Extract<EngineRequest, { type: 'embed' }>): Promise<void> {
@@ -118,6 +224,7 @@ async function embed(request: Extract<EngineRequest, { type: 'embed' }>): Promis
       const { embedding, guesses } = features[i];
       post({ type: 'embedded', id: request.id, index, embedding, guesses, ms: (finished - started) / pending.length });
     });
+    samples = [...samples, ...pending.map((p) => p.rgba)].slice(-sampleCount);
     pending = [];
   };
 
@@ -147,12 +254,19 @@ async function handle(request: Exclude<EngineRequest, { type: 'cancel' }>): Prom
     case 'embed':
       return embed(request);
     case 'stats': {
+      // tfjs's tensors (LiteRT's are freed as each photo is done).
       const memory = tf.memory();
-      post({ type: 'stats', id: request.id, numTensors: memory.numTensors, numBytes: memory.numBytes, backend: tf.getBackend() });
+      const backend = engine?.backend ?? tf.getBackend();
+      post({ type: 'stats', id: request.id, numTensors: memory.numTensors, numBytes: memory.numBytes, backend });
       return;
     }
   }
 }
+
+// The LiteRT runtime (a WASM binary and its threads) loads while the page is still opening and
+// the weights download: the first start then only compiles the models. A failure here is not
+// lost: it is what every start that needs LiteRT reports (liteRt() keeps the failed load).
+liteRt().catch(() => {});
 
 self.onmessage = (event: MessageEvent<unknown>) => {
   let request: EngineRequest;
@@ -168,7 +282,12 @@ self.onmessage = (event: MessageEvent<unknown>) => {
     cancelled.add(request.target);
     return;
   }
+  waiting++;
   queue = queue
     .then(() => handle(request))
-    .catch((error: unknown) => post({ type: 'error', id: request.id, message: (error as Error).message }));
+    .catch((error: unknown) => post({ type: 'error', id: request.id, message: (error as Error).message }))
+    .finally(() => {
+      waiting--;
+      if (waiting === 0) scheduleMeasurement();
+    });
 };

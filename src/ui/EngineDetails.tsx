@@ -1,4 +1,4 @@
-import { backendNames, type BackendChoice } from '../engine';
+import { backendsFor, type BackendChoice } from '../engine';
 import type { EngineStatus } from './useEngine';
 
 const names: Record<BackendChoice, string> = {
@@ -17,13 +17,13 @@ export function EngineDetails({ status, choose }: { status: EngineStatus; choose
     <details className="details">
       <summary>Details</summary>
       <p>
-        Model: {ready.featuresId}, {ready.embeddingSize}-number embedding. Running on <strong data-testid="backend">{ready.backend}</strong>
-        .
+        Model: {ready.featuresId}, {ready.embeddingSize}-number embedding. Running on <strong data-testid="backend">{ready.backend}</strong>{' '}
+        ({ready.runtime}).
       </p>
       <label>
         Run the model with{' '}
         <select value={settings.preference} onChange={(event) => choose(event.target.value as BackendChoice)} data-testid="backend-choice">
-          {(['auto', ...backendNames] as const).map((choice) => (
+          {(['auto', ...backendsFor(ready.featuresId)] as const).map((choice) => (
             <option key={choice} value={choice}>
               {names[choice]}
             </option>

@@ -1,6 +1,14 @@
 import type { EngineStatus } from './useEngine';
 import { faultLine, useWorkerFaults, type WorkerName } from './workerFaults';
 
+const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
+
+/** A first visit fetches the model's weights once: how far that is. */
+function downloadLine({ received, expected }: { received: number; expected: number }): string {
+  const done = expected > 0 ? ` (${megabytes(Math.min(received, expected))} of ${megabytes(expected)} MB)` : ` (${megabytes(received)} MB)`;
+  return `Getting ready: fetching the model${done}…`;
+}
+
 /** The line under the title: is the model ready, and has either worker crashed and been restarted. */
 export function StatusLine({ status }: { status: EngineStatus }) {
   const faults = useWorkerFaults();
@@ -15,8 +23,7 @@ export function StatusLine({ status }: { status: EngineStatus }) {
       {!modelStopped && (
         <>
           {status.state === 'idle' && 'Getting ready…'}
-          {status.state === 'starting' &&
-            (status.measuring ? 'Getting ready: finding the fastest way to run the model on this computer…' : 'Getting ready…')}
+          {status.state === 'starting' && (status.download ? downloadLine(status.download) : 'Getting ready…')}
           {status.state === 'ready' && 'Ready.'}
           {status.state === 'failed' && <span className="problem">The model could not start. {status.message}</span>}
         </>

@@ -1,5 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { createEngine, type BackendChoice, type EngineClient, type EngineReady } from '../engine';
+import {
+  createEngine,
+  type BackendChoice,
+  type BackendMeasurement,
+  type EngineClient,
+  type EngineMeasured,
+  type EngineReady,
+} from '../engine';
 import { noteWorkerFault } from './workerFaults';
 import { backendToRequest, loadEngineSettings, saveEngineSettings, type EngineSettingsV1 } from '../store/settings';
 
@@ -9,7 +16,8 @@ import { backendToRequest, loadEngineSettings, saveEngineSettings, type EngineSe
  */
 export type EngineStatus =
   | { state: 'idle' }
-  | { state: 'starting'; featuresId: string; measuring: boolean }
+  /** `download`: the weights download's progress in bytes, while there is one (a first visit). */
+  | { state: 'starting'; featuresId: string; download?: { received: number; expected: number } }
   | { state: 'ready'; featuresId: string; ready: EngineReady; settings: EngineSettingsV1 }
   | { state: 'failed'; featuresId: string; message: string };
 
@@ -26,6 +34,8 @@ function backendFromAddress(): BackendChoice | undefined {
 /**
  * The engine, running the feature configuration `featuresId` (the open project's): it is
  * restarted whenever that changes, on the backend measured earlier, which is not measured again.
+ * A first start ('auto') is ready as soon as the model runs on the backend most likely fastest;
+ * what the background measurement then finds is remembered for the next visit.
  */
 export function useEngine(featuresId: string | undefined): {
   engine: EngineClient | undefined;
@@ -46,35 +56,52 @@ export function useEngine(featuresId: string | undefined): {
     const backend = forced ?? backendToRequest(known, navigator.userAgent);
     // Nothing is awaited before client.start: the status names these features from the moment
     // the worker has been told, so nothing embeds with them too early.
-    setStatus({ state: 'starting', featuresId, measuring: backend === 'auto' });
-    const start = (backend: BackendChoice) => client.start({ featuresId, backend, batchSize });
+    setStatus({ state: 'starting', featuresId });
+    const remember = async (measured: EngineMeasured | EngineReady, measurements: BackendMeasurement[]) => {
+      const saved: EngineSettingsV1 = {
+        ...known,
+        measured: { backend: measured.backend, measurements, at: new Date().toISOString(), userAgent: navigator.userAgent },
+      };
+      settings.current = saved;
+      await saveEngineSettings(saved);
+      return saved;
+    };
+    const start = (backend: BackendChoice) =>
+      client.start(
+        { featuresId, backend, batchSize },
+        {
+          onProgress: (received, expected) => {
+            if (attempt === attempts.current) setStatus({ state: 'starting', featuresId, download: { received, expected } });
+          },
+          // Only a newer measurement than the one shown is taken: the engine may have switched.
+          onMeasured: (measured) =>
+            void remember(measured, measured.measurements).then((saved) => {
+              if (attempt === attempts.current) {
+                setStatus({
+                  state: 'ready',
+                  featuresId,
+                  ready: { ...readyNow!, backend: measured.backend, runtime: measured.runtime },
+                  settings: saved,
+                });
+              }
+            }),
+        },
+      );
+    let readyNow: EngineReady | undefined;
     try {
-      let ready: EngineReady;
+      let asked = backend;
       try {
-        ready = await start(backend);
+        readyNow = await start(backend);
       } catch (error) {
         // The backend measured with other features may not manage these (a bigger model, a
-        // small graphics card): only then is it measured again.
+        // small graphics card): only then is it chosen afresh.
         if (forced || known.preference !== 'auto' || backend === 'auto' || attempt !== attempts.current) throw error;
-        setStatus({ state: 'starting', featuresId, measuring: true });
-        ready = await start('auto');
+        asked = 'auto';
+        readyNow = await start('auto');
       }
-      const saved: EngineSettingsV1 = ready.measurements
-        ? {
-            ...known,
-            measured: {
-              backend: ready.backend,
-              measurements: ready.measurements,
-              at: new Date().toISOString(),
-              userAgent: navigator.userAgent,
-            },
-          }
-        : known;
-      if (saved !== known) {
-        settings.current = saved;
-        await saveEngineSettings(saved);
-      }
-      if (attempt === attempts.current) setStatus({ state: 'ready', featuresId, ready, settings: saved });
+      // A first start with nothing else to measure remembers its backend at once.
+      const saved = asked === 'auto' && !readyNow.measuring ? await remember(readyNow, []) : known;
+      if (attempt === attempts.current) setStatus({ state: 'ready', featuresId, ready: readyNow, settings: saved });
     } catch (error) {
       if (attempt === attempts.current) setStatus({ state: 'failed', featuresId, message: (error as Error).message });
     }
