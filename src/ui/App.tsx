@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Classes } from './Classes';
+import { PileSection } from './pile/PileSection';
 import { EngineDetails } from './EngineDetails';
 import { FeaturesChoice } from './FeaturesChoice';
 import { Feedback } from './Feedback';
@@ -42,6 +43,7 @@ export function App() {
           <>
             <FileActions share={share} />
             <Classes />
+            <PileSection />
             <div className="results">
               <Feedback />
               {/* Started afresh when the features change: a photo tried before has the old ones. */}

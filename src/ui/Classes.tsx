@@ -40,7 +40,9 @@ export function Classes() {
         One class for each kind of thing to recognise, with a handful of photos of each (ten is a good start). Drop photos on a class,
         choose them, paste them, or use the camera.
       </p>
-      {state.progress && <ImportProgressBar progress={state.progress} onCancel={actions.cancelImport} />}
+      {state.progress && state.progress.reason !== 'pile' && (
+        <ImportProgressBar progress={state.progress} onCancel={actions.cancelImport} />
+      )}
       {offer && <FolderOffer offer={offer} onDone={() => setOffer(undefined)} />}
       <ol className="classes">
         {classes.map((cls, index) => (

@@ -21,7 +21,12 @@ export function ImportProgressBar({ progress, onCancel }: { progress: ImportProg
   return (
     <div className="progress" data-testid="import-progress">
       <label htmlFor="import-progress">
-        {reason === 'features' ? 'Looking at the photos again with the new photo features' : 'Looking at photos'}: {done} of {total}
+        {reason === 'features'
+          ? 'Looking at the photos again with the new photo features'
+          : reason === 'pile'
+            ? 'Looking at the unsorted photos'
+            : 'Looking at photos'}
+        : {done} of {total}
         {perSecond !== undefined && ` · ${perSecond.toFixed(1)} photos a second · about ${duration(left!)} left`}
       </label>
       <progress id="import-progress" value={done} max={total} />

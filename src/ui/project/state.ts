@@ -50,8 +50,8 @@ export interface ImportProgress {
   /** Photos the model has looked at, and when it started: for speed and time left. */
   embedded: number;
   startedAt: number;
-  /** 'features': the project's photos are looked at again because its photo features changed. */
-  reason?: 'features';
+  /** 'features': the project's photos are looked at again because its photo features changed; 'pile': unsorted photos arrive. */
+  reason?: 'features' | 'pile';
 }
 
 export interface TrainerState {

@@ -20,11 +20,14 @@ import { sha256Hex } from '../files/images';
 import { countWord, trainingSet } from './derive';
 import { importPhotos, type ImportReport } from './importPhotos';
 import { PhotoLibrary } from './library';
+import { rememberOriginal } from '../pile/originals';
 import { useSaveProblems } from './saveProblems';
 import { defaultClassName, freeClassName, initialState, reducer, type ImportProgress, type TrainerState } from './state';
 
 /** The feature configurations a project may use: the ones offered (never an evaluation-only one). */
 export const isOfferedFeatures = (id: string) => (featureIds as readonly string[]).includes(id);
+/** addFiles's target for the unsorted pile (class ids are UUIDs, so it cannot clash). */
+export const unsortedPile = 'unsorted-pile';
 /** Fewer photos timed than this give too noisy a speed to quote. */
 const minPhotosForSpeed = 4;
 const lastProjectKey = 'handful:last-project';
@@ -138,7 +141,7 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       // photos are then looked at again from their stored copies.
       const featuresId = isOfferedFeatures(stored.featuresId) ? stored.featuresId : defaultFeaturesId;
       const project = { ...stored, featuresId };
-      const hashes = project.classes.flatMap((c) => c.photos.map((p) => p.hash));
+      const hashes = [...project.classes.flatMap((c) => c.photos.map((p) => p.hash)), ...project.pile.map((p) => p.hash)];
       const [photos, embeddings, storedHead] = await Promise.all([
         loadPhotos(hashes),
         loadEmbeddings(featuresId, hashes),
@@ -152,9 +155,10 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
         else missing.add(hash);
       });
       const classes = project.classes.map((c) => ({ ...c, photos: c.photos.filter((p) => !missing.has(p.hash)) }));
+      const pile = project.pile.filter((p) => !missing.has(p.hash));
       dispatch({
         type: 'opened',
-        project: { ...project, classes },
+        project: { ...project, classes, pile },
         head: head && { signature: head.signature, model: head.model, evaluation: head.evaluation },
       });
       openedRevision.current = latest.current.revision + 1;
@@ -363,11 +367,12 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
     [storageFull],
   );
 
+  /** `classId` may be unsortedPile; `paths` are where the files were found in what was dropped or picked. */
   const addFiles = useCallback(
-    (classId: string, files: File[]) => {
+    (classId: string, files: File[], paths?: ReadonlyMap<File, string>) => {
       if (!engineForProject || files.length === 0) return;
       const client = engineForProject;
-      growProgress(files.length);
+      growProgress(files.length, classId === unsortedPile ? 'pile' : undefined);
       const { signal } = abort.current;
       queue.current = queue.current.then(async () => {
         if (signal.aborted) return;
@@ -376,11 +381,21 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
           engine: client,
           featuresId,
           signal,
-          whereIs: (hash) => latest.current.project?.classes.find((c) => c.photos.some((p) => p.hash === hash))?.name,
-          onPhoto: (ref, photo) => {
+          whereIs: (hash) => {
+            const project = latest.current.project;
+            if (!project) return undefined;
+            return (
+              project.classes.find((c) => c.photos.some((p) => p.hash === hash))?.name ??
+              (project.pile.some((p) => p.hash === hash) ? 'Unsorted' : undefined)
+            );
+          },
+          onPhoto: (ref, photo, file) => {
+            rememberOriginal(ref.hash, file);
             // Should the features have changed meanwhile, the embedding is not the project's.
             library.put(ref.hash, latest.current.project?.featuresId === featuresId ? photo : { ...photo, embedding: undefined });
-            dispatch({ type: 'added-photos', classId, photos: [ref] });
+            const path = paths?.get(file);
+            if (classId === unsortedPile) dispatch({ type: 'added-to-pile', photos: [path === undefined ? ref : { ...ref, path }] });
+            else dispatch({ type: 'added-photos', classId, photos: [path === undefined ? ref : { ...ref, path }] });
           },
           onFileDone: (embedded) => advanceProgress(1, embedded ? 1 : 0),
         }).catch((error: unknown): ImportReport => ({
@@ -410,7 +425,10 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       if (!before || before.featuresId === featuresId || !isOfferedFeatures(featuresId)) return;
       if (!goingBack && progress.current) return;
       const ticket = ++featureChanges.current;
-      const hashesOf = (project: ProjectRecord) => project.classes.flatMap((c) => c.photos.map((photo) => photo.hash));
+      const hashesOf = (project: ProjectRecord) => [
+        ...project.classes.flatMap((c) => c.photos.map((photo) => photo.hash)),
+        ...project.pile.map((photo) => photo.hash),
+      ];
       const asked = hashesOf(before);
       const cached = await loadEmbeddings(featuresId, asked);
       const project = latest.current.project;
