@@ -65,6 +65,11 @@ export function ReviewPanel({ classes, photo, next, suggestion, lastStep, librar
     dispatch({ type: 'skipped-in-review', hash: photo.hash });
     onShow(next?.hash);
   }
+  function remove() {
+    if (!photo) return;
+    dispatch({ type: 'removed-from-pile', hashes: [photo.hash] });
+    onShow(next?.hash);
+  }
   function undo() {
     if (!lastStep) return;
     dispatch({ type: 'undid-review' });
@@ -124,6 +129,9 @@ export function ReviewPanel({ classes, photo, next, suggestion, lastStep, librar
             </button>
             <button type="button" aria-keyshortcuts="U" onClick={undo} disabled={!lastStep}>
               <kbd>U</kbd> Undo
+            </button>
+            <button type="button" className="danger" onClick={remove}>
+              Delete this photo
             </button>
           </div>
         </>
