@@ -90,7 +90,7 @@ interface Split {
 }
 
 /** A training part in the primal form; held-out logits from the embeddings. */
-function primalSplit(dataset: CentredDataset, rows: number[], heldOut: number[]): Split {
+export function primalSplit(dataset: CentredDataset, rows: number[], heldOut: number[]): Split {
   const { classCount, dim } = dataset;
   const training = softmaxProblem(selectRows(dataset, rows));
   const zeros = new Float64Array(classCount);
@@ -110,7 +110,7 @@ function primalSplit(dataset: CentredDataset, rows: number[], heldOut: number[])
 }
 
 /** A training part in the kernel form; held-out logits from the held-out columns of the Gram matrix. */
-function kernelSplit(dataset: CentredDataset, gram: Float32Array, rows: number[], heldOut: number[]): Split {
+export function kernelSplit(dataset: CentredDataset, gram: Float32Array, rows: number[], heldOut: number[]): Split {
   const { classCount, count } = dataset;
   const training = kernelProblem(dataset, gram, rows);
   const { paddedCount } = training;

@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { foldCount, rowsWhere, stratifiedFolds } from './crossValidation';
+import { classSizes, prepareDataset, selectRows } from './dataset';
 import { calibration, evaluate, LEAVE_ONE_OUT_MAX_PHOTOS, wilsonInterval } from './evaluate';
+import flowers from './fixtures/flowers12-v1.json';
 import { trainKnn } from './knn';
+import { minimize } from './lbfgs';
+import { centreDataset, rowLogits, softmax } from './logistic';
+import { softmaxObjective, softmaxProblem } from './objective';
+import { predictBatch, topClass } from './predict';
 import { gaussianClusters } from './testData';
 import { train } from './train';
-import type { TrainingData } from './types';
+import type { LogisticModel, TrainingData } from './types';
 
 describe('wilsonInterval', () => {
   it('matches the textbook values', () => {
@@ -41,6 +48,84 @@ describe('calibration', () => {
     // Half the photos 0.45 overconfident, half 0.45 underconfident.
     expect(result.expectedCalibrationError).toBeCloseTo(0.45, 12);
     expect(calibration([], []).expectedCalibrationError).toBeNull();
+  });
+});
+
+/** Real embeddings (see the fixture's "source"): 12 flower classes, 5 photos each. */
+function flowerPhotos(perClass: number): TrainingData {
+  const bytes = Buffer.from(flowers.float32Base64, 'base64');
+  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const rows = flowers.labels.flatMap((label, i) => (flowers.labels.indexOf(label) + perClass > i ? [i] : []));
+  return {
+    classes: flowers.classes,
+    embeddings: rows.map((i) => all.subarray(i * flowers.dim, (i + 1) * flowers.dim)),
+    labels: rows.map((i) => flowers.labels[i]),
+  };
+}
+
+/**
+ * What evaluate() promises to compute, the slow way: for each fold (leave-one-out up to the limit,
+ * else evaluate's stratified k-fold), a cold refit at the model's penalty from zero, in the primal
+ * form, until the gradient is ten thousand times smaller than where evaluate's refits stop.
+ */
+function exactHeldOut(data: TrainingData, lambda: number): (Float32Array | null)[] {
+  const dataset = centreDataset(prepareDataset(data));
+  const { classCount, count, dim } = dataset;
+  const sizes = classSizes(dataset.labels, classCount);
+  const folds =
+    count <= LEAVE_ONE_OUT_MAX_PHOTOS
+      ? Int32Array.from(dataset.labels, (label, i) => (sizes[label] < 2 ? -1 : i))
+      : stratifiedFolds(dataset.labels, classCount, foldCount(sizes));
+  const predictions = new Array<Float32Array | null>(count).fill(null);
+  for (const fold of new Set(folds)) {
+    if (fold < 0) continue;
+    const problem = softmaxProblem(
+      selectRows(
+        dataset,
+        rowsWhere(folds, (f) => f !== fold),
+      ),
+    );
+    const { x } = minimize(softmaxObjective(problem, lambda), new Float64Array(classCount * dim + classCount), {
+      gradientTolerance: (1e-7 * lambda) / problem.count,
+      maxIterations: 100_000,
+    });
+    for (const row of rowsWhere(folds, (f) => f === fold)) {
+      predictions[row] = softmax(rowLogits(x, x.subarray(classCount * dim), dataset.features, row, dim));
+    }
+  }
+  return predictions;
+}
+
+function inSampleAccuracy(data: TrainingData, model: LogisticModel): number {
+  return predictBatch(model, data.embeddings).filter((p, i) => topClass(p) === data.labels[i]).length / data.labels.length;
+}
+
+describe('evaluate: held-out predictions are held out', () => {
+  // Each case is one where the model gets every training photo right but exact held-out refits
+  // do not: a "held-out" prediction that leaks the photo shows up as a wrong class or probability.
+  const cases: [string, () => TrainingData, 'leave-one-out' | 'k-fold'][] = [
+    ['real flower embeddings, 12 classes x 2 photos', () => flowerPhotos(2), 'leave-one-out'],
+    ['real flower embeddings, 12 classes x 5 photos', () => flowerPhotos(5), 'k-fold'],
+    ['planted: 2 overlapping classes of 8 in 128 dimensions', () => gaussianClusters([8, 8], 128, 3, 7), 'leave-one-out'],
+    ['planted: 4 overlapping classes of 5 in 256 dimensions', () => gaussianClusters([5, 5, 5, 5], 256, 2.5, 7), 'leave-one-out'],
+    ['planted: 2 overlapping classes of 30 in 128 dimensions', () => gaussianClusters([30, 30], 128, 3, 8), 'k-fold'],
+  ];
+  // Dozens of cold refits to a very small gradient: seconds, not milliseconds.
+  it.each(cases)('agrees with exact cold refits on %s', { timeout: 120_000 }, (_, make, scheme) => {
+    const data = make();
+    const model = train(data);
+    const result = evaluate(data, model);
+    expect(result.scheme).toBe(scheme);
+    const exact = exactHeldOut(data, model.lambda);
+    expect(inSampleAccuracy(data, model)).toBe(1);
+    const exactCorrect = exact.filter((p, i) => topClass(p!) === data.labels[i]).length;
+    expect(exactCorrect).toBeLessThan(data.labels.length);
+    expect(result.correct).toBe(exactCorrect);
+    exact.forEach((expected, i) => {
+      const actual = result.predictions[i]!;
+      expect(topClass(actual)).toBe(topClass(expected!));
+      expected!.forEach((p, c) => expect(Math.abs(actual[c] - p)).toBeLessThan(1e-3));
+    });
   });
 });
 

@@ -5,11 +5,18 @@ import { gaussianClusters } from './testData';
 import type { TrainingData } from './types';
 
 describe('trainKnn', () => {
-  it('classifies well-separated clusters', () => {
-    const data = gaussianClusters([10, 10, 10], 8, 0.2, 1);
+  it('classifies new photos of well-separated clusters', () => {
+    // 15 photos per class: the first 10 of each to train on, the other 5 (never seen) to test.
+    const all = gaussianClusters([15, 15, 15], 8, 0.2, 1);
+    const split = (keep: (i: number) => boolean): TrainingData => {
+      const rows = all.labels.flatMap((_, i) => (keep(i % 15) ? [i] : []));
+      return { classes: all.classes, embeddings: rows.map((i) => all.embeddings[i]), labels: rows.map((i) => all.labels[i]) };
+    };
+    const data = split((i) => i < 10);
+    const test = split((i) => i >= 10);
     const model = trainKnn(data);
     expect(model.k).toBe(5);
-    const test = gaussianClusters([5, 5, 5], 8, 0.2, 1);
+    for (const embedding of test.embeddings) expect(data.embeddings).not.toContainEqual(embedding);
     expect(predictBatch(model, test.embeddings).map(topClass)).toEqual(test.labels);
   });
 
