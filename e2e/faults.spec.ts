@@ -1,0 +1,64 @@
+/**
+ * Workers that die (out of memory, a driver crash): the model's and the one that learns are
+ * started again, the status line says so, and the app goes on working; one that keeps dying is
+ * given up on, plainly. A worker is made to die by an uncaught error inside it, which the page
+ * hears as the Worker's 'error' event, as it does a crash.
+ */
+import { expect, test, type Page, type Worker } from '@playwright/test';
+import { card, dropOn, flowerFiles, openApp } from './trainer-helpers';
+
+/** The page's running worker named `name` ('handful-engine', 'handful-trainer'), other than `not`. */
+async function workerNamed(page: Page, name: string, not?: Worker): Promise<Worker> {
+  let found: Worker | undefined;
+  await expect
+    .poll(async () => {
+      for (const worker of page.workers()) {
+        if (worker === not) continue;
+        const named = await worker.evaluate(() => (self as unknown as { name: string }).name).catch(() => undefined);
+        if (named === name) found = worker;
+      }
+      return found !== undefined;
+    }, `a running worker named ${name}`)
+    .toBe(true);
+  return found!;
+}
+
+async function crash(worker: Worker): Promise<void> {
+  await worker.evaluate(() => {
+    setTimeout(() => {
+      throw new Error('A crash, for the test.');
+    });
+  });
+}
+
+test('a model or learning worker that dies is started again, said in the status line, and works as before', async ({ page }) => {
+  await openApp(page);
+  const status = page.getByTestId('engine-status');
+
+  await crash(await workerNamed(page, 'handful-engine'));
+  await expect(status).toHaveText('Ready. The model stopped and was restarted (1).');
+  await dropOn(card(page, 0).getByTestId('class-drop'), flowerFiles('train', 'daisy', 0, 2));
+  await expect(card(page, 0).getByTestId('photo-count')).toHaveText('2 photos');
+
+  await crash(await workerNamed(page, 'handful-trainer'));
+  await expect(status).toHaveText('Ready. The model stopped and was restarted (1). Learning stopped and was restarted (1).');
+  await dropOn(card(page, 1).getByTestId('class-drop'), flowerFiles('train', 'sunflower', 0, 2));
+  await expect(page.getByTestId('training-status')).toHaveText('Up to date.');
+});
+
+test('a worker that keeps dying is not started again, and the page says what to do', async ({ page }) => {
+  await openApp(page);
+  let trainer = await workerNamed(page, 'handful-trainer');
+  for (let restarts = 1; restarts <= 3; restarts++) {
+    await crash(trainer);
+    await expect(page.getByTestId('learning-fault')).toHaveText(`Learning stopped and was restarted (${restarts}).`);
+    trainer = await workerNamed(page, 'handful-trainer', trainer);
+  }
+  await crash(trainer);
+  await expect(page.getByTestId('learning-fault')).toHaveText(
+    'Learning stopped 4 times within a minute, so it was not started again. Reload the page to try again.',
+  );
+  await dropOn(card(page, 0).getByTestId('class-drop'), flowerFiles('train', 'daisy', 0, 2));
+  await dropOn(card(page, 1).getByTestId('class-drop'), flowerFiles('train', 'sunflower', 0, 2));
+  await expect(page.getByTestId('training-status')).toContainText('Reload the page to try again.');
+});
