@@ -230,11 +230,10 @@ export interface Range {
   max: number;
 }
 
-/** Ranges from calibration: the input, each convolution's output (by name) and the embedding. */
+/** From calibration: each convolution's output range and mean per channel (by name), and the input's means. */
 export interface Calibration {
-  input: Range;
   activations: Record<string, Range>;
-  embedding: Range;
+  channelMeans: Record<string, number[]>;
 }
 
 interface ActivationQuantization {
@@ -251,7 +250,7 @@ export function activationQuantization({ min, max }: Range): ActivationQuantizat
   return { scale: Math.fround(scale), zeroPoint };
 }
 
-/** Symmetric per-output-channel int8 weights along `axis` (0 for conv [O,...], 3 for depthwise [1,kh,kw,C]). */
+/** Symmetric per-output-channel int8 weights: each channel's largest magnitude becomes 127. */
 export function quantizePerChannel(
   w: Float32Array,
   channels: number,
@@ -266,11 +265,39 @@ export function quantizePerChannel(
 }
 
 /**
- * The int8 embedding model: float32 input quantized with the calibrated input range, int8 convolutions, an
- * int8 MEAN and a DEQUANTIZE to float32 [1, C].
+ * Bias correction (Nagel et al. 2019, "Data-free quantization"): rounding the weights shifts each output
+ * channel on average by sum((w_q - w) * E[x]); subtracting that from the bias removes the shift, which
+ * otherwise adds up through the 27 layers. `inputMeans` holds E[x] per input channel (from calibration).
  */
+export function correctedBias(conv: FoldedConv, q: Int8Array, scales: number[], inputMeans: number[]): Float32Array {
+  const channels = conv.bias.length;
+  const bias = conv.bias.slice();
+  if (conv.kind === 'depthwise') {
+    for (let i = 0; i < q.length; i++) {
+      const c = i % channels;
+      bias[c] -= (q[i] * scales[c] - conv.filter[i]) * inputMeans[c];
+    }
+  } else {
+    const perChannel = q.length / channels;
+    const inC = inputMeans.length;
+    for (let i = 0; i < q.length; i++) {
+      const o = Math.floor(i / perChannel);
+      bias[o] -= (q[i] * scales[o] - conv.filter[i]) * inputMeans[i % inC];
+    }
+  }
+  return bias;
+}
+
+/**
+ * The int8 input step, the same as Google's int8 V2: the model takes x = (p - 127) / 127.5 for pixels p in
+ * 0..255, which its first QUANTIZE turns into exactly p - 128. (The float model's p / 127.5 - 1 would fall
+ * half a step between int8 values; this is 1/255 brighter than that, far below the int8 noise.)
+ */
+export const INT8_INPUT = { scale: Math.fround(1 / 127.5), zeroPoint: -1 };
+
+/** The int8 embedding model: QUANTIZE of the float32 input, int8 convolutions, DEQUANTIZE, float MEAN to [1, C]. */
 export function int8EmbeddingModel(net: FoldedMobilenet, calibration: Calibration, description: string): WritableModel {
-  const inputQ = activationQuantization(calibration.input);
+  const inputQ = INT8_INPUT;
   const tensors: WritableTensor[] = [
     { name: 'input', shape: net.inputShape, type: FLOAT32 },
     {
@@ -283,6 +310,7 @@ export function int8EmbeddingModel(net: FoldedMobilenet, calibration: Calibratio
   const operators: WritableOperator[] = [{ opcode: QUANTIZE, version: 2, inputs: [0], outputs: [1], options: null }];
   let x = 1;
   let xScale = inputQ.scale;
+  let inputName = 'input';
   for (const conv of net.convs) {
     const range = calibration.activations[conv.name];
     if (!range) throw new Error(`no calibrated range for ${conv.name}`);
@@ -290,8 +318,10 @@ export function int8EmbeddingModel(net: FoldedMobilenet, calibration: Calibratio
     const perChannel = conv.filter.length / channels;
     const channelOf = conv.kind === 'conv' ? (i: number) => Math.floor(i / perChannel) : (i: number) => i % channels;
     const { q, scales } = quantizePerChannel(conv.filter, channels, channelOf);
+    const inputMeans = calibration.channelMeans[inputName];
+    if (!inputMeans) throw new Error(`no calibrated channel means for ${inputName}`);
     const biasScales = scales.map((s) => Math.fround(s * xScale));
-    const bias = Int32Array.from(conv.bias, (b, c) => Math.round(b / biasScales[c]));
+    const bias = Int32Array.from(correctedBias(conv, q, scales, inputMeans), (b, c) => Math.round(b / biasScales[c]));
     const out = activationQuantization(conv.relu6 ? { min: Math.max(0, range.min), max: Math.min(6, range.max) } : range);
     const zeros = (n: number) => new Array<number>(n).fill(0);
     const filter =
@@ -320,18 +350,20 @@ export function int8EmbeddingModel(net: FoldedMobilenet, calibration: Calibratio
     operators.push(convOperator(conv, 3, [x, filter, biasIndex], y));
     x = y;
     xScale = out.scale;
+    inputName = conv.name;
   }
-  const pooledQ = activationQuantization(calibration.embedding);
+  // Dequantized before the pool: the mean of 49 int8 values has more precision than one int8 value.
+  const last = net.convs[net.convs.length - 1];
+  const features = tensors.push({ name: `${last.name}/float`, shape: last.outputShape, type: FLOAT32 }) - 1;
   const axes = tensors.push(meanAxes()) - 1;
-  const pooled =
-    tensors.push({
-      name: 'embedding_int8',
-      shape: [1, net.embeddingSize],
-      type: INT8,
-      quantization: { scale: [pooledQ.scale], zeroPoint: [pooledQ.zeroPoint], quantizedDimension: 0 },
-    }) - 1;
   const embedding = tensors.push({ name: 'embedding', shape: [1, net.embeddingSize], type: FLOAT32 }) - 1;
-  operators.push({ opcode: MEAN, version: 2, inputs: [x, axes], outputs: [pooled], options: { kind: 'reducer', keepDims: false } });
-  operators.push({ opcode: DEQUANTIZE, version: 2, inputs: [pooled], outputs: [embedding], options: null });
+  operators.push({ opcode: DEQUANTIZE, version: 2, inputs: [x], outputs: [features], options: null });
+  operators.push({
+    opcode: MEAN,
+    version: 1,
+    inputs: [features, axes],
+    outputs: [embedding],
+    options: { kind: 'reducer', keepDims: false },
+  });
   return { description, tensors, inputs: [0], outputs: [embedding], operators };
 }

@@ -53,13 +53,6 @@ type WeightsSpec = CopiedWeights | ConvertedWeights;
 const v1Upstream = 'https://storage.googleapis.com/tfjs-models/tfjs/mobilenet_v1_0.75_224';
 const coralUpstream = 'https://raw.githubusercontent.com/google-coral/test_data/104342d2d3480b3e66203073dac24f4e2dbb4c41';
 
-const V2_INT8_DESCRIPTION =
-  'Handful: MobileNet V2 1.0 224 int8 (Google tf2 post-training quantized) cut at the global average pool. ' +
-  'Input float32 [1,224,224,3] RGB, (p - 127) / 127.5; output float32 [1,1280].';
-const V1_FLOAT_DESCRIPTION =
-  'Handful: MobileNet V1 0.75 224 (Keras ImageNet weights), float32, batch norm folded, cut at the global average pool. ' +
-  'Input float32 [1,224,224,3] RGB, p / 127.5 - 1; output float32 [1,768].';
-
 const weights: WeightsSpec[] = [
   { kind: 'copy', dir: 'mobilenet_v1_0.75_224', upstream: v1Upstream },
   {
@@ -76,9 +69,8 @@ const weights: WeightsSpec[] = [
     sourceDir: 'tflite',
     needs: 'tf2_mobilenet_v2_1.0_224_ptq.tflite',
     convert: async (inputs) => {
-      const { cutAtGlobalPool } = await import('../convert-tflite/embedding.ts');
-      const cut = cutAtGlobalPool(input(inputs, 'tf2_mobilenet_v2_1.0_224_ptq.tflite'), V2_INT8_DESCRIPTION);
-      return new Map([['embedding.tflite', cut.tflite]]);
+      const { v2Int8Embedding } = await import('../convert-tflite/embedding-models.ts');
+      return new Map([['embedding.tflite', v2Int8Embedding(input(inputs, 'tf2_mobilenet_v2_1.0_224_ptq.tflite'))]]);
     },
     upstream: coralUpstream,
   },
@@ -88,11 +80,20 @@ const weights: WeightsSpec[] = [
     sourceDir: 'mobilenet_v1_0.75_224',
     needs: 'the TF.js MobileNet V1 0.75 (model.json and its weight files)',
     convert: async (inputs) => {
-      const [{ foldMobilenetV1, floatEmbeddingModel }, { writeTflite }] = await Promise.all([
-        import('../convert-tflite/mobilenet-v1.ts'),
-        import('../convert-tflite/tflite-writer.ts'),
-      ]);
-      return new Map([['embedding.tflite', writeTflite(floatEmbeddingModel(foldMobilenetV1(inputs), V1_FLOAT_DESCRIPTION))]]);
+      const { v1FloatEmbedding } = await import('../convert-tflite/embedding-models.ts');
+      return new Map([['embedding.tflite', v1FloatEmbedding(inputs)]]);
+    },
+    upstream: v1Upstream,
+  },
+  {
+    kind: 'convert',
+    dir: 'mobilenet_v1_0.75_224_int8',
+    sourceDir: 'mobilenet_v1_0.75_224',
+    needs: 'the TF.js MobileNet V1 0.75 (model.json and its weight files)',
+    convert: async (inputs) => {
+      // Also reads scripts/convert-tflite/mobilenet_v1_calibration.json (committed; see calibrate-v1.ts).
+      const { v1Int8Embedding } = await import('../convert-tflite/embedding-models.ts');
+      return new Map([['embedding.tflite', v1Int8Embedding(inputs)]]);
     },
     upstream: v1Upstream,
   },
