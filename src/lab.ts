@@ -24,21 +24,40 @@ const lab = {
   start(featuresId: string, backend: BackendChoice, batchSize: number): Promise<EngineReady> {
     return engine.start({ featuresId, backend, batchSize });
   },
-  /** Which exact weights a configuration uses, so callers can key caches by them. */
-  weightsOf(featuresId: string): { backbone: string; weightsManifestSha256: string }[] {
-    return featuresById(featuresId).backbones.map((spec) => ({ backbone: spec.id, weightsManifestSha256: spec.weightsManifestSha256 }));
+  /** Which exact weights a configuration uses, so callers can key caches by them (and find their files). */
+  weightsOf(featuresId: string): { backbone: string; weightsManifestSha256: string; weightsDir: string; modelUrl: string }[] {
+    return featuresById(featuresId).backbones.map(({ id, weightsManifestSha256, weightsDir, modelUrl }) => ({
+      backbone: id,
+      weightsManifestSha256,
+      weightsDir,
+      modelUrl,
+    }));
   },
-  /** Embeds the lot in one request; `cancelAfter` aborts once that many results have arrived. */
+  /** The WebGPU adapter this browser offers, in words ('none' without one), for the benchmark's machine line. */
+  async gpuAdapter(): Promise<string> {
+    const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: Record<string, unknown> } | null> } }).gpu;
+    const adapter = await gpu?.requestAdapter();
+    if (!adapter) return 'no WebGPU adapter';
+    const info = adapter.info ?? {};
+    const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
+    return `WebGPU adapter ${name || 'unnamed'}${info.isFallbackAdapter ? ' (software fallback, not a graphics card)' : ''}`;
+  },
+  /**
+   * Embeds the lot in one request; `cancelAfter` aborts once that many results have arrived.
+   * `copies`: also has the stored copy and thumbnail made, as adding photos in the app does.
+   */
   async embedBlobs(
     blobs: Blob[],
     guesses = 0,
     cancelAfter?: number,
+    copies = false,
   ): Promise<{ results: LabEmbedding[]; seconds: number; cancelled: boolean }> {
     const controller = new AbortController();
     let arrived = 0;
     const startedAt = performance.now();
     const { results, cancelled } = await engine.embed(blobs, {
       guesses,
+      ...(copies ? { onPrepared: () => {} } : {}),
       signal: controller.signal,
       onResult: () => {
         if (++arrived === cancelAfter) controller.abort();
@@ -83,9 +102,9 @@ const lab = {
     return { order, sizes: await Promise.all(pending) };
   },
   /** Fetches each URL (same origin) first, so the time reported is decode + embed only. */
-  async embedUrls(urls: string[], guesses = 0, cancelAfter?: number) {
+  async embedUrls(urls: string[], guesses = 0, cancelAfter?: number, copies = false) {
     const blobs = await Promise.all(urls.map(async (url) => (await fetch(url)).blob()));
-    return lab.embedBlobs(blobs, guesses, cancelAfter);
+    return lab.embedBlobs(blobs, guesses, cancelAfter, copies);
   },
   stats: () => engine.stats(),
 };

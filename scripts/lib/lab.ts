@@ -21,9 +21,14 @@ export interface Lab {
   close(): Promise<void>;
 }
 
-/** Serves dist/ and opens lab.html; files under `servedRoot` are reachable at /files/<relative path>. */
+/** Serves dist/ (or $E2E_DIST, an engineer's own build) and opens lab.html; files under `servedRoot` are reachable at /files/<relative path>. */
 export async function openLab(servedRoot: string): Promise<Lab> {
-  const server: PreviewServer = await preview({ root: projectRoot, logLevel: 'warn', preview: { port: 0, host: '127.0.0.1' } });
+  const server: PreviewServer = await preview({
+    root: projectRoot,
+    logLevel: 'warn',
+    preview: { port: 0, host: '127.0.0.1' },
+    build: { outDir: process.env.E2E_DIST ?? 'dist' },
+  });
   const address = server.resolvedUrls?.local[0];
   if (!address) throw new Error('the preview server did not report its address');
   const browser: Browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
@@ -54,8 +59,12 @@ export async function openLab(servedRoot: string): Promise<Lab> {
   };
 }
 
-export function machineDescription(): string {
-  return `${process.env.HANDFUL_MACHINE ?? 'this machine'}: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, no GPU (SwiftShader for WebGL/WebGPU), Chromium via Playwright, Node ${process.version}`;
+/**
+ * The machine in a line, as this run found it. `graphics`: what the browser reported (see the lab's
+ * gpuAdapter()); runs that did not ask say so rather than guess.
+ */
+export function machineDescription(graphics = 'graphics not checked in this run'): string {
+  return `${process.env.HANDFUL_MACHINE ?? 'this machine'}: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${graphics}, Chromium via Playwright, Node ${process.version}`;
 }
 
 /** Replaces the part of BENCHMARKS.md between this section's markers, keeping everything else. */
