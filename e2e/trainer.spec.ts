@@ -319,22 +319,34 @@ test('a tried photo joins a class in one click without running the model again; 
   await expect(card(page, 1).getByTestId('photo-count')).toHaveText('4 photos');
 });
 
-test('adding photos can be stopped part way; what was added stays', async ({ page }) => {
+test('adding photos can be stopped part way: the photos the model has not seen yet wait, and can be removed', async ({ page }) => {
   await openApp(page);
   await dropOn(card(page, 0).getByTestId('class-drop'), flowerFiles('train', 'fritillary', 0, 40));
   const progress = page.getByTestId('import-progress');
   await expect(progress).toContainText(/Looking at photos: \d+ of 40/);
-  await expect(card(page, 0).getByTestId('photo-count')).not.toHaveText('0 photos');
+  // Every photo read is part of the project at once, waiting for the model.
+  await expect(card(page, 0).getByTestId('photo-count')).toHaveText('40 photos');
+  await expect(progress).toContainText(/Looking at photos: ([1-9]|[1-3]\d) of 40/);
   await progress.getByRole('button', { name: 'Stop' }).click();
   await expect(progress).toHaveCount(0);
   await expect(page.getByTestId('notice-info')).toContainText('Stopped adding photos.');
-  await page.waitForTimeout(1000);
-  const count = Number((await card(page, 0).getByTestId('photo-count').textContent())!.split(' ')[0]);
-  console.log(`photos kept after stopping: ${count} of 40`);
-  expect(count).toBeGreaterThan(0);
-  expect(count).toBeLessThan(40);
+  const waitingBar = page.getByTestId('waiting-bar');
+  await expect(waitingBar).toBeVisible();
+  const waiting = Number(/(\d+) photos? (is|are) kept/.exec((await waitingBar.textContent())!)![1]);
+  console.log(`photos waiting after stopping: ${waiting} of 40`);
+  expect(waiting).toBeGreaterThan(0);
+  expect(waiting).toBeLessThan(40);
+  await waitingBar.getByRole('button', { name: /^Remove/ }).click();
+  await expect(waitingBar).toHaveCount(0);
+  await expect(card(page, 0).getByTestId('photo-count')).toHaveText(`${40 - waiting} photos`);
+  await expect(page.getByTestId('save-state')).toHaveText(/^All saved on this device/);
   await page.reload();
-  await expect(card(page, 0).getByTestId('photo-count')).toHaveText(`${count} photos`);
+  await expect(card(page, 0).getByTestId('photo-count')).toHaveText(`${40 - waiting} photos`);
+  await expect(card(page, 0).getByRole('img').first()).toBeVisible();
+  await page.waitForTimeout(2000);
+  // The removed photos are gone for good: nothing comes back from the inbox, nothing is resumed.
+  await expect(page.getByTestId('waiting-bar')).toHaveCount(0);
+  expect(await page.evaluate(() => window.__handfulPhotosEmbedded ?? 0)).toBe(0);
 });
 
 test('photos whose embeddings were lost are looked at again from their stored copies', async ({ page }) => {

@@ -176,11 +176,11 @@ function instrument() {
       if (Object.entries(counts).every(([name, n]) => shown[name] === n)) marks.counts = performance.now();
     }
     if (marks.thumbs === undefined) {
-      const onScreen = [...document.querySelectorAll('.thumbs img')].filter((img) => {
-        const r = img.getBoundingClientRect();
-        return r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth;
-      }) as HTMLImageElement[];
-      if (onScreen.length > 0 && onScreen.every((img) => img.complete && img.naturalWidth > 0)) marks.thumbs = performance.now();
+      // The first screen of each class: its first row of thumbnails, drawn.
+      const cards = [...document.querySelectorAll('[data-testid="class-card"]')];
+      const firstRows = cards.map((card) => [...card.querySelectorAll('img')].slice(0, 8));
+      if (cards.length > 0 && firstRows.every((imgs) => imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0)))
+        marks.thumbs = performance.now();
     }
     if (marks.counts === undefined || marks.thumbs === undefined) requestAnimationFrame(check);
   };
@@ -296,6 +296,7 @@ try {
   finished = true;
   await sampling;
   const importSeconds = (Date.now() - importStartWall) / 1000;
+  console.log(`imported ${photoCount} photos in ${importSeconds.toFixed(0)} s`);
   const importEnd = await now(page);
   const during = await readStress(page);
   const importTasks = taskSummary(during.longTasks.filter((t) => t.start >= importStart && t.start <= importEnd));

@@ -2,7 +2,7 @@
  * Embeddings by feature configuration and content hash: computed once from the original file,
  * so reopening a project needs no model run, and the same photo in another project neither.
  */
-import { createStore, delMany, getMany, keys, set } from 'idb-keyval';
+import { createStore, delMany, getMany, keys, set, setMany } from 'idb-keyval';
 import { guardedWrite, isRecord } from './records';
 
 export interface EmbeddingRecordV1 {
@@ -35,6 +35,19 @@ export async function loadEmbeddings(featuresId: string, hashes: string[]): Prom
 export function saveEmbedding(featuresId: string, hash: string, embedding: Float32Array): Promise<void> {
   const record: EmbeddingRecord = { version: 1, featuresId, hash, embedding };
   return guardedWrite(() => set(embeddingKey(featuresId, hash), record, store));
+}
+
+/** Several embeddings of one feature configuration in one transaction. */
+export function saveEmbeddings(featuresId: string, entries: { hash: string; embedding: Float32Array }[]): Promise<void> {
+  return guardedWrite(() =>
+    setMany(
+      entries.map(({ hash, embedding }) => [
+        embeddingKey(featuresId, hash),
+        { version: 1, featuresId, hash, embedding } satisfies EmbeddingRecord,
+      ]),
+      store,
+    ),
+  );
 }
 
 /** Drops the embeddings of photos no project refers to any more, for every feature configuration. */

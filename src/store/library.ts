@@ -4,6 +4,7 @@
  */
 import { deleteEmbeddingsExcept } from './embeddings';
 import { deleteHead } from './heads';
+import { deleteInboxOf } from './inbox';
 import { deletePhotosExcept } from './photos';
 import { deleteProjectRecord, loadAllProjects, referencedHashes } from './projects';
 
@@ -16,6 +17,7 @@ export async function collectGarbage(): Promise<void> {
 
 export async function deleteProject(id: string): Promise<void> {
   await deleteProjectRecord(id);
+  await deleteInboxOf(id);
   await deleteHead(id);
   await collectGarbage();
 }

@@ -1,5 +1,5 @@
 /** Photos by content hash: a downscaled copy (longest side 512) and a square thumbnail. */
-import { createStore, delMany, getMany, keys, set } from 'idb-keyval';
+import { createStore, delMany, getMany, keys, set, setMany } from 'idb-keyval';
 import { guardedWrite, isRecord } from './records';
 
 export interface PhotoRecordV1 {
@@ -31,6 +31,16 @@ export async function loadPhotos(hashes: string[]): Promise<(PhotoRecord | undef
 
 export function savePhoto(photo: PhotoRecord): Promise<void> {
   return guardedWrite(() => set(photo.hash, photo, store));
+}
+
+/** Several photos in one transaction: what an import does once a frame. */
+export function savePhotos(photos: PhotoRecord[]): Promise<void> {
+  return guardedWrite(() =>
+    setMany(
+      photos.map((photo) => [photo.hash, photo]),
+      store,
+    ),
+  );
 }
 
 export async function deletePhotosExcept(keep: Set<string>): Promise<void> {

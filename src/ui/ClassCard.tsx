@@ -33,6 +33,9 @@ export function ClassCard({ cls, index, count, onFiles }: Props) {
   const nameProblem = draft === undefined ? undefined : classNameProblem(draft, classes, cls.id);
   const nameId = `class-name-${cls.id}`;
   const problemId = `class-name-problem-${cls.id}`;
+  // Read and kept, but not yet looked at by the model: not learned from until then.
+  const isWaiting = (hash: string) => library.settled && library.embeddingOf(hash) === undefined;
+  const waiting = cls.photos.reduce((n, photo) => (isWaiting(photo.hash) ? n + 1 : n), 0);
   const visibleSelection = cls.photos.filter((p) => selected.has(p.hash)).map((p) => p.hash);
 
   function commitName() {
@@ -82,6 +85,11 @@ export function ClassCard({ cls, index, count, onFiles }: Props) {
         <span className="count" data-testid="photo-count">
           {countWord(cls.photos.length, 'photo')}
         </span>
+        {waiting > 0 && (
+          <span className="count waiting" data-testid="waiting-count">
+            ({waiting} waiting for the model)
+          </span>
+        )}
         <div className="class-actions">
           <button
             type="button"
@@ -150,6 +158,7 @@ export function ClassCard({ cls, index, count, onFiles }: Props) {
           <ThumbGrid
             photos={cls.photos}
             library={library}
+            isWaiting={isWaiting}
             label={`Photos of “${cls.name}”`}
             selected={selected}
             onToggle={toggle}

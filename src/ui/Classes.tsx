@@ -3,6 +3,7 @@ import { ClassCard } from './ClassCard';
 import { filesFromInput, filesFromTransfer } from './files/collect';
 import { groupByFolder, type FolderGroups, type FoundFile } from './files/folders';
 import { ImportProgressBar } from './ImportProgressBar';
+import { WaitingBar } from './WaitingBar';
 import { useProjectContext } from './project/context';
 import { countWord } from './project/derive';
 import { useDropTarget } from './useDropTarget';
@@ -43,6 +44,7 @@ export function Classes() {
       {state.progress && state.progress.reason !== 'pile' && (
         <ImportProgressBar progress={state.progress} onCancel={actions.cancelImport} />
       )}
+      <WaitingBar />
       {offer && <FolderOffer offer={offer} onDone={() => setOffer(undefined)} />}
       <ol className="classes">
         {classes.map((cls, index) => (

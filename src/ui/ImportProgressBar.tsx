@@ -25,7 +25,9 @@ export function ImportProgressBar({ progress, onCancel }: { progress: ImportProg
           ? 'Looking at the photos again with the new photo features'
           : reason === 'pile'
             ? 'Looking at the unsorted photos'
-            : 'Looking at photos'}
+            : reason === 'resume'
+              ? `Resuming ${total === 1 ? '1 photo' : `${total} photos`}`
+              : 'Looking at photos'}
         : {done} of {total}
         {perSecond !== undefined && ` · ${perSecond.toFixed(1)} photos a second · about ${duration(left!)} left`}
       </label>

@@ -1,12 +1,19 @@
 /**
- * Adding photos: hash each file, notice duplicates, let the model look at each new one (in the
- * engine's worker, which decodes it once and also makes the downscaled copy and thumbnail), and
- * save it all as it arrives. Files the browser cannot open are skipped with the engine's
+ * Adding photos, in two stages so that nothing read is ever lost:
+ * 1. Read: hash each file, notice duplicates, and keep the original in the inbox (src/store/inbox)
+ *    at once, many per transaction. From then on the photo is part of the project, "waiting".
+ * 2. Look: the engine's worker decodes each waiting photo once, hands back its stored copy and
+ *    thumbnail (saved before the model runs) and then its embedding (saved as it arrives).
+ * A tab closed between the two reopens with the waiting photos and resumes them (lookAt, from
+ * the inbox or the stored copy); a worker that crashes is restarted and the photos it had not
+ * finished are sent again. Files the browser cannot open are skipped with the engine's
  * explanation; the rest carry on.
  */
-import type { EngineClient, PhotoCopies } from '../../engine';
-import { loadEmbeddings, saveEmbedding } from '../../store/embeddings';
-import { loadPhotos, savePhoto, type PhotoRecord } from '../../store/photos';
+import { EngineCrashedError, type EngineClient, type PhotoCopies } from '../../engine';
+import { writeBatcher } from '../../store/batch';
+import { loadEmbeddings, saveEmbeddings } from '../../store/embeddings';
+import { keepInInbox, type InboxRecord } from '../../store/inbox';
+import { loadPhotos, savePhotos, type PhotoRecord } from '../../store/photos';
 import type { PhotoRef } from '../../store/projects';
 import { StorageFullError } from '../../store/records';
 import { embedCounted } from '../embedCount';
@@ -17,16 +24,36 @@ export interface LoadedPhoto {
   embedding: Float32Array | undefined;
 }
 
-export interface ImportContext {
+/**
+ * A photo of the project the model has not looked at yet: its original (from the drop, or from
+ * the inbox after a reload; the engine's copies are saved on the way), or its stored copy.
+ */
+export type WaitingPhoto = { ref: PhotoRef } & ({ original: Blob; record?: undefined } | { record: PhotoRecord; original?: undefined });
+
+export interface LookContext {
   engine: EngineClient;
   featuresId: string;
   signal: AbortSignal;
-  /** The class a photo with this hash is already in, if any. */
-  whereIs(hash: string): string | undefined;
-  /** A photo is ready (stored, embedded): show it. `file` is the original it came from. */
-  onPhoto(ref: PhotoRef, photo: LoadedPhoto, file: File): void;
-  /** One more file handled; `embedded` when the model looked at it. */
+  /** A photo's stored copy and thumbnail are saved: its thumbnail can show. */
+  onStored(hash: string, record: PhotoRecord): void;
+  /** A photo is complete (stored and embedded). `file` is the original it came from, when known. */
+  onPhoto(ref: PhotoRef, photo: LoadedPhoto, file: File | undefined): void;
+  /** Photos that turned out unusable (cannot be opened): they leave the project. */
+  onDropped(hashes: string[]): void;
+  /** One more photo handled; `embedded` when the model looked at it. */
   onFileDone(embedded: boolean): void;
+}
+
+export interface ImportContext extends LookContext {
+  projectId: string;
+  /** The class (or the pile) the photos go to. */
+  target: string;
+  /** Where each file was found in what was dropped, if in a folder. */
+  paths?: ReadonlyMap<File, string>;
+  /** Where a photo with this hash already is (a class's name), if anywhere. */
+  whereIs(hash: string): string | undefined;
+  /** Photos read and kept: from now on the project names them (waiting for the model). */
+  onWaiting(refs: PhotoRef[]): void;
 }
 
 export interface ImportReport {
@@ -35,109 +62,222 @@ export interface ImportReport {
   skipped: { name: string; problem: string }[];
   cancelled: boolean;
   storageFull: boolean;
+  /** Files not read because the disk filled up: still in memory, so "Try again" can add them. */
+  unread: File[];
 }
 
 const emptyFileProblem = 'The file is empty.';
+/** Files read (hashed and kept) per inbox transaction: the model starts on the first ones while the rest are read. */
+const readChunk = 24;
+/** A worker that crashes more often than this during one import is given up on; the photos stay waiting. */
+const crashRetries = 3;
+
+export const emptyReport = (): ImportReport => ({
+  added: 0,
+  duplicates: [],
+  skipped: [],
+  cancelled: false,
+  storageFull: false,
+  unread: [],
+});
 
 export async function importPhotos(files: File[], context: ImportContext): Promise<ImportReport> {
   const { featuresId, signal } = context;
-  const report: ImportReport = { added: 0, duplicates: [], skipped: [], cancelled: false, storageFull: false };
-  const fresh: { file: File; hash: string }[] = [];
+  const report = emptyReport();
   const inThisBatch = new Set<string>();
-  for (const file of files) {
-    if (signal.aborted) return { ...report, cancelled: true };
-    if (file.size === 0) {
-      report.skipped.push({ name: file.name, problem: emptyFileProblem });
-      context.onFileDone(false);
-      continue;
+  let looking: Promise<void> = Promise.resolve();
+  for (let from = 0; from < files.length; from += readChunk) {
+    if (signal.aborted) return { ...(await settle(looking, report)), cancelled: true };
+    const fresh: { file: File; hash: string; ref: PhotoRef }[] = [];
+    for (const file of files.slice(from, from + readChunk)) {
+      if (file.size === 0) {
+        report.skipped.push({ name: file.name, problem: emptyFileProblem });
+        context.onFileDone(false);
+        continue;
+      }
+      const hash = await sha256Hex(file);
+      const where = context.whereIs(hash) ?? (inThisBatch.has(hash) ? 'this drop' : undefined);
+      if (where !== undefined) {
+        report.duplicates.push({ name: file.name, where });
+        context.onFileDone(false);
+        continue;
+      }
+      inThisBatch.add(hash);
+      const path = context.paths?.get(file);
+      fresh.push({ file, hash, ref: path === undefined ? { hash, name: file.name } : { hash, name: file.name, path } });
     }
-    const hash = await sha256Hex(file);
-    const where = context.whereIs(hash) ?? (inThisBatch.has(hash) ? 'this drop' : undefined);
-    if (where !== undefined) {
-      report.duplicates.push({ name: file.name, where });
-      context.onFileDone(false);
-      continue;
-    }
-    inThisBatch.add(hash);
-    fresh.push({ file, hash });
-  }
+    if (fresh.length === 0) continue;
 
-  // A photo seen before (deleted and added again, or in another project) is already stored.
-  const hashes = fresh.map((f) => f.hash);
-  const [stored, embeddings] = await Promise.all([loadPhotos(hashes), loadEmbeddings(featuresId, hashes)]);
-  const toEmbed: { file: File; hash: string }[] = [];
-  // Results arrive while the model works on the next photos; storing them is chained so photos
-  // keep their order and one slow write never overlaps the next.
-  let storing: Promise<void> = Promise.resolve();
-  const store = async (item: { file: File; hash: string }, embedding: Float32Array, embedded: boolean, copies?: PhotoCopies) => {
-    if (report.storageFull) return context.onFileDone(embedded);
+    // A photo seen before (deleted and added again, or in another project) is already stored.
+    const hashes = fresh.map((f) => f.hash);
+    const [stored, embeddings] = await Promise.all([loadPhotos(hashes), loadEmbeddings(featuresId, hashes)]);
+    const toRead: typeof fresh = [];
+    const knownCopies: Promise<void>[] = [];
+    fresh.forEach((item, i) => {
+      const { ref } = item;
+      const record = stored[i];
+      const embedding = embeddings[i];
+      if (record && embedding) {
+        context.onPhoto(ref, { record, embedding }, item.file);
+        report.added++;
+        context.onFileDone(false);
+      } else if (embedding) {
+        // Known to the model already (a photo from "Try it"): only the copies are missing, made here.
+        knownCopies.push(storeKnown(item, embedding, context, report));
+      } else toRead.push(item);
+    });
+    await Promise.all(knownCopies);
+    if (toRead.length === 0) continue;
+
+    const now = Date.now();
+    const kept: InboxRecord[] = toRead.map((item, i) => ({
+      version: 1,
+      projectId: context.projectId,
+      target: context.target,
+      ...item.ref,
+      file: item.file,
+      addedAt: now + i,
+    }));
     try {
-      const record: PhotoRecord = { version: 1, hash: item.hash, ...(copies ?? (await downscale(item.file))) };
-      // The photo goes in before its embedding, and both before the project names them.
-      await savePhoto(record);
-      await saveEmbedding(featuresId, item.hash, embedding);
-      context.onPhoto({ hash: item.hash, name: item.file.name }, { record, embedding }, item.file);
-      report.added++;
+      await keepInInbox(kept);
     } catch (error) {
-      if (error instanceof StorageFullError) report.storageFull = true;
-      else report.skipped.push({ name: item.file.name, problem: (error as Error).message });
+      if (!(error instanceof StorageFullError)) throw error;
+      // Everything read so far is kept; the rest stays in memory for "Try again".
+      report.storageFull = true;
+      report.unread = [...toRead.map((item) => item.file), ...files.slice(from + readChunk)];
+      break;
     }
-    context.onFileDone(embedded);
-  };
-
-  fresh.forEach((item, i) => {
-    const record = stored[i];
-    const embedding = embeddings[i];
-    if (record && embedding) {
-      context.onPhoto({ hash: item.hash, name: item.file.name }, { record, embedding }, item.file);
-      report.added++;
-      context.onFileDone(false);
-    } else if (embedding) {
-      // Known to the model already (a photo from "Try it"): only the copies are missing, made here.
-      storing = storing.then(() => store(item, embedding, false));
-    } else {
-      toEmbed.push(item);
-    }
-  });
-  if (toEmbed.length === 0) {
-    await storing;
-    return report;
+    context.onWaiting(toRead.map((item) => item.ref));
+    const waiting = toRead.map((item) => ({ ref: item.ref, original: item.file }));
+    looking = looking.then(async () => {
+      if (signal.aborted) return;
+      mergeReports(report, await lookAt(waiting, context));
+    });
   }
+  return settle(looking, report);
+}
+
+async function settle(looking: Promise<void>, report: ImportReport): Promise<ImportReport> {
+  await looking;
+  return report;
+}
+
+function mergeReports(into: ImportReport, from: ImportReport): void {
+  into.added += from.added;
+  into.skipped.push(...from.skipped);
+  into.cancelled ||= from.cancelled;
+  into.storageFull ||= from.storageFull;
+}
+
+async function storeKnown(
+  item: { file: File; hash: string; ref: PhotoRef },
+  embedding: Float32Array,
+  context: LookContext,
+  report: ImportReport,
+) {
+  try {
+    const record: PhotoRecord = { version: 1, hash: item.hash, ...(await downscale(item.file)) };
+    await savePhotos([record]);
+    context.onPhoto(item.ref, { record, embedding }, item.file);
+    report.added++;
+  } catch (error) {
+    if (error instanceof StorageFullError) report.storageFull = true;
+    else report.skipped.push({ name: item.file.name, problem: (error as Error).message });
+  }
+  context.onFileDone(false);
+}
+
+/**
+ * The model looks at waiting photos: stored copies are saved as the engine makes them (before
+ * the model runs), embeddings as they arrive, a few dozen per transaction. A crashed worker is
+ * restarted by the engine client; the photos without a result are sent again.
+ */
+export async function lookAt(photos: WaitingPhoto[], context: LookContext): Promise<ImportReport> {
+  const { featuresId, signal } = context;
+  const report = emptyReport();
+  if (photos.length === 0) return report;
   // The engine computes the features it was last started with; others would mix into the project.
   if (context.engine.featuresId !== featuresId) {
-    for (const item of toEmbed) {
+    for (const photo of photos) {
       report.skipped.push({
-        name: item.file.name,
+        name: photo.ref.name,
         problem: 'The photo features changed while it waited to be added. Please add it again.',
       });
       context.onFileDone(false);
     }
-    await storing;
+    context.onDropped(photos.map((photo) => photo.ref.hash));
     return report;
   }
-
-  // The engine's copies of each photo arrive before its embedding (see EmbedOptions.onPrepared).
-  const copiesByIndex = new Map<number, PhotoCopies>();
-  const { cancelled } = await embedCounted(
-    context.engine,
-    toEmbed.map((item) => withTypeFromName(item.file)),
-    {
-      signal,
-      onPrepared: (index, copies) => copiesByIndex.set(index, copies),
-      onResult: (result) => {
-        const item = toEmbed[result.index];
-        if ('problem' in result) {
-          report.skipped.push({ name: item.file.name, problem: result.problem });
-          context.onFileDone(true);
-        } else {
-          const copies = copiesByIndex.get(result.index);
-          copiesByIndex.delete(result.index);
-          storing = storing.then(() => store(item, result.embedding, true, copies));
-        }
+  const copies = writeBatcher(savePhotos);
+  const embeddingWrites = writeBatcher((entries: { hash: string; embedding: Float32Array }[]) => saveEmbeddings(featuresId, entries));
+  /** Each photo's stored copy once saved; undefined when it could not be (it then stays waiting). */
+  const records = new Map<string, Promise<PhotoRecord | undefined>>();
+  const writes: Promise<void>[] = [];
+  const dropped: string[] = [];
+  const failed = (photo: WaitingPhoto, error: unknown) => {
+    if (error instanceof StorageFullError) report.storageFull = true;
+    else report.skipped.push({ name: photo.ref.name, problem: (error as Error).message });
+  };
+  const onPrepared = (batch: WaitingPhoto[]) => (index: number, made: PhotoCopies) => {
+    const photo = batch[index];
+    if (photo.record) return;
+    const record: PhotoRecord = { version: 1, hash: photo.ref.hash, ...made };
+    const saved = copies.add(record).then(
+      () => {
+        context.onStored(photo.ref.hash, record);
+        return record;
       },
-    },
-  );
-  await storing;
-  // Files the engine never reached because of the cancel still count as handled.
-  return { ...report, cancelled };
+      (error: unknown) => void failed(photo, error),
+    );
+    records.set(photo.ref.hash, saved);
+  };
+
+  let left = photos;
+  for (let attempt = 0; left.length > 0 && !signal.aborted; attempt++) {
+    const answered = new Set<number>();
+    const batch = left;
+    try {
+      const { cancelled } = await embedCounted(
+        context.engine,
+        batch.map((photo) => photo.record?.image ?? (photo.original instanceof File ? withTypeFromName(photo.original) : photo.original!)),
+        {
+          signal,
+          ...(batch.some((photo) => !photo.record) ? { onPrepared: onPrepared(batch) } : {}),
+          onResult: (result) => {
+            answered.add(result.index);
+            const photo = batch[result.index];
+            if ('problem' in result) {
+              report.skipped.push({ name: photo.ref.name, problem: result.problem });
+              dropped.push(photo.ref.hash);
+              context.onFileDone(true);
+              return;
+            }
+            const { embedding } = result;
+            const saved = photo.record ? Promise.resolve(photo.record) : (records.get(photo.ref.hash) ?? Promise.resolve(undefined));
+            writes.push(
+              saved
+                .then(async (record) => {
+                  if (!record) return; // its copy could not be saved: it stays waiting, for next time
+                  await embeddingWrites.add({ hash: photo.ref.hash, embedding });
+                  context.onPhoto(photo.ref, { record, embedding }, photo.original instanceof File ? photo.original : undefined);
+                  report.added++;
+                })
+                .catch((error: unknown) => failed(photo, error))
+                .finally(() => context.onFileDone(true)),
+            );
+          },
+        },
+      );
+      if (cancelled) report.cancelled = true;
+      left = [];
+    } catch (error) {
+      if (!(error instanceof EngineCrashedError) || attempt + 1 >= crashRetries) throw error;
+      // The engine client starts a new worker; what the old one had not answered goes again.
+      left = batch.filter((_, index) => !answered.has(index));
+    }
+  }
+  await Promise.all([copies.flush(), embeddingWrites.flush()]);
+  await Promise.all(writes);
+  if (dropped.length > 0) context.onDropped(dropped);
+  return report;
 }

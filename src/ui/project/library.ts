@@ -15,6 +15,11 @@ interface Entry {
 
 export class PhotoLibrary {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * False while a project opens (its embeddings are not all read yet): until then a photo without
+   * an embedding is not known to be waiting for the model.
+   */
+  settled = false;
   /** Bumped when photos arrive, so what shows thumbnails re-renders (useSyncExternalStore). */
   private changes = 0;
   private readonly listeners = new Set<() => void>();
@@ -64,6 +69,7 @@ export class PhotoLibrary {
   clear(): void {
     this.entries.forEach((entry) => URL.revokeObjectURL(entry.thumbnailUrl));
     this.entries.clear();
+    this.settled = false;
     this.changed();
   }
 }

@@ -5,8 +5,10 @@
  * embeddings last. Nothing waits for all of it, and no single step holds the page for long.
  */
 import { loadEmbeddings } from '../../store/embeddings';
+import { loadInbox, removeFromInbox } from '../../store/inbox';
 import { loadPhotos } from '../../store/photos';
-import type { ProjectRecord } from '../../store/projects';
+import type { PhotoRef, ProjectRecord } from '../../store/projects';
+import type { WaitingPhoto } from './importPhotos';
 import type { PhotoLibrary } from './library';
 
 /** Photos per chunk read from storage: small enough to keep each step short. */
@@ -19,8 +21,14 @@ const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 export interface Loaded {
   /** Named by the project, but not on this device. */
   missing: string[];
-  /** Stored, but without an embedding for these features: the model has yet to look at them. */
-  unembedded: string[];
+  /**
+   * Photos the model has yet to look at with these features, in the order they were added: read
+   * but not finished when the page closed (their original is in the inbox), or stored without
+   * such an embedding (the features changed, a lost record).
+   */
+  waiting: WaitingPhoto[];
+  /** Read into the inbox, but the page closed before the project named them: they join their class (or pile) again. */
+  adopted: { target: string; ref: PhotoRef }[];
 }
 
 /** Every photo the project names, those shown first at the front. */
@@ -31,7 +39,8 @@ export function loadingOrder(project: ProjectRecord): string[] {
 }
 
 /**
- * Fills `library` with the project's photos and then their embeddings for `featuresId`.
+ * Fills `library` with the project's photos and then their embeddings for `featuresId`, and finds
+ * what waits for the model. `isTarget` says whether a class (or the pile) of that id still exists.
  * Stops (returning undefined) as soon as `stillWanted` says another project was opened meanwhile.
  */
 export async function loadInStages(
@@ -39,35 +48,64 @@ export async function loadInStages(
   featuresId: string,
   library: PhotoLibrary,
   stillWanted: () => boolean,
+  isTarget: (target: string) => boolean,
 ): Promise<Loaded | undefined> {
+  const inbox = await loadInbox(project.id);
   const order = loadingOrder(project);
+  const named = new Set(order);
+  const adopted = inbox.filter((entry) => !named.has(entry.hash) && isTarget(entry.target));
+  order.push(...adopted.map((entry) => entry.hash));
+  const originals = new Map(inbox.map((entry) => [entry.hash, entry]));
   const stored: string[] = [];
   const missing: string[] = [];
+  const fromInbox: WaitingPhoto[] = [];
   for (let from = 0; from < order.length; from += chunkSize) {
     const hashes = order.slice(from, from + chunkSize);
     const records = await loadPhotos(hashes);
     if (!stillWanted()) return undefined;
     hashes.forEach((hash, i) => {
       const record = records[i];
+      const original = originals.get(hash);
       if (record) {
         library.put(hash, { record, embedding: undefined });
         stored.push(hash);
-      } else missing.push(hash);
+      } else if (original) fromInbox.push({ ref: refOf(original), original: original.file });
+      else missing.push(hash);
     });
     library.changed();
     await nextTask();
   }
   const unembedded: string[] = [];
+  const done: string[] = [];
   for (let from = 0; from < stored.length; from += chunkSize * 4) {
     const hashes = stored.slice(from, from + chunkSize * 4);
     const embeddings = await loadEmbeddings(featuresId, hashes);
     if (!stillWanted()) return undefined;
     hashes.forEach((hash, i) => {
       const embedding = embeddings[i];
-      if (embedding) library.setEmbedding(hash, embedding);
-      else unembedded.push(hash);
+      if (embedding) {
+        library.setEmbedding(hash, embedding);
+        if (originals.has(hash)) done.push(hash);
+      } else unembedded.push(hash);
     });
     await nextTask();
   }
-  return { missing, unembedded };
+  library.settled = true;
+  // Finished before the page closed, but still in the inbox: the original is no longer needed.
+  // Best effort: left there, it is found finished again next time.
+  void removeFromInbox(
+    project.id,
+    done.filter((hash) => named.has(hash)),
+  ).catch((error: unknown) => console.warn('Clearing finished photos from the inbox failed', error));
+  const refs = new Map(
+    [...project.classes.flatMap((c) => c.photos), ...(project.pile ?? []), ...adopted.map(refOf)].map((ref) => [ref.hash, ref]),
+  );
+  const stillStored: WaitingPhoto[] = unembedded.map((hash) => ({ ref: refs.get(hash)!, record: library.recordOf(hash)! }));
+  const added = new Map(inbox.map((entry, i) => [entry.hash, i]));
+  const waiting = [...fromInbox, ...stillStored].sort((a, b) => (added.get(a.ref.hash) ?? -1) - (added.get(b.ref.hash) ?? -1));
+  return { missing, waiting, adopted: adopted.map((entry) => ({ target: entry.target, ref: refOf(entry) })) };
+}
+
+function refOf(entry: { hash: string; name: string; path?: string }): PhotoRef {
+  return entry.path === undefined ? { hash: entry.hash, name: entry.name } : { hash: entry.hash, name: entry.name, path: entry.path };
 }

@@ -50,8 +50,11 @@ export interface ImportProgress {
   /** Photos the model has looked at, and when it started: for speed and time left. */
   embedded: number;
   startedAt: number;
-  /** 'features': the project's photos are looked at again because its photo features changed; 'pile': unsorted photos arrive. */
-  reason?: 'features' | 'pile';
+  /**
+   * 'features': the project's photos are looked at again because its photo features changed;
+   * 'pile': unsorted photos arrive; 'resume': photos read before the page closed are finished.
+   */
+  reason?: 'features' | 'pile' | 'resume';
 }
 
 export interface TrainerState {

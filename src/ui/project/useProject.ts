@@ -8,19 +8,24 @@ import { createTrainer, type TrainerClient } from '../../trainer/client';
 import { loadEmbeddings, saveEmbedding } from '../../store/embeddings';
 import { loadHead, saveHead } from '../../store/heads';
 import { collectGarbage, deleteProject as deleteStoredProject, requestPersistentStorage } from '../../store/library';
-import { loadPhotos } from '../../store/photos';
-import { loadAllProjects, loadProject, newId, saveProject, type ProjectRecord } from '../../store/projects';
+import { removeFromInbox } from '../../store/inbox';
+import type { PhotoRecord } from '../../store/photos';
+import { loadAllProjects, loadProject, newId, saveProject, type PhotoRef, type ProjectRecord } from '../../store/projects';
 import { debouncedSaver, flushWhenHidden } from '../../store/saver';
 import { loadSpeeds, saveSpeed, speedKey } from '../../store/settings';
-import { embedCounted, takeSpeed } from '../embedCount';
+import { takeSpeed } from '../embedCount';
 import { featuresName } from '../featureNames';
 import { noteWorkerFault } from '../workerFaults';
 import type { FolderGroups } from '../files/folders';
 import { sha256Hex } from '../files/images';
-import { countWord, trainingSet } from './derive';
-import { importPhotos, type ImportReport } from './importPhotos';
+import { classOfPhoto, countWord, trainingSet } from './derive';
+import { emptyReport, importPhotos, lookAt, type ImportReport, type LoadedPhoto, type WaitingPhoto } from './importPhotos';
+import { InboxSweep } from './inboxSweep';
+import { readableWaiting, waitingRefs } from './waiting';
 import { PhotoLibrary } from './library';
+import { loadInStages } from './loadInStages';
 import { rememberOriginal } from '../pile/originals';
+import { oncePerFrame, perFrameBatch } from './perFrame';
 import { useSaveProblems } from './saveProblems';
 import { defaultClassName, freeClassName, initialState, reducer, type ImportProgress, type TrainerState } from './state';
 
@@ -32,6 +37,8 @@ export const unsortedPile = 'unsorted-pile';
 const minPhotosForSpeed = 4;
 const lastProjectKey = 'handful:last-project';
 const saveDelayMs = 400;
+/** During a long import the project (which names the photos stored so far) is saved at least this often. */
+const saveMaxWaitMs = 2000;
 const trainDelayMs = 300;
 
 function newProject(name: string): ProjectRecord {
@@ -60,6 +67,7 @@ function groupedLines(items: { name: string; text: string }[]): string[] {
 export function useProject(engine: EngineClient | undefined, engineFeaturesId: string | undefined) {
   const [state, dispatch] = useReducer(reducer, initialState);
   const [library] = useState(() => new PhotoLibrary());
+  const [inboxSweep] = useState(() => new InboxSweep());
   const [trainer, setTrainer] = useState<TrainerClient>();
   const [persisted, setPersisted] = useState<boolean>();
   const latest = useRef<TrainerState>(state);
@@ -76,15 +84,20 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
 
   const saver = useMemo(
     () =>
-      debouncedSaver<ProjectRecord>(saveProject, saveDelayMs, (error) => {
-        if (error)
-          failures.failed(error, 'The latest changes could not be saved on this device.', async () => {
-            const project = latest.current.project;
-            if (project) saver.schedule({ ...project, updatedAt: Date.now() });
-            await saver.flush();
-          });
-        else if (!saver.pending) dispatch({ type: 'saving', saving: 'saved' });
-      }),
+      debouncedSaver<ProjectRecord>(
+        (project) => saveProject(project).then(() => inboxSweep.saved(project)),
+        saveDelayMs,
+        (error) => {
+          if (error)
+            failures.failed(error, 'The latest changes could not be saved on this device.', async () => {
+              const project = latest.current.project;
+              if (project) saver.schedule({ ...project, updatedAt: Date.now() });
+              await saver.flush();
+            });
+          else if (!saver.pending) dispatch({ type: 'saving', saving: 'saved' });
+        },
+        saveMaxWaitMs,
+      ),
     [failures],
   );
 
@@ -99,12 +112,18 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
   /** A change of the open project's features whose photos are being looked at: Stop goes back `from`. */
   const switching = useRef<{ from: string; to: string } | undefined>(undefined);
 
-  const growProgress = useCallback((count: number, reason?: ImportProgress['reason']) => {
-    progress.current = progress.current
-      ? { ...progress.current, total: progress.current.total + count, reason: progress.current.reason ?? reason }
-      : { done: 0, total: count, embedded: 0, startedAt: performance.now(), reason };
-    dispatch({ type: 'progress', progress: progress.current });
-  }, []);
+  /** The bar follows progress.current at most once a frame. */
+  const showProgress = useMemo(() => oncePerFrame(() => dispatch({ type: 'progress', progress: progress.current })), []);
+
+  const growProgress = useCallback(
+    (count: number, reason?: ImportProgress['reason']) => {
+      progress.current = progress.current
+        ? { ...progress.current, total: progress.current.total + count, reason: progress.current.reason ?? reason }
+        : { done: 0, total: count, embedded: 0, startedAt: performance.now(), reason };
+      showProgress();
+    },
+    [showProgress],
+  );
 
   /** Counts handled photos; when all are, the bar goes and the speed seen is remembered. */
   const advanceProgress = useCallback(
@@ -114,11 +133,11 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       const next = { ...current, done: current.done + done, embedded: current.embedded + embedded };
       if (next.done < next.total) {
         progress.current = next;
-        dispatch({ type: 'progress', progress: next });
+        showProgress();
         return;
       }
       progress.current = undefined;
-      dispatch({ type: 'progress', progress: undefined });
+      showProgress();
       const featuresId = latest.current.project?.featuresId;
       const backend = engine?.backend;
       if (!featuresId || !backend || backend === 'auto') return;
@@ -127,11 +146,60 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       setSpeeds((known) => ({ ...known, [speedKey(featuresId, backend)]: perSecond }));
       void saveSpeed(featuresId, backend, perSecond);
     },
-    [engine],
+    [engine, showProgress],
+  );
+
+  // ---- What the import and resume stages report ------------------------------------------
+
+  /**
+   * Photos that join the project (read and waiting, or complete) and embeddings that arrive,
+   * shown once a frame: one render for a screenful of photos. Key '' adds nothing (the photo is
+   * already named) but still counts the new embedding.
+   */
+  const arrivals = useMemo(
+    () =>
+      perFrameBatch<string, PhotoRef>((byTarget) => {
+        byTarget.forEach((photos, target) => {
+          if (target === unsortedPile) dispatch({ type: 'added-to-pile', photos });
+          else if (target !== '') dispatch({ type: 'added-photos', classId: target, photos });
+        });
+        dispatch({ type: 'embeddings-arrived' });
+        library.changed();
+      }),
+    [library],
+  );
+  const thumbnailsArrived = useMemo(() => oncePerFrame(() => library.changed()), [library]);
+
+  /** `target`: the class (or pile) new photos join; none when they are already named (resuming). */
+  const photoEvents = useCallback(
+    (projectId: string, featuresId: string, target = '') => ({
+      onWaiting: (refs: PhotoRef[]) => refs.forEach((ref) => arrivals.add(target, ref)),
+      onStored: (hash: string, record: PhotoRecord) => {
+        library.put(hash, { record, embedding: undefined });
+        thumbnailsArrived();
+      },
+      onPhoto: (ref: PhotoRef, photo: LoadedPhoto, file: File | undefined) => {
+        if (file) rememberOriginal(ref.hash, file);
+        // Should the features have changed meanwhile, the embedding is not the project's.
+        library.put(ref.hash, latest.current.project?.featuresId === featuresId ? photo : { ...photo, embedding: undefined });
+        arrivals.add(target, ref);
+        inboxSweep.finishedPhoto(projectId, ref.hash);
+      },
+      onDropped: (hashes: string[]) => {
+        arrivals.flushNow();
+        dispatch({ type: 'lost-photos', hashes });
+        void removeFromInbox(projectId, hashes).catch((error: unknown) =>
+          console.warn('Clearing unusable photos from the inbox failed', error),
+        );
+      },
+    }),
+    [arrivals, library, thumbnailsArrived, inboxSweep],
   );
 
   // ---- Opening projects -------------------------------------------------------------------
 
+  /** Counts openings, so a project still loading stops when another is opened. */
+  const openings = useRef(0);
   const open = useCallback(
     async (stored: ProjectRecord) => {
       await saver.flush();
@@ -141,41 +209,42 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       // photos are then looked at again from their stored copies.
       const featuresId = isOfferedFeatures(stored.featuresId) ? stored.featuresId : defaultFeaturesId;
       const project = { ...stored, featuresId };
-      const hashes = [...project.classes.flatMap((c) => c.photos.map((p) => p.hash)), ...project.pile.map((p) => p.hash)];
-      const [photos, embeddings, storedHead] = await Promise.all([
-        loadPhotos(hashes),
-        loadEmbeddings(featuresId, hashes),
-        loadHead(project.id),
-      ]);
+      const ticket = ++openings.current;
+      const storedHead = await loadHead(project.id);
       const head = storedHead?.featuresId === featuresId ? storedHead : undefined;
-      const missing = new Set<string>();
-      hashes.forEach((hash, i) => {
-        const record = photos[i];
-        if (record) library.put(hash, { record, embedding: embeddings[i] });
-        else missing.add(hash);
-      });
-      const classes = project.classes.map((c) => ({ ...c, photos: c.photos.filter((p) => !missing.has(p.hash)) }));
-      const pile = project.pile.filter((p) => !missing.has(p.hash));
+      // Names and counts show at once; thumbnails follow as they load (see loadInStages).
       dispatch({
         type: 'opened',
-        project: { ...project, classes, pile },
+        project,
         head: head && { signature: head.signature, model: head.model, evaluation: head.evaluation },
       });
       openedRevision.current = latest.current.revision + 1;
       localStorage.setItem(lastProjectKey, project.id);
-      if (missing.size > 0) {
+      const isTarget = (target: string) => target === unsortedPile || project.classes.some((c) => c.id === target);
+      const loaded = await loadInStages(project, featuresId, library, () => openings.current === ticket, isTarget);
+      if (!loaded) return { featuresId, waiting: [] };
+      const { missing, waiting, adopted } = loaded;
+      const untouched = latest.current.revision === openedRevision.current && adopted.length === 0;
+      adopted.forEach(({ target, ref }) => arrivals.add(target, ref));
+      arrivals.flushNow();
+      if (missing.length > 0) {
+        dispatch({ type: 'lost-photos', hashes: missing });
         dispatch({
           type: 'noticed',
           notice: {
             tone: 'problem',
-            title: `${countWord(missing.size, 'photo')} of this project could not be found on this device and ${missing.size === 1 ? 'was' : 'were'} left out.`,
+            title: `${countWord(missing.length, 'photo')} of this project could not be found on this device and ${missing.length === 1 ? 'was' : 'were'} left out.`,
             lines: [],
           },
         });
       }
-      return { featuresId, hashes: hashes.filter((_, i) => photos[i] && !embeddings[i]) };
+      // The head and the training set can be compared now that every embedding is in.
+      dispatch({ type: 'embeddings-arrived' });
+      // Loading is no change: nothing to save unless photos were lost (or the person changed something meanwhile).
+      if (untouched && missing.length === 0) openedRevision.current += 1;
+      return { featuresId, waiting };
     },
-    [library, saver],
+    [library, saver, arrivals],
   );
 
   /**
@@ -183,12 +252,17 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
    * changed, a lost record): looked at again from their stored copy once the engine runs those
    * features, with the progress bar and its Stop. Everything else opens without running the model.
    */
-  const [unembedded, setUnembedded] = useState<{ projectId: string; featuresId: string; hashes: string[]; reason?: 'features' }>();
+  const [unembedded, setUnembedded] = useState<{
+    projectId: string;
+    featuresId: string;
+    photos: WaitingPhoto[];
+    reason?: 'features' | 'resume';
+  }>();
 
   const openAndEmbed = useCallback(
     async (project: ProjectRecord) => {
-      const { featuresId, hashes } = await open(project);
-      setUnembedded({ projectId: project.id, featuresId, hashes });
+      const { featuresId, waiting } = await open(project);
+      setUnembedded({ projectId: project.id, featuresId, photos: waiting, reason: 'resume' });
     },
     [open],
   );
@@ -200,65 +274,62 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
     // The engine computes what it was last started with: only then are the results these features.
     if (!isCurrent() || engineForProject.featuresId !== featuresId) return;
     setUnembedded(undefined);
-    const items = unembedded.hashes.flatMap((hash) => {
-      const record = library.recordOf(hash);
-      return record ? [{ hash, image: record.image }] : [];
-    });
-    if (items.length === 0) {
+    const { photos } = unembedded;
+    if (photos.length === 0) {
       if (reason === 'features') switching.current = undefined;
       return;
     }
     const { signal } = abort.current;
-    growProgress(items.length, reason);
-    let reported = 0;
-    const problems: { name: string; text: string }[] = [];
-    const nameOf = (hash: string) =>
-      latest.current.project?.classes.flatMap((c) => c.photos).find((p) => p.hash === hash)?.name ?? hash.slice(0, 8);
-    void embedCounted(
-      engineForProject,
-      items.map((item) => item.image),
-      {
-        signal,
-        onResult: (result) => {
-          reported++;
-          const { hash } = items[result.index];
-          if ('problem' in result) problems.push({ name: nameOf(hash), text: result.problem });
-          else {
-            // Kept whatever happens meanwhile: switching back to these features needs no model run.
-            void saveEmbedding(featuresId, hash, result.embedding).catch((error: unknown) =>
-              failures.failed(error, 'What the model saw in some photos could not be saved; it will look at them again next time.'),
-            );
-            if (isCurrent()) library.setEmbedding(hash, result.embedding);
-          }
-          advanceProgress(1, 'problem' in result ? 0 : 1);
-        },
+    growProgress(photos.length, reason);
+    let handled = 0;
+    const events = photoEvents(projectId, featuresId);
+    void lookAt(photos, {
+      engine: engineForProject,
+      featuresId,
+      signal,
+      ...events,
+      // Photos only looked at again keep their place, with or without the new features.
+      onDropped: reason === 'features' ? () => {} : events.onDropped,
+      onFileDone: (embedded) => {
+        handled++;
+        advanceProgress(1, embedded ? 1 : 0);
       },
-    )
-      .then(({ cancelled }) => {
-        if (cancelled) return;
+    })
+      .then((result) => {
+        if (result.cancelled) return;
         if (reason === 'features' && switching.current?.to === featuresId) switching.current = undefined;
-        advanceProgress(items.length - reported, 0);
-        if (isCurrent()) dispatch({ type: 'embeddings-arrived' });
+        advanceProgress(photos.length - handled, 0);
+        if (result.storageFull) storageFull();
+        const problems = result.skipped;
         if (problems.length > 0) {
+          const n = problems.length;
           dispatch({
             type: 'noticed',
             notice: {
               tone: 'problem',
-              title: `${countWord(problems.length, 'photo')} could not be looked at again and ${problems.length === 1 ? 'is' : 'are'} left out.`,
-              lines: groupedLines(problems),
+              title:
+                reason === 'features'
+                  ? `${countWord(n, 'photo')} could not be looked at again and ${n === 1 ? 'is' : 'are'} left out.`
+                  : `${countWord(n, 'photo')} could not be used and ${n === 1 ? 'was' : 'were'} skipped.`,
+              lines: groupedLines(problems.map(({ name, problem }) => ({ name, text: problem }))),
             },
           });
         }
       })
       .catch((error: unknown) => {
-        advanceProgress(items.length - reported, 0);
+        advanceProgress(photos.length - handled, 0);
+        // They stay waiting: the next opening of the project tries them again.
         dispatch({
           type: 'noticed',
-          notice: { tone: 'problem', title: 'Some photos could not be looked at again.', lines: [(error as Error).message] },
+          notice: {
+            tone: 'problem',
+            title: 'Some photos could not be looked at; they wait for the next time the project opens.',
+            lines: [(error as Error).message],
+          },
         });
       });
     // growProgress and advanceProgress only touch refs and dispatch.
-  }, [engineForProject, unembedded, library]);
+  }, [engineForProject, unembedded, photoEvents, storageFull]);
 
   // The last project opened comes back at once, without waiting for the model to load.
   const started = useRef(false);
@@ -377,39 +448,31 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       queue.current = queue.current.then(async () => {
         if (signal.aborted) return;
         const featuresId = latest.current.project?.featuresId ?? defaultFeaturesId;
+        const projectId = latest.current.project?.id ?? '';
         const result = await importPhotos(files, {
           engine: client,
           featuresId,
+          projectId,
+          target: classId,
+          paths,
           signal,
           whereIs: (hash) => {
             const project = latest.current.project;
             if (!project) return undefined;
-            return (
-              project.classes.find((c) => c.photos.some((p) => p.hash === hash))?.name ??
-              (project.pile.some((p) => p.hash === hash) ? 'Unsorted' : undefined)
-            );
+            return classOfPhoto(project).get(hash)?.name ?? (project.pile.some((p) => p.hash === hash) ? 'Unsorted' : undefined);
           },
-          onPhoto: (ref, photo, file) => {
-            rememberOriginal(ref.hash, file);
-            // Should the features have changed meanwhile, the embedding is not the project's.
-            library.put(ref.hash, latest.current.project?.featuresId === featuresId ? photo : { ...photo, embedding: undefined });
-            const path = paths?.get(file);
-            if (classId === unsortedPile) dispatch({ type: 'added-to-pile', photos: [path === undefined ? ref : { ...ref, path }] });
-            else dispatch({ type: 'added-photos', classId, photos: [path === undefined ? ref : { ...ref, path }] });
-          },
+          ...photoEvents(projectId, featuresId, classId),
           onFileDone: (embedded) => advanceProgress(1, embedded ? 1 : 0),
         }).catch((error: unknown): ImportReport => ({
-          added: 0,
-          duplicates: [],
-          cancelled: false,
-          storageFull: false,
+          ...emptyReport(),
           skipped: files.map((f) => ({ name: f.name, problem: (error as Error).message })),
         }));
+        arrivals.flushNow();
         report(result);
         if (result.added > 0 && persisted === undefined) void requestPersistentStorage().then(setPersisted);
       });
     },
-    [engineForProject, library, report, persisted, growProgress, advanceProgress],
+    [engineForProject, report, persisted, growProgress, advanceProgress, arrivals, photoEvents],
   );
 
   /**
@@ -444,7 +507,12 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       }
       switching.current = goingBack || missing.length === 0 ? undefined : { from: project.featuresId, to: featuresId };
       dispatch({ type: 'changed-features', featuresId });
-      setUnembedded({ projectId: project.id, featuresId, hashes: missing, reason: 'features' });
+      const names = classOfPhoto(project);
+      const photos = missing.map((hash) => ({
+        ref: names.get(hash)?.photos.find((photo) => photo.hash === hash) ?? { hash, name: hash.slice(0, 8) },
+        record: library.recordOf(hash)!,
+      }));
+      setUnembedded({ projectId: project.id, featuresId, photos, reason: 'features' });
     },
     [library],
   );
@@ -464,6 +532,22 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       dispatch({ type: 'noticed', notice: { tone: 'info', title: 'Stopped adding photos. Those already added are kept.', lines: [] } });
     }
   }, [changeFeatures]);
+
+  /** Photos kept but not looked at (see WaitingBar): looked at now, or removed for good. */
+  const resumeWaiting = useCallback(async () => {
+    const project = latest.current.project;
+    if (!project || progress.current) return;
+    setUnembedded({
+      projectId: project.id,
+      featuresId: project.featuresId,
+      photos: await readableWaiting(project, library),
+      reason: 'resume',
+    });
+  }, [library]);
+  const removeWaiting = useCallback(() => {
+    const project = latest.current.project;
+    if (project) photoEvents(project.id, project.featuresId).onDropped(waitingRefs(project, library).map((photo) => photo.hash));
+  }, [library, photoEvents]);
 
   /** Folders become classes: an existing class of the same name gets the photos, others are created. */
   const addGroups = useCallback(
@@ -582,6 +666,8 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       addTested,
       addClass,
       cancelImport,
+      resumeWaiting,
+      removeWaiting,
       changeFeatures,
       switchProject: failures.reporting('That project could not be opened.', switchProject),
       createProject: failures.reporting('A new project could not be made on this device.', createProject),
