@@ -122,7 +122,13 @@ export function primalParams(params: Float64Array, dataset: CentredDataset): Flo
   return primal;
 }
 
-export function toModel(params: Float64Array, dataset: CentredDataset, classes: string[], lambda: number): LogisticModel {
+export function toModel(
+  params: Float64Array,
+  dataset: CentredDataset,
+  classes: string[],
+  lambda: number,
+  lambdaChosenOn: number[] | undefined,
+): LogisticModel {
   const { classCount, dim, centre } = dataset;
   const weights = Array.from(params.subarray(0, classCount * dim));
   const bias = new Array<number>(classCount);
@@ -131,7 +137,9 @@ export function toModel(params: Float64Array, dataset: CentredDataset, classes: 
     for (let d = 0; d < dim; d++) shift += weights[c * dim + d] * centre[d];
     bias[c] = params[classCount * dim + c] - shift;
   }
-  return { kind: 'logistic', classes: [...classes], dim, weights, bias, lambda, normalisation: 'l2' };
+  const model: LogisticModel = { kind: 'logistic', classes: [...classes], dim, weights, bias, lambda, normalisation: 'l2' };
+  if (lambdaChosenOn) model.lambdaChosenOn = [...lambdaChosenOn];
+  return model;
 }
 
 /** The inverse of toModel: the model's parameters for features centred on `centre`. */

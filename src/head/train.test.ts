@@ -113,6 +113,27 @@ describe('train', () => {
     );
   });
 
+  it('chooses the penalty again once a class has grown or shrunk by half since it was chosen', () => {
+    const data = gaussianClusters([10, 10], 16, 1.5, 9);
+    const previous = train(data);
+    expect(previous.lambdaChosenOn).toEqual([10, 10]);
+    const withFirst = (count: number) => gaussianClusters([count, 10], 16, 1.5, 9);
+    // 14 photos is within half of 10: a warm refit, same penalty, no cross-validation.
+    const warm = fit(withFirst(14), { previous });
+    expect(warm.folds).toBe(0);
+    expect(warm.model.lambda).toBe(previous.lambda);
+    expect(warm.model.lambdaChosenOn).toEqual([10, 10]);
+    // 15 (half again) and 6 (10 is half again of it) choose afresh, exactly as a first fit does.
+    for (const count of [15, 6]) {
+      const grown = fit(withFirst(count), { previous: { ...previous, lambda: 123 } });
+      expect(grown.folds).toBeGreaterThan(0);
+      expect(grown.model).toEqual(train(withFirst(count)));
+    }
+    // A head that does not say what its penalty was chosen on (read from a file) is a start only.
+    const { lambdaChosenOn: _, ...unknown } = previous;
+    expect(fit(data, { previous: { ...unknown, lambda: 123 } }).model.lambda).toBe(previous.lambda);
+  });
+
   it('ignores a previous model with other classes, another embedding size or damaged numbers', () => {
     const data = gaussianClusters([6, 6], 8, 0.8, 8);
     const fresh = train(data);

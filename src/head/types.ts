@@ -18,6 +18,11 @@ export interface LogisticModel {
   bias: number[];
   /** L2 penalty on the weights, relative to a class-balanced mean loss (see README). */
   lambda: number;
+  /**
+   * Photos per class when `lambda` was chosen; absent when unknown (e.g. a head read from a
+   * file). A refit keeps `lambda` only while every class is within half of these counts.
+   */
+  lambdaChosenOn?: number[];
   normalisation: 'l2';
 }
 

@@ -3,8 +3,8 @@
  * Trains the head and cross-validates it off the page's thread: evaluation refits the head once
  * per photo (up to 50 photos) and would otherwise freeze typing and scrolling for a moment.
  */
-import { evaluate, train } from '../head';
 import type { TrainRequest, TrainResponse } from './protocol';
+import { trainHead } from './trainHead';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -13,8 +13,7 @@ self.onmessage = (event: MessageEvent<TrainRequest>) => {
   const started = performance.now();
   let response: TrainResponse;
   try {
-    const model = train(data, { previous });
-    const evaluation = evaluate(data, model);
+    const { model, evaluation } = trainHead(data, previous);
     response = { id, type: 'trained', model, evaluation, ms: performance.now() - started };
   } catch (error) {
     response = { id, type: 'failed', message: (error as Error).message };
