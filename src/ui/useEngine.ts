@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   createEngine,
+  EngineCrashedError,
   type BackendChoice,
   type BackendMeasurement,
   type EngineClient,
@@ -87,17 +88,28 @@ export function useEngine(featuresId: string | undefined): {
             }),
         },
       );
+    // A crash while starting: the client starts a new worker with these settings, and the start
+    // is asked again behind it; only restarts spent (EngineStoppedError) make it fail.
+    const startThroughCrashes = async (backend: BackendChoice): Promise<EngineReady> => {
+      for (;;) {
+        try {
+          return await start(backend);
+        } catch (error) {
+          if (!(error instanceof EngineCrashedError)) throw error;
+        }
+      }
+    };
     let readyNow: EngineReady | undefined;
     try {
       let asked = backend;
       try {
-        readyNow = await start(backend);
+        readyNow = await startThroughCrashes(backend);
       } catch (error) {
         // The backend measured with other features may not manage these (a bigger model, a
         // small graphics card): only then is it chosen afresh.
         if (forced || known.preference !== 'auto' || backend === 'auto' || attempt !== attempts.current) throw error;
         asked = 'auto';
-        readyNow = await start('auto');
+        readyNow = await startThroughCrashes('auto');
       }
       // A first start with nothing else to measure remembers its backend at once.
       const saved = asked === 'auto' && !readyNow.measuring ? await remember(readyNow, []) : known;
