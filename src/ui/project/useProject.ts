@@ -525,13 +525,15 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
     const change = switching.current;
     switching.current = undefined;
     if (change) {
-      void changeFeatures(change.from, true);
+      void changeFeatures(change.from, true).catch((error: unknown) =>
+        failures.failed(error, 'The photo features could not be changed back.', () => changeFeatures(change.from, true)),
+      );
       const title = `Stopped. The project keeps its earlier photo features (${featuresName(change.from)}). The photos already looked at are remembered, so trying again later is quicker.`;
       dispatch({ type: 'noticed', notice: { tone: 'info', title, lines: [] } });
     } else {
       dispatch({ type: 'noticed', notice: { tone: 'info', title: 'Stopped adding photos. Those already added are kept.', lines: [] } });
     }
-  }, [changeFeatures]);
+  }, [changeFeatures, failures]);
 
   /** Photos kept but not looked at (see WaitingBar): looked at now, or removed for good. */
   const resumeWaiting = useCallback(async () => {
@@ -668,7 +670,7 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       cancelImport,
       resumeWaiting,
       removeWaiting,
-      changeFeatures,
+      changeFeatures: failures.reporting('The photo features could not be changed.', changeFeatures),
       switchProject: failures.reporting('That project could not be opened.', switchProject),
       createProject: failures.reporting('A new project could not be made on this device.', createProject),
       duplicateProject: failures.reporting('The project could not be copied on this device.', duplicateProject),
