@@ -4,8 +4,9 @@
  * the trainer worker's code (src/trainer/trainHead.ts) trains on everything so far, warm-started
  * from the head before, as src/ui/project/useProject.ts asks it to.
  */
-import type { Evaluation, LogisticModel, TrainingData } from '../../src/head';
+import { predictBatch, type Evaluation, type LogisticModel, type TrainingData } from '../../src/head';
 import { trainHead } from '../../src/trainer/trainHead';
+import type { Method } from './methods';
 
 /** Photos per drop. */
 export const APP_BATCH = 10;
@@ -47,4 +48,26 @@ export function trainAsTheAppDoes(data: TrainingData): AppPathResult {
   });
   if (!last) throw new Error('the app trains once two classes have photos');
   return { ...last, trainings };
+}
+
+/**
+ * `--app-path` in the harness: the app's way to a head on `features`, and what the app shows for
+ * it (its cross-validated accuracy, collected per fit until taken).
+ */
+export function appPath(features: string): Method & { takeShownAccuracies(): number[] } {
+  let shown: number[] = [];
+  return {
+    name: 'app',
+    features,
+    fit: async (data) => {
+      const { model, evaluation } = trainAsTheAppDoes(data);
+      if (evaluation.accuracy !== null) shown.push(evaluation.accuracy);
+      return (embeddings) => predictBatch(model, embeddings);
+    },
+    takeShownAccuracies() {
+      const taken = shown;
+      shown = [];
+      return taken;
+    },
+  };
 }

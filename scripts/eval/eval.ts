@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { readDataset } from './datasets';
+import { appPath } from './appPath';
 import { createEmbeddingSource } from './embeddings';
 import { knn, logistic, teachableMachine, tmHead, type Method } from './methods';
 import { meanAndStd, sampleShots } from './sampling';
@@ -31,6 +32,9 @@ const { values } = parseArgs({
     methods: { type: 'string', default: 'logistic:v1-0.75,knn:v1-0.75,tm-head:v1-0.75' },
     json: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
+    // Also the app's own way to a head (scripts/eval/appPath.ts) on the default features, as the
+    // "app" method, beside the default configuration's fresh fit on the same photos.
+    'app-path': { type: 'boolean', default: false },
   },
 });
 
@@ -61,12 +65,19 @@ export interface Row {
   stdAccuracy: number;
   meanFitMs: number;
   default?: true;
+  /** "app" rows: the accuracy the app shows (its own cross-validated estimate), mean over seeds. */
+  meanShownAccuracy?: number;
 }
 
 const rows: Row[] = [];
 const testSplits = new Map<string, string>();
 const source = createEmbeddingSource(log);
 const defaultFeaturesId = await source.defaultFeaturesId();
+const app = values['app-path'] ? appPath(defaultFeaturesId) : undefined;
+if (app) {
+  if (!methods.some((m) => m.name === `logistic:${defaultFeaturesId}`)) methods.push(logistic(defaultFeaturesId));
+  methods.push(app);
+}
 try {
   for (const dataPath of values.data) {
     const dataset = readDataset(resolve(dataPath));
@@ -115,6 +126,7 @@ try {
           meanFitMs: meanAndStd(fitMs).mean,
         };
         if (method.name === `logistic:${defaultFeaturesId}`) row.default = true;
+        if (method === app) row.meanShownAccuracy = meanAndStd(app.takeShownAccuracies()).mean;
         rows.push(row);
         log(
           `${dataset.name} shots=${shots} ${method.name}: ${(mean * 100).toFixed(1)} ± ${(std * 100).toFixed(1)} % (fit ${row.meanFitMs.toFixed(0)} ms)`,
@@ -133,7 +145,8 @@ function table(dataset: string): string {
   const lines = shotCounts.map((shots) => {
     const cells = names.map((name) => {
       const row = ofDataset.find((r) => r.method === name && r.shots === shots)!;
-      return `${(row.meanAccuracy * 100).toFixed(1)} ± ${(row.stdAccuracy * 100).toFixed(1)} (${row.meanFitMs.toFixed(0)} ms)`;
+      const shown = row.meanShownAccuracy === undefined ? '' : `, shows ${(row.meanShownAccuracy * 100).toFixed(1)}`;
+      return `${(row.meanAccuracy * 100).toFixed(1)} ± ${(row.stdAccuracy * 100).toFixed(1)} (${row.meanFitMs.toFixed(0)} ms${shown})`;
     });
     return `| ${shots} (${seedsFor(shots)} seeds) | ${cells.join(' | ')} |`;
   });
