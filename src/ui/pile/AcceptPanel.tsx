@@ -38,15 +38,13 @@ export function AcceptPanel({ classes, pile, acceptance, stale, dispatch }: Prop
       <h3 id="accept-title">Accept the sure ones</h3>
       {!plan ? (
         <p className="hint">Once it has learned from the classes, it offers to accept the suggestions it is sure of.</p>
-      ) : plan.heldOutCount < 10 ? (
-        <p className="hint">
-          Label at least 10 photos (it has checked itself on {plan.heldOutCount}) so it can tell how far its suggestions can be trusted.
-        </p>
       ) : (
         <p className="hint">
-          A suggestion is accepted when, judged by how often it was right about photos it had not learned from ({plan.heldOutCount} of
-          them), at least {percent(plan.targetPrecision)} of those accepted should be right. Accepted photos are not learned from until you
-          confirm them.
+          A suggestion is accepted when, judged by how often it was right about photos it had not learned from ({plan.heldOutCount} so far),
+          at least {percent(plan.targetPrecision)} of those accepted should be right. Accepted photos are not learned from until you confirm
+          them.
+          {![...plan.offers.values()].some((offer) => offer.photos.length > 0) &&
+            ' None is sure enough yet: label more photos, and it can tell better how far its suggestions can be trusted.'}
         </p>
       )}
       <ul className="accept-list">

@@ -26,6 +26,11 @@ export function PileSection() {
   const [mapShown, setMapShown] = useState(false);
   const pile = usePile(controller, mapShown);
   const [shown, setShown] = useState<string>();
+  /**
+   * Photos answered while the project was at `revision`, whose answers are still being applied (see
+   * ReviewPanel): not shown again until the project moves on.
+   */
+  const [leaving, setLeaving] = useState<{ revision: number; hashes: ReadonlySet<string> }>({ revision: -1, hashes: new Set() });
   const project = state.project!;
   const classes = project.classes;
   const nameOf = (id: string) => classes.find((c) => c.id === id)?.name;
@@ -41,10 +46,11 @@ export function PileSection() {
   const { dragging, dropHandlers } = useDropTarget((transfer) => void filesFromTransfer(transfer).then(receive));
 
   const open = new Set(project.pile.filter((item) => !item.accepted).map((item) => item.hash));
+  const askable = (hash: string) => open.has(hash) && !(leaving.revision === state.revision && leaving.hashes.has(hash));
   // The photo chosen stays on screen until answered; then the queue's first.
-  const currentHash = shown !== undefined && open.has(shown) ? shown : pile.queue[0];
+  const currentHash = shown !== undefined && askable(shown) ? shown : pile.queue.find(askable);
   const current = project.pile.find((item) => item.hash === currentHash);
-  const nextHash = pile.queue.find((hash) => hash !== currentHash);
+  const nextHash = pile.queue.find((hash) => hash !== currentHash && askable(hash));
   const next = project.pile.find((item) => item.hash === nextHash);
   const accepted = project.pile.length - open.size;
   const canSuggest = classes.filter((c) => c.photos.length > 0).length >= 2;
@@ -98,7 +104,15 @@ export function PileSection() {
               lastStep={state.review.history.at(-1)}
               library={library}
               dispatch={dispatch}
-              onShow={setShown}
+              onShow={(hash, { leaving: gone, returning }) => {
+                setShown(hash);
+                setLeaving((before) => {
+                  const hashes = new Set(before.revision === state.revision ? before.hashes : []);
+                  if (gone) hashes.add(gone);
+                  if (returning) hashes.delete(returning);
+                  return { revision: state.revision, hashes };
+                });
+              }}
             />
           )}
           <AcceptPanel classes={classes} pile={project.pile} acceptance={pile.acceptance} stale={stale} dispatch={dispatch} />

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { startTransition, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import type { ClassRecord, PileItem } from '../../store/projects';
 import type { PhotoLibrary } from '../project/library';
 import type { Action, ReviewStep } from '../project/state';
@@ -15,8 +15,11 @@ interface Props {
   lastStep: ReviewStep | undefined;
   library: PhotoLibrary;
   dispatch(action: Action): void;
-  /** Which photo to show next, after an answer or an undo. */
-  onShow(hash: string | undefined): void;
+  /**
+   * Which photo to show next, after an answer or an undo; `leaving` is the photo just answered
+   * (gone from the pile once the answer is applied), `returning` the one an undo brings back.
+   */
+  onShow(hash: string | undefined, change: { leaving?: string; returning?: string }): void;
 }
 
 const isTyping = (target: EventTarget) => target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
@@ -55,26 +58,20 @@ export function ReviewPanel({ classes, photo, next, suggestion, lastStep, librar
   const urls = useImageUrls(library, [photo?.hash, next?.hash]);
   const nameOf = (id: string) => classes.find((c) => c.id === id)?.name;
 
-  function answer(classId: string) {
-    if (!photo) return;
-    dispatch({ type: 'labelled-from-pile', hash: photo.hash, classId });
-    onShow(next?.hash);
+  /**
+   * The next photo shows at once (an urgent update of this panel only); the project's change, which
+   * re-renders the whole page and starts learning, follows as a transition that yields to the
+   * browser, so it never holds the next photo back.
+   */
+  function act(action: Action, show: string | undefined, change: { leaving?: string; returning?: string }) {
+    onShow(show, change);
+    startTransition(() => dispatch(action));
   }
-  function skip() {
-    if (!photo) return;
-    dispatch({ type: 'skipped-in-review', hash: photo.hash });
-    onShow(next?.hash);
-  }
-  function remove() {
-    if (!photo) return;
-    dispatch({ type: 'removed-from-pile', hashes: [photo.hash] });
-    onShow(next?.hash);
-  }
-  function undo() {
-    if (!lastStep) return;
-    dispatch({ type: 'undid-review' });
-    onShow(lastStep.hash);
-  }
+  const answer = (classId: string) =>
+    photo && act({ type: 'labelled-from-pile', hash: photo.hash, classId }, next?.hash, { leaving: photo.hash });
+  const skip = () => photo && act({ type: 'skipped-in-review', hash: photo.hash }, next?.hash, { leaving: photo.hash });
+  const remove = () => photo && act({ type: 'removed-from-pile', hashes: [photo.hash] }, next?.hash, { leaving: photo.hash });
+  const undo = () => lastStep && act({ type: 'undid-review' }, lastStep.hash, { returning: lastStep.hash });
 
   function onKeyDown(event: KeyboardEvent) {
     if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
@@ -87,6 +84,15 @@ export function ReviewPanel({ classes, photo, next, suggestion, lastStep, librar
   }
 
   const url = photo && urls.get(photo.hash);
+  const nextUrl = next && urls.get(next.hash);
+  // The next photo is decoded while this one is looked at, so an answer shows it at once.
+  useEffect(() => {
+    if (!nextUrl) return;
+    const image = new Image();
+    image.src = nextUrl;
+    // Only a head start: a photo that cannot be decoded ahead is shown (or not) when its turn comes.
+    image.decode().catch(() => {});
+  }, [nextUrl]);
   return (
     <div className="review" role="group" aria-labelledby="review-title" data-testid="review" tabIndex={0} onKeyDown={onKeyDown}>
       <h3 id="review-title">Check these next</h3>

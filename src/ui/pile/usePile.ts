@@ -4,7 +4,7 @@
  * page shows: the review queue, what "Accept the sure ones" would take, and the maybe-mislabelled
  * class photos. The state itself (the pile, answers, suggestions) lives in the reducer.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import type { Evaluation } from '../../head';
 import { topClass } from '../../head';
 import { acceptBar, maybeMislabelled, reviewQueue, type ClassAcceptance, type HeldOut, type PileSketch } from '../../pile';
@@ -104,7 +104,8 @@ export function usePile(controller: ProjectController, mapWanted: boolean) {
           if (answer.suggestions && head && model) {
             const { signature, hashes, probabilities } = answer.suggestions;
             const byHash = new Map(hashes.map((hash, i) => [hash, probabilities[i]]));
-            dispatch({ type: 'suggested', suggestions: { signature, classIds: model.classes, byHash } });
+            // Re-rendering the pile's suggestions must never hold up a key press in the review.
+            startTransition(() => dispatch({ type: 'suggested', suggestions: { signature, classIds: model.classes, byHash } }));
           }
           if (answer.sketch) setSketch({ key, ...answer.sketch });
           if (answer.map) setMap({ key, ...answer.map });
