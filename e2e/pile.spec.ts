@@ -4,6 +4,7 @@
  * ones accepted, everything still there after a reload, and the CSV checked against the true species.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { unzipSync } from 'fflate';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,8 +77,8 @@ test('sorts an unsorted folder: review by keyboard, accept the sure ones, reload
   let skippedOnce = false;
   let undoneOnce = false;
   const labelledPerClass = new Map(species.map((name) => [name, 0]));
-  while (answered < 15 || [...labelledPerClass.values()].some((n) => n < 3)) {
-    expect(answered, 'answers needed before every class has three photos').toBeLessThan(40);
+  while (answered < 24 || [...labelledPerClass.values()].some((n) => n < 3)) {
+    expect(answered, 'answers needed before every class has three photos').toBeLessThan(45);
     await expect(photo).toBeVisible();
     const path = await pathOf();
     const truth = speciesOf.get(path)!;
@@ -132,9 +133,15 @@ test('sorts an unsorted folder: review by keyboard, accept the sure ones, reload
       .first(),
   ).toBeVisible();
 
-  // Reload in the middle: the pile, the answers and the acceptances are all still there.
+  // The map lays out every photo (drawn on one canvas).
+  await page.getByRole('button', { name: 'Show a map of the photos' }).click();
+  await expect(page.getByLabel(/^Map of 60 photos/)).toBeVisible();
+
+  // Reload in the middle: the pile, the answers and the acceptances are all still there. This
+  // browser then plays one without the folder picker, so the sorted copies come as a .zip.
   await expect(page.getByTestId('save-state')).toHaveText(/^All saved on this device/);
   const before = await pileCounts(page);
+  await page.addInitScript(() => delete (window as { showDirectoryPicker?: unknown }).showDirectoryPicker);
   await page.reload();
   await expect(page.getByTestId('pile-count')).toBeVisible();
   expect(await pileCounts(page)).toEqual(before);
@@ -156,6 +163,13 @@ test('sorts an unsorted folder: review by keyboard, accept the sure ones, reload
     `CSV: ${answered} by hand, ${acceptedRight} of ${acceptedCount} accepted right, ${suggestedRight} of ${byHow('unsorted').length} remaining suggestions right`,
   );
   expect(acceptedRight / acceptedCount).toBeGreaterThanOrEqual(0.9);
+  const [zipped] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download sorted copies (.zip)' }).click(),
+  ]);
+  const entries = Object.keys(unzipSync(readFileSync((await zipped.path())!)));
+  expect(entries).toHaveLength(answered + acceptedCount);
+  for (const row of [...byHow('by hand'), ...byHow('accepted suggestion')]) expect(entries).toContain(`${row[2]}/${row[1]}`);
   // After a reload the originals are gone, and the page says so rather than pretending.
   await expect(page.getByTestId('originals-missing')).toContainText(
     `${answered + acceptedCount} photos were added before this page was last opened`,
