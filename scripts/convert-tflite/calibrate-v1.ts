@@ -13,6 +13,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { format } from 'prettier';
 import { centerCropBox, decodeImage, resizePilBilinear } from './images.ts';
 import { loadLiteRtInNode } from './litert-node.ts';
 import { floatEmbeddingModel, foldMobilenetV1, type Calibration, type Range } from './mobilenet-v1.ts';
@@ -112,6 +113,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   const at = process.argv.indexOf('--photos-per-class');
   const perClass = at > 0 ? Number(process.argv[at + 1]) : 6;
   const result = await calibrate(perClass);
-  writeFileSync(CALIBRATION_FILE, `${JSON.stringify(result)}\n`);
+  // Formatted as `npm run lint` expects of every committed file.
+  writeFileSync(CALIBRATION_FILE, await format(JSON.stringify(result), { parser: 'json' }));
   console.log(`wrote ${CALIBRATION_FILE}: ${result.photos.length} photos, ${Object.keys(result.activations).length} activations`);
 }

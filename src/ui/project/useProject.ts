@@ -3,7 +3,7 @@
  * the engine, and retrains the head in its worker whenever the photos change.
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { defaultFeaturesId, featureIds, type EngineClient } from '../../engine';
+import { currentFeaturesId, defaultFeaturesId, featureIds, type EngineClient } from '../../engine';
 import { createTrainer, type TrainerClient } from '../../trainer/client';
 import { loadEmbeddings, saveEmbedding } from '../../store/embeddings';
 import { loadHead, saveHead } from '../../store/heads';
@@ -205,9 +205,10 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       await saver.flush();
       library.clear();
       switching.current = undefined;
-      // Features this release does not offer (say, from a newer one) become the default ones; the
-      // photos are then looked at again from their stored copies.
-      const featuresId = isOfferedFeatures(stored.featuresId) ? stored.featuresId : defaultFeaturesId;
+      // Features this release does not offer become today's same choice (the earlier engine's) or
+      // the default ones (say, from a newer release); the photos are then looked at again from
+      // their stored copies, never mixed with embeddings of other features.
+      const featuresId = currentFeaturesId(stored.featuresId);
       const project = { ...stored, featuresId };
       const ticket = ++openings.current;
       const storedHead = await loadHead(project.id);
