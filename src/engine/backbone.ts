@@ -22,7 +22,7 @@ export interface LoadedBackbone {
 
 /** Files fetched once per worker and reused for every backend that is tried. */
 export type BackboneFiles = { labels: string[] } & (
-  { format: 'tfjs-layers'; artifacts: tf.io.ModelArtifacts } | { format: 'tflite'; bytes: Uint8Array }
+  { format: 'tfjs-layers'; artifacts: tf.io.ModelArtifacts } | { format: 'tflite'; bytes: Uint8Array; classifier?: Float32Array }
 );
 
 export class MissingWeightsError extends Error {}
@@ -57,9 +57,23 @@ export async function fetchBackboneFiles(spec: BackboneSpec, onProgress: Downloa
   try {
     const labels = spec.labelsUrl ? ((await (await fetch(spec.labelsUrl)).json()) as { labels: string[] }).labels : [];
     if (spec.format === 'tflite') {
-      const response = await fetch(spec.modelUrl);
-      if (!response.ok) throw new Error(`${response.status} ${response.statusText} for ${spec.modelUrl}`);
-      return { format: 'tflite', bytes: await readWithProgress(response, onProgress), labels };
+      const get = async (url: string) => {
+        const response = await fetch(url);
+        if (!response.ok) throw new Error(`${response.status} ${response.statusText} for ${url}`);
+        return response;
+      };
+      // Progress counts the model and its classifier together, as one download.
+      let modelBytes = 0;
+      let classifierBytes = 0;
+      const report = () => onProgress(modelBytes + classifierBytes, 0);
+      const [bytes, classifier] = await Promise.all([
+        get(spec.modelUrl).then((response) => readWithProgress(response, (received) => ((modelBytes = received), report()))),
+        spec.classifier &&
+          get(spec.classifier.shardUrl)
+            .then((response) => readWithProgress(response, (received) => ((classifierBytes = received), report())))
+            .then((raw) => new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4)),
+      ]);
+      return { format: 'tflite', bytes, classifier, labels };
     }
     // http() always implements load(); the interface only marks it optional for save-only handlers.
     const artifacts = await tf.io.http(spec.modelUrl).load!();
@@ -76,7 +90,7 @@ export async function fetchBackboneFiles(spec: BackboneSpec, onProgress: Downloa
 export async function loadBackbone(spec: BackboneSpec, files: BackboneFiles, backend: BackendName): Promise<LoadedBackbone> {
   if (files.format === 'tflite') {
     if (!formatRunsOn('tflite', backend)) throw new Error(`${spec.title} runs with LiteRT, on wasm or webgpu, not ${backend}`);
-    return loadTflite(spec, files.bytes, files.labels, backend as LiteRtAccelerator);
+    return loadTflite(spec, files, backend as LiteRtAccelerator);
   }
   const model = await tf.loadLayersModel(tf.io.fromMemory(files.artifacts));
   const embedding = spec.embeddingLayer ? (model.getLayer(spec.embeddingLayer).output as tf.SymbolicTensor) : model.outputs[0];
@@ -118,8 +132,7 @@ export async function loadBackbone(spec: BackboneSpec, files: BackboneFiles, bac
  */
 async function loadTflite(
   spec: BackboneSpec,
-  bytes: Uint8Array,
-  labels: string[],
+  { bytes, labels, classifier }: Extract<BackboneFiles, { format: 'tflite' }>,
   accelerator: LiteRtAccelerator,
 ): Promise<LoadedBackbone> {
   const model = await compileTflite(bytes, accelerator);
@@ -133,7 +146,9 @@ async function loadTflite(
         ? `gives [${embeddingShape?.join(', ')}], not an embedding of ${spec.embeddingSize}`
         : probabilityShape && probabilityShape.at(-1) !== labels.length
           ? `has ${probabilityShape.at(-1)} classes but ${labels.length} labels`
-          : undefined;
+          : spec.classifier && classifier?.length !== (spec.classifier.inputs + 1) * spec.classifier.classes
+            ? `'s classifier has ${classifier?.length} numbers, not ${(spec.classifier.inputs + 1) * spec.classifier.classes}`
+            : undefined;
   if (problem) {
     model.dispose();
     throw new Error(`${spec.title}: the model file ${problem}`);
@@ -145,12 +160,29 @@ async function loadTflite(
     for (let i = 0; i < count; i++) {
       const [embedding, probabilities] = await model.run(input.subarray(i * pixels, (i + 1) * pixels));
       outputs.embeddings.push(embedding);
-      outputs.probabilities.push(probabilities ?? new Float32Array(0));
+      outputs.probabilities.push(probabilities ?? (classifier ? classify(classifier, embedding) : new Float32Array(0)));
     }
     return outputs;
   }
 
-  return { spec, labels: probabilityShape ? labels : [], run, dispose: () => model.dispose() };
+  return { spec, labels: probabilityShape || classifier ? labels : [], run, dispose: () => model.dispose() };
+}
+
+/** Softmax of a 1x1 convolution over pooled features: `weights` is the kernel [inputs x classes], then the bias. */
+export function classify(weights: Float32Array, features: Float32Array): Float32Array {
+  const inputs = features.length;
+  const classes = weights.length / (inputs + 1);
+  const logits = weights.slice(inputs * classes);
+  for (let i = 0; i < inputs; i++) {
+    const x = features[i];
+    const row = i * classes;
+    for (let c = 0; c < classes; c++) logits[c] += x * weights[row + c];
+  }
+  const max = logits.reduce((a, b) => Math.max(a, b), -Infinity);
+  let sum = 0;
+  for (let c = 0; c < classes; c++) sum += logits[c] = Math.exp(logits[c] - max);
+  for (let c = 0; c < classes; c++) logits[c] /= sum;
+  return logits;
 }
 
 /**

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../scripts/setup/manifest';
-import { backbones, featureIds, featuresById, mobilenetV1, mobilenetV2 } from './backbones';
+import { backbones, currentFeaturesId, defaultFeaturesId, featureIds, featuresById, mobilenetV1, mobilenetV2 } from './backbones';
 
 const setupDir = resolve(import.meta.dirname, '..', '..', 'scripts', 'setup');
 
@@ -17,10 +17,16 @@ describe('backbone registry', () => {
     const modelFile = spec.format === 'tflite' ? 'embedding.tflite' : 'model.json';
     expect(listed).toContain(modelFile);
     expect(spec.modelUrl).toBe(`/models/${spec.weightsDir}/${modelFile}`);
+    // Files of another backbone's folder (a borrowed classifier) are listed in that folder's manifest.
+    const installed = (url: string) => {
+      const [, , dir, file] = url.split('/');
+      return parseManifest(readFileSync(resolve(setupDir, `${dir}.sha256`)).toString()).some((entry) => entry.file === file);
+    };
+    if (spec.classifier) expect(installed(spec.classifier.shardUrl), spec.classifier.shardUrl).toBe(true);
     // A backbone without ImageNet labels (Teachable Machine's) has its embedding as its output.
     if (spec.labelsUrl) {
-      expect(listed).toContain('metadata.json');
-      expect(spec.labelsUrl).toBe(`/models/${spec.weightsDir}/metadata.json`);
+      expect(installed(spec.labelsUrl), spec.labelsUrl).toBe(true);
+      expect(spec.labelsUrl).toMatch(/\/metadata\.json$/);
     } else {
       expect(spec.embeddingLayer).toBeUndefined();
     }
@@ -68,6 +74,17 @@ describe('feature configurations', () => {
 
   it('refuses to mix LiteRT and TF.js models in one configuration', () => {
     expect(() => featuresById('v2-1.0-int8+v1-0.75')).toThrow(/mixes LiteRT and TF.js/);
+  });
+
+  it('moves a project of the earlier engine to the same choice today, anything unknown to the default', () => {
+    const [fast, accurate, both] = featureIds;
+    expect(currentFeaturesId('v1-0.75')).toBe(fast);
+    expect(currentFeaturesId('v2-1.0+flip')).toBe(`${accurate}+flip`);
+    expect(currentFeaturesId('v1-0.75+v2-1.0')).toBe(both);
+    expect(currentFeaturesId(both)).toBe(both);
+    expect(currentFeaturesId('v9-from-a-newer-release')).toBe(defaultFeaturesId);
+    // Never to features whose embeddings are the old ones: the successors run on LiteRT.
+    for (const id of ['v1-0.75', 'v2-1.0', 'v1-0.75+v2-1.0']) expect(currentFeaturesId(id)).not.toBe(id);
   });
 
   it('every named configuration is valid', () => {

@@ -53,6 +53,12 @@ export interface BackboneSpec {
   labelsUrl?: string;
   /** Output index that means "none of these" (0, 'background', in the TFLite classifiers): never a guess. */
   backgroundClass?: number;
+  /**
+   * A .tflite backbone whose file has no class output gets its ImageNet probabilities from the same
+   * network's classifier layer in its TF.js files: a 1x1 convolution over the pooled features,
+   * stored as one shard (kernel [inputs x classes] then bias [classes], float32), then a softmax.
+   */
+  classifier?: { shardUrl: string; inputs: number; classes: number; bytes: number };
   /** Layer whose output is the embedding (a global average pool); absent when that is the model's output (always for .tflite). */
   embeddingLayer?: string;
   embeddingSize: number;
@@ -115,6 +121,28 @@ export const mobilenetV2Int8: BackboneSpec = {
   scaling: { divisor: 127.5, zeroPoint: 127 },
 };
 
+/** MobileNet V1 0.75's ImageNet classifier (conv_preds, 768 -> 1000), from the TF.js model's files. */
+const mobilenetV1Classifier = {
+  labelsUrl: `${base}models/mobilenet_v1_0.75_224/metadata.json`,
+  classifier: { shardUrl: `${base}models/mobilenet_v1_0.75_224/group29-shard1of1`, inputs: 768, classes: 1000, bytes: 3076000 },
+};
+
+/**
+ * MobileNet V1 0.75 with 8-bit weights and activations (per-channel int8, calibrated on photos,
+ * scripts/convert-tflite/mobilenet-v1.ts), run by LiteRT.js; cosine ~0.998 to the float network.
+ */
+export const mobilenetV1Int8: BackboneSpec = {
+  id: 'v1-0.75-int8',
+  title: 'MobileNet V1 0.75, 8-bit',
+  ...tflite('mobilenet_v1_0.75_224_int8', 2041600),
+  ...mobilenetV1Classifier,
+  weightsManifestSha256: 'de4f848ba57c55a243afacfe775fa2c9116635f25b42f4a13e4d2f63bd435d39',
+  embeddingSize: 768,
+  inputSize: 224,
+  // As V2 8-bit's: the real values of a uint8 input with scale 1/127.5 and zero point 127.
+  scaling: { divisor: 127.5, zeroPoint: 127 },
+};
+
 /**
  * The same network and weights as mobilenetV1 (the same embeddings, cosine 1.000000), as a float
  * .tflite run by LiteRT.js (scripts/convert-tflite/mobilenet-v1.ts); without the ImageNet classifier.
@@ -123,6 +151,7 @@ export const mobilenetV1Float: BackboneSpec = {
   id: 'v1-0.75-f32',
   title: 'MobileNet V1 0.75',
   ...tflite('mobilenet_v1_0.75_224_float', 7241856),
+  ...mobilenetV1Classifier,
   weightsManifestSha256: '7128ce39c12731afdb6a8313fff750f3bdcdeb6705be89ef6eb02a5cce6a90a0',
   embeddingSize: 768,
   inputSize: 224,
@@ -148,7 +177,14 @@ export const teachableMachineBackbone: BackboneSpec = {
 };
 
 /** Every backbone, today's and the earlier ones (kept for older projects' embeddings and for comparison in the evaluation). */
-export const backbones: readonly BackboneSpec[] = [mobilenetV2Int8, mobilenetV1Float, mobilenetV1, mobilenetV2, teachableMachineBackbone];
+export const backbones: readonly BackboneSpec[] = [
+  mobilenetV2Int8,
+  mobilenetV1Int8,
+  mobilenetV1Float,
+  mobilenetV1,
+  mobilenetV2,
+  teachableMachineBackbone,
+];
 
 export function backboneById(id: string): BackboneSpec {
   const spec = backbones.find((candidate) => candidate.id === id);
@@ -179,11 +215,41 @@ export interface FeatureConfig {
 
 const flipSuffix = 'flip';
 
+/**
+ * The three choices of models a person is offered ("Fast", "More accurate", "Both models"), each
+ * also offered with '+flip'. A configuration's ImageNet guesses come from its first backbone.
+ */
+const fastModels = 'v1-0.75-int8';
+const accurateModels = 'v2-1.0-int8';
+const bothModels = `${fastModels}+${accurateModels}`;
+
 /** What the app computes unless the user chooses otherwise; see BENCHMARKS.md for why. */
-export const defaultFeaturesId = 'v1-0.75+v2-1.0';
+export const defaultFeaturesId = bothModels;
 
 /** The configurations offered by name (settings, evaluation); featuresById also accepts other combinations. */
-export const featureIds = ['v1-0.75', 'v2-1.0', 'v1-0.75+v2-1.0', 'v1-0.75+flip', 'v2-1.0+flip', 'v1-0.75+v2-1.0+flip'] as const;
+export const featureIds = [
+  fastModels,
+  accurateModels,
+  bothModels,
+  `${fastModels}+flip`,
+  `${accurateModels}+flip`,
+  `${bothModels}+flip`,
+] as const;
+
+/**
+ * The choices the earlier engine offered (TF.js models; their embeddings differ from today's), and
+ * today's same choice. Their ids still run (older classifier files, the evaluation); a project
+ * made with one moves to its successor and its photos are looked at again from the stored copies.
+ */
+const replaced: Record<string, string> = { 'v1-0.75': fastModels, 'v2-1.0': accurateModels, 'v1-0.75+v2-1.0': bothModels };
+
+/** The offered configuration a project with features `id` runs today: itself, its successor, or the default. */
+export function currentFeaturesId(id: string): string {
+  if ((featureIds as readonly string[]).includes(id)) return id;
+  const flip = id.endsWith('+flip');
+  const successor = replaced[flip ? id.slice(0, -'+flip'.length) : id];
+  return successor ? `${successor}${flip ? '+flip' : ''}` : defaultFeaturesId;
+}
 
 export function featuresById(id: string): FeatureConfig {
   const parts = id.split('+');

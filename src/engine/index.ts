@@ -12,6 +12,7 @@ export {
   backboneById,
   backendsFor,
   featureIds,
+  currentFeaturesId,
   featuresById,
   defaultFeaturesId,
   mobilenetV1,

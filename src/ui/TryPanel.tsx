@@ -55,10 +55,21 @@ export function TryPanel({ engine, backend, classifier, withoutClassifier, addTo
     [tried],
   );
 
+  /** A photo that came before the engine did (the first moments of a visit): looked at once it is there. */
+  const waitingForEngine = useRef<File>(undefined);
+  useEffect(() => {
+    const file = waitingForEngine.current;
+    if (!engine || !file) return;
+    waitingForEngine.current = undefined;
+    void look(file);
+    // `look` reads the engine of this render, the one just arrived.
+  }, [engine]);
+
   async function look(file: File) {
     if (busy.current) return;
     if (!engine) {
-      setTried({ state: 'problem', name: file.name, message: 'The model is still getting ready. Try again in a moment.' });
+      waitingForEngine.current = file;
+      setTried({ state: 'working', name: file.name });
       return;
     }
     busy.current = true;

@@ -15,8 +15,9 @@ describe('photo features on screen', () => {
       const { models, mirrored } = splitFeatures(id);
       expect(joinFeatures(models, mirrored)).toBe(id);
     }
-    expect(splitFeatures('v1-0.75+v2-1.0+flip')).toEqual({ models: 'v1-0.75+v2-1.0', mirrored: true });
-    expect(featuresName('v1-0.75')).toBe('Fast');
-    expect(featuresName('v1-0.75+v2-1.0+flip')).toBe('Both models, mirrored too');
+    const [fast, , both] = modelsChoices.map((choice) => choice.id);
+    expect(splitFeatures(`${both}+flip`)).toEqual({ models: both, mirrored: true });
+    expect(featuresName(fast)).toBe('Fast');
+    expect(featuresName(`${both}+flip`)).toBe('Both models, mirrored too');
   });
 });

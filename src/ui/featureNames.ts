@@ -15,19 +15,19 @@ export interface ModelsChoice {
 
 export const modelsChoices: readonly ModelsChoice[] = [
   {
-    id: 'v1-0.75',
+    id: 'v1-0.75-int8',
     name: 'Fast',
     size: '1 small model',
     explanation: 'Adds photos quickest. Fine when the classes look clearly different.',
   },
   {
-    id: 'v2-1.0',
+    id: 'v2-1.0-int8',
     name: 'More accurate',
-    size: '1 larger model, slower',
+    size: '1 larger model',
     explanation: 'Usually gets more right, most of all with few photos or classes that look alike.',
   },
   {
-    id: 'v1-0.75+v2-1.0',
+    id: 'v1-0.75-int8+v2-1.0-int8',
     name: 'Both models',
     size: '2 models, slowest',
     explanation: 'Both models together: sometimes a little better still, but adding photos takes longest.',
