@@ -1,5 +1,5 @@
 import { Zip, ZipPassThrough } from 'fflate';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { fileSlug } from '../../format/slug';
 import { labelsCsv } from '../../pile';
 import type { ProjectRecord } from '../../store/projects';
@@ -73,7 +73,7 @@ async function zipOf(copies: SortedCopy[], library: PhotoLibrary): Promise<Blob>
 export function ExportPanel({ project, library, suggestionOf }: Props) {
   const [status, setStatus] = useState<{ tone: 'info' | 'problem'; text: string }>();
   const [busy, setBusy] = useState(false);
-  const copies = sortedCopies(project);
+  const copies = useMemo(() => sortedCopies(project), [project]);
   const withoutOriginal = copies.filter((copy) => !originalOf(copy.hash)).length;
   const slug = fileSlug(project.name) || 'photos';
 
