@@ -4,7 +4,9 @@
  * Emscripten glue with importScripts (or a <script> tag), which then, seeing Node, reads the .wasm
  * with require('node:fs') relative to __dirname. Those three are provided here; nothing else is faked.
  * Node has no relaxed SIMD by default, so this loads the runtime's "compat" build: same kernels
- * (XNNPACK), so the same results up to float rounding, but not the browser's speed.
+ * (XNNPACK), so the same results up to float rounding, but not the browser's speed. Loading logs
+ * "Failed to create default WebGPU device" (Node has no navigator.gpu): expected, the wasm
+ * accelerator is used.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
