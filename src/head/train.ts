@@ -27,7 +27,7 @@ function usableAsStart(previous: LogisticModel | undefined, data: TrainingData, 
  * proportion to the photos), and the penalty is always one chosen on at least 2/3 of each class's
  * photos (and at most 3/2).
  */
-export const RECHOOSE_GROWTH = 1.5;
+const RECHOOSE_GROWTH = 1.5;
 
 /** Whether `previous.lambda` was chosen on photos enough like these to keep it. */
 function lambdaStillFits(previous: LogisticModel, sizes: number[]): boolean {
