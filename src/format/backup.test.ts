@@ -210,6 +210,8 @@ interface Case {
   options?: Parameters<typeof readBackup>[1];
   code: string;
   message: RegExp;
+  /** The technical detail, where the message alone cannot tell this case from another. */
+  detail?: RegExp;
 }
 
 const zeros = new Uint8Array(3 * 1024 * 1024);
@@ -381,10 +383,44 @@ const malformed: Case[] = [
     code: 'archive-too-large',
     message: /expands to far more than it claims, which is how “zip bombs” attack computers/,
   },
+  // Found by the fuzzer (src/format/fuzz): each was unpacked in full, or its buffer allocated.
+  {
+    name: 'a zip bomb honest about its sizes (a small file that unpacks to far more than any backup)',
+    file: () => craft({}, { photos: { 'photos/c1/p1.jpg': zeros, 'photos/c1/p2.jpg': zeros } }),
+    options: small({ expansionAllowance: 1024 * 1024 }),
+    code: 'archive-too-large',
+    message: /this \d+ KB file says it unpacks to 6 MB, far more than a real backup, which is how “zip bombs” attack computers/,
+  },
+  {
+    name: 'an entry declaring more than deflate can make of its compressed size',
+    file: () => {
+      const zip = craft({}, { photos: { 'photos/c1/p1.jpg': zeros } });
+      const entry = findCentralEntry(zip, 'photos/c1/p1.jpg');
+      const view = new DataView(zip.buffer);
+      view.setUint32(entry + 24, view.getUint32(entry + 20, true) * 1100, true);
+      return zip;
+    },
+    code: 'damaged-archive',
+    message: /photo “cat\.jpg” of class “Cat” is damaged/,
+    detail: /declares \d+ bytes, more than its \d+ can expand to/,
+  },
+  {
+    name: 'an entry named one way in the central directory and another in its own header',
+    file: () => {
+      const zip = craft({});
+      const local = zip.findIndex(
+        (_, i) => i + 4 < zip.length && new DataView(zip.buffer).getUint32(i, true) === 0x04034b50 && zip[i + 30] === 0x70,
+      );
+      zip.set(strToU8('../../x.jpgxxxx'), local + 30); // "photos/c1/p1.jpg" is 16 bytes; this is 15 + 1 left as is
+      return zip;
+    },
+    code: 'damaged-archive',
+    message: /photo “cat\.jpg” of class “Cat” is damaged/,
+  },
 ];
 
 describe('readBackup refuses malformed archives with a plain message', () => {
-  it.each(malformed.map((c) => [c.name, c] as const))('%s', async (_, { file, options, code, message }) => {
+  it.each(malformed.map((c) => [c.name, c] as const))('%s', async (_, { file, options, code, message, detail }) => {
     const error = await readBackup(new Blob([(await file()) as BlobPart]), options).then(
       () => undefined,
       (caught: unknown) => caught,
@@ -392,6 +428,7 @@ describe('readBackup refuses malformed archives with a plain message', () => {
     expect(error).toBeInstanceOf(BackupError);
     expect((error as BackupError).code).toBe(code);
     expect((error as BackupError).message).toMatch(message);
+    if (detail) expect((error as BackupError).detail).toMatch(detail);
   });
 
   it('recognises unsafe entry names', () => {

@@ -36,6 +36,14 @@ export interface BackupLimits {
   maxPhotoBytes: number;
   maxManifestBytes: number;
   maxEmbeddingsBytes: number;
+  /**
+   * What all entries may declare beyond this many times the archive's own size. A backup barely
+   * compresses (photos are stored, embeddings are noise to deflate), so a small file that unpacks
+   * to hundreds of MB is a zip bomb, honest about its sizes or not.
+   */
+  maxExpansion: number;
+  /** Unpacked bytes always allowed, whatever the ratio (a small backup of flat-coloured BMPs). */
+  expansionAllowance: number;
 }
 
 export const BACKUP_LIMITS: BackupLimits = {
@@ -44,6 +52,8 @@ export const BACKUP_LIMITS: BackupLimits = {
   maxPhotoBytes: 50 * 1024 ** 2,
   maxManifestBytes: 20 * 1024 ** 2,
   maxEmbeddingsBytes: 512 * 1024 ** 2,
+  maxExpansion: 20,
+  expansionAllowance: 32 * 1024 ** 2,
 };
 
 /** Photo and class ids become path segments, so they are restricted to safe characters. */
@@ -343,6 +353,8 @@ function zipFailure(error: ZipReadError): BackupError {
   }
 }
 
+const mb = (bytes: number) => (bytes < 1024 ** 2 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${Math.round(bytes / 1024 ** 2)} MB`);
+
 async function wrongKind(blob: Blob): Promise<BackupError> {
   const head = new Uint8Array(await blob.slice(0, 4096).arrayBuffer());
   const kind = sniff(head);
@@ -453,6 +465,12 @@ export async function readBackup(file: Blob, options: BackupOptions = {}): Promi
     throw fail(
       'archive-too-large',
       `${cannotRestore} it unpacks to ${Math.round(declaredTotal / 1024 ** 2)} MB, more than the ${Math.round(limits.maxTotalBytes / 1024 ** 2)} MB Handful can restore.`,
+    );
+  }
+  if (declaredTotal > file.size * limits.maxExpansion + limits.expansionAllowance) {
+    throw fail(
+      'archive-too-large',
+      `${cannotRestore} this ${mb(file.size)} file says it unpacks to ${mb(declaredTotal)}, far more than a real backup, which is how “zip bombs” attack computers. It was not unpacked.`,
     );
   }
 

@@ -111,10 +111,19 @@ export async function readZipEntry(blob: Blob, entry: ZipEntry): Promise<Uint8Ar
   if (entry.flags & 0x1) throw new ZipReadError('unsupported', `“${entry.name}” is encrypted`);
   if (entry.method !== 0 && entry.method !== 8)
     throw new ZipReadError('unsupported', `“${entry.name}” uses compression method ${entry.method}`);
+  // Deflate cannot shrink anything more than 1032 to 1: a larger declared size is a lie, refused
+  // before its buffer is allocated.
+  if (entry.method === 8 && entry.size > entry.compressedSize * 1032 + 1024)
+    throw new ZipReadError('damaged', `“${entry.name}” declares ${entry.size} bytes, more than its ${entry.compressedSize} can expand to`);
   const header = await sliceBytes(blob, entry.localHeaderOffset, Math.min(blob.size, entry.localHeaderOffset + 30));
   const headerView = new DataView(header.buffer, header.byteOffset, header.byteLength);
   if (header.length < 30 || headerView.getUint32(0, true) !== LOCAL_SIGNATURE)
     throw new ZipReadError('damaged', `the header of “${entry.name}” is damaged`);
+  // The name is in two places; an archive where they differ shows other tools other files.
+  const nameStart = entry.localHeaderOffset + 30;
+  const localName = await sliceBytes(blob, nameStart, Math.min(blob.size, nameStart + headerView.getUint16(26, true)));
+  if (new TextDecoder().decode(localName) !== entry.name)
+    throw new ZipReadError('damaged', `“${entry.name}” is named differently in its own header`);
   const dataStart = entry.localHeaderOffset + 30 + headerView.getUint16(26, true) + headerView.getUint16(28, true);
   const data = await sliceBytes(blob, dataStart, dataStart + entry.compressedSize);
 

@@ -157,10 +157,17 @@ export function defaultClassName(classes: ClassRecord[]): string {
   }
 }
 
-/** The name itself when free, otherwise the name with the first free " 2", " 3", ... after it. */
+/**
+ * The name itself when free, otherwise the name with the first free " 2", " 3", ... after it,
+ * shortened so that it stays within 60 letters (else a long name taken would never become free).
+ */
 export function freeClassName(name: string, classes: ClassRecord[]): string {
-  if (!classNameProblem(name, classes)) return name.trim();
-  for (let n = 2; ; n++) if (!classNameProblem(`${name.trim()} ${n}`, classes)) return `${name.trim()} ${n}`;
+  const base = name.trim();
+  if (!classNameProblem(base, classes)) return base;
+  for (let n = 2; ; n++) {
+    const candidate = `${base.slice(0, 60 - ` ${n}`.length).trimEnd()} ${n}`;
+    if (!classNameProblem(candidate, classes)) return candidate;
+  }
 }
 
 let nextNoticeId = 1;

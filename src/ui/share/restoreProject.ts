@@ -154,9 +154,13 @@ export async function restoreProject(restored: RestoredProject, options: Restore
       };
       await savePhoto(record);
     }
-    // An embedding already here for this photo and model is the same one; it is left alone.
-    const embedding = storedEmbeddings[i] ?? item.vector;
-    if (!storedEmbeddings[i] && item.vector) await saveEmbedding(featuresId, item.ref.hash, item.vector);
+    // An embedding already here for this photo and model is the same one; it is left alone. The
+    // backup's embedding goes only with the backup's own copy: a photo already here (perhaps still
+    // waiting for the model in another project) gets its embedding from its own stored copy, never
+    // from a file that merely claims its hash.
+    const vector = storedPhotos[i] ? undefined : item.vector;
+    const embedding = storedEmbeddings[i] ?? vector;
+    if (!storedEmbeddings[i] && vector) await saveEmbedding(featuresId, item.ref.hash, vector);
     if (embedding) embeddings.set(item.ref.hash, embedding);
     kept.push(item);
   }
@@ -169,8 +173,7 @@ export async function restoreProject(restored: RestoredProject, options: Restore
   const classes: ClassRecord[] = [];
   for (const [classIndex, c] of restored.classes.entries()) {
     const trimmed = c.name.trim();
-    let name = trimmed ? freeClassName(trimmed.slice(0, MAX_CLASS_NAME), classes) : defaultClassName(classes);
-    if (name.length > MAX_CLASS_NAME) name = freeClassName(trimmed.slice(0, MAX_CLASS_NAME - 4), classes);
+    const name = trimmed ? freeClassName(trimmed.slice(0, MAX_CLASS_NAME), classes) : defaultClassName(classes);
     if (name !== trimmed) warnings.push(`The class “${c.name.slice(0, 80)}” is called “${name}” here.`);
     classes.push({ id: c.id, name, photos: kept.filter((item) => item.classIndex === classIndex).map((item) => item.ref) });
   }

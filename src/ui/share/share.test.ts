@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { featureIds, featuresById } from '../../engine';
 import { headToFile, parseHeadFile, readBackup, writeBackup } from '../../format';
 import { evaluate, predict, train, type LogisticModel, type TrainingData } from '../../head';
 import { loadEmbeddings } from '../../store/embeddings';
@@ -197,5 +198,51 @@ describe('restoring a backup', () => {
     ]);
     expect(await loadHead(outcome.projectId)).toBeUndefined();
     expect((await loadProject(outcome.projectId))?.classes.flatMap((c) => c.photos)).toHaveLength(6);
+  });
+});
+
+// Found by the fuzzer (src/format/fuzz): each of these never finished, or changed a project already here.
+describe('restoring a hostile or damaged backup', () => {
+  const photo = (n: number) => ({ id: `p${n}`, name: `${n}.jpg`, blob: new Blob([`photo ${n}`], { type: 'image/jpeg' }) });
+
+  it('gives classes that share one long name each a name of their own, within 60 letters', async () => {
+    const long = 'x'.repeat(59);
+    const zip = await writeBackup({
+      project: { name: 'Long names' },
+      classes: [0, 1, 2].map((i) => ({ id: `c${i}`, name: i === 2 ? ` ${long}y ` : long, photos: [photo(i)] })),
+    });
+    const outcome = await restoreProject(await readBackup(zip), { makePhoto: fakePhoto, trainHead: trainHere });
+    const names = (await loadProject(outcome.projectId))!.classes.map((c) => c.name);
+    expect(names).toEqual([long, `${long.slice(0, 58)} 2`, `${long}y`]);
+  });
+
+  it('never gives a photo already here an embedding from the backup (it may be another file claiming its hash)', async () => {
+    const features = featureIds[0];
+    const size = featuresById(features).embeddingSize;
+    const waiting = hash(999);
+    const record: PhotoRecord = { version: 1, hash: waiting, image: new Blob(['here']), thumbnail: new Blob(['t']), width: 1, height: 1 };
+    await savePhoto(record);
+    const here: ProjectRecord = {
+      version: 2,
+      id: 'waiting-here',
+      name: 'Here',
+      createdAt: 1,
+      updatedAt: 1,
+      featuresId: features,
+      classes: [{ id: 'c', name: 'C', photos: [{ hash: waiting, name: 'a.jpg' }] }],
+      pile: [],
+    };
+    await saveProject(here);
+    const zip = await writeBackup({
+      project: { name: 'Claims', featuresId: features },
+      classes: [
+        { id: 'c1', name: 'One', photos: [{ id: waiting, name: 'other.jpg', blob: new Blob(['another file'], { type: 'image/jpeg' }) }] },
+      ],
+      embeddings: { featuresId: features, vectors: new Map([[waiting, new Float32Array(size).fill(0.5)]]) },
+    });
+    const outcome = await restoreProject(await readBackup(zip), { makePhoto: fakePhoto, trainHead: trainHere });
+    expect(outcome.photoCount).toBe(1);
+    expect(await loadEmbeddings(features, [waiting])).toEqual([undefined]);
+    expect(await (await loadPhotos([waiting]))[0]!.image.text()).toBe('here');
   });
 });
