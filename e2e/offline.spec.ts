@@ -114,8 +114,10 @@ test('after one online visit, the app works with the network off, still cross-or
   const engineWorker = page.workers().find((worker) => worker.url().includes('/assets/worker-'));
   expect(engineWorker, 'the engine worker is running').toBeDefined();
   expect(await engineWorker!.evaluate(() => self.crossOriginIsolated)).toBe(true);
-  // ...so WASM ran with threads: its pthreads are blob-URL workers, isolated like their creator.
-  expect(served.some((url) => url.includes('tfjs-backend-wasm-threaded-simd'))).toBe(true);
+  // ...so LiteRT ran its threaded build, every pthread a worker started from that same script.
+  expect(served.some((url) => url.includes('litert_wasm_threaded_internal'))).toBe(true);
+  await page.getByText('Details').click();
+  await expect(page.getByText(/LiteRT WASM, threads \(\d+\)/)).toBeVisible();
 
   for (const step of offlineSteps) await test.step(step.name, () => step.run(page));
 

@@ -1,6 +1,8 @@
 /**
  * The service worker: after one online visit, everything the app needs (the shell, the engine
- * worker, the WASM binaries and every backbone's weights, ~30 MB) is served from the device.
+ * worker, the LiteRT runtime and the weights of the features it offers, ~23 MB) is served from the
+ * device. What only older classifier files need is not precached (see manifestTransforms in
+ * vite.config.ts).
  *
  * - Precaching is workbox's: each file is stored under its revision (a content hash), a new
  *   version downloads into the cache while the old one keeps serving, and the old entries go
