@@ -12,6 +12,7 @@ import { appPath } from './appPath';
 import { createEmbeddingSource } from './embeddings';
 import { knn, logistic, teachableMachine, tmHead, type Method } from './methods';
 import { meanAndStd, sampleShots } from './sampling';
+import { labellingRows, labellingTable, type LabellingRow } from './labelling';
 import { machineDescription, writeBenchmarkSection } from '../lib/lab';
 import { topClass } from '../../src/head';
 import * as tf from '@tensorflow/tfjs';
@@ -35,6 +36,9 @@ const { values } = parseArgs({
     // Also the app's own way to a head (scripts/eval/appPath.ts) on the default features, as the
     // "app" method, beside the default configuration's fresh fit on the same photos.
     'app-path': { type: 'boolean', default: false },
+    // A person sorting the train split as an unlabelled pile (scripts/eval/labelling.ts).
+    'simulate-labelling': { type: 'boolean', default: false },
+    budgets: { type: 'string', default: '5%,10%,20%' },
   },
 });
 
@@ -77,6 +81,10 @@ const app = values['app-path'] ? appPath(defaultFeaturesId) : undefined;
 if (app) {
   if (!methods.some((m) => m.name === `logistic:${defaultFeaturesId}`)) methods.push(logistic(defaultFeaturesId));
   methods.push(app);
+}
+if (values['simulate-labelling']) {
+  await simulateLabellingOnEveryDataset();
+  process.exit(0);
 }
 try {
   for (const dataPath of values.data) {
@@ -171,6 +179,47 @@ different training photos), and mean fit time. Embeddings by the app's own engin
 Command: \`npm run eval -- ${process.argv.slice(2).join(' ')}\`
 
 ${table(dataset)}`,
+    );
+  }
+}
+
+/** `--simulate-labelling`: the pile-sorting simulation with the app's default features, then exit. */
+async function simulateLabellingOnEveryDataset(): Promise<void> {
+  const labelling: LabellingRow[] = [];
+  try {
+    for (const dataPath of values.data!) {
+      const dataset = readDataset(resolve(dataPath));
+      log(`${dataset.name}: a pile of ${dataset.train.length} photos in ${dataset.classes.length} classes`);
+      const pile = await source.embed(
+        defaultFeaturesId,
+        dataset.root,
+        dataset.train.map((p) => p.path),
+      );
+      const task = { classes: dataset.classes, pile, labels: dataset.train.map((p) => p.label) };
+      labelling.push(...labellingRows(dataset.name, task, values.budgets, seeds, log));
+    }
+  } finally {
+    await source.close();
+  }
+  const datasets = [...new Set(labelling.map((r) => r.dataset))];
+  if (values.json) console.log(JSON.stringify(labelling));
+  else for (const name of datasets) console.log(`\n${name}\n${labellingTable(labelling.filter((r) => r.dataset === name))}`);
+  if (values['no-write']) return;
+  const date = new Date().toISOString().slice(0, 10);
+  for (const name of datasets) {
+    await writeBenchmarkSection(
+      `labelling:${name}`,
+      `## Sorting a pile: ${name} (\`npm run eval -- --simulate-labelling\`)
+
+Measured ${date} on ${machineDescription()}. The train split is the unlabelled pile; one photo
+per class starts labelled and the simulated person answers 10 photos at a time, in random order or
+in the app's "Check these next" order, with the head retrained after each batch (default features
+${defaultFeaturesId}). "Pile right": share of the whole pile with the right label when every photo
+not labelled by hand takes its suggestion, mean ± std over ${seeds} seeds. "Sure ones": share of the
+pile that clears the app's accept bar (aiming at 95% right), how many of those were right, and what
+the app promised (pooled over seeds). Command: \`npm run eval -- ${process.argv.slice(2).join(' ')}\`
+
+${labellingTable(labelling.filter((r) => r.dataset === name))}`,
     );
   }
 }

@@ -3,29 +3,20 @@
  * many of the accepted ones are then expected to be wrong, from held-out predictions (each photo
  * predicted by a classifier that did not learn from it). The method is described in docs/labelling.md.
  */
-import { wilsonInterval, type Interval } from '../head/evaluate';
+import type { Interval } from '../head/evaluate';
 import { topClass } from '../head/predict';
+import { projectInto, squaredDistance, type PileSketch } from './sketch';
 
 /** Out-of-fold predictions of the labelled photos (Evaluation.predictions) and their true classes. */
 export interface HeldOut {
   probabilities: readonly (Float32Array | null | undefined)[];
   labels: readonly number[];
-}
-
-/**
- * How often a suggestion with a given top-class confidence is right: a non-decreasing step function
- * fitted by isotonic regression on held-out predictions. Block b covers confidences from `from[b]`
- * up to `from[b + 1]`.
- */
-export interface ConfidenceCalibration {
-  from: number[];
-  /** Expected share right, shrunk towards the block's mean confidence (see blockAccuracy). */
-  accuracy: number[];
-  /** 95% Wilson range of the share right in the block. */
-  lower: number[];
-  upper: number[];
-  /** Held-out photos in each block. */
-  count: number[];
+  /**
+   * How much each photo counts: how many pile photos it stands for (pileWeights). The queue picks
+   * doubtful photos to label, so unweighted they would paint the pile as harder than it is, and
+   * the bar would come out too high.
+   */
+  weights?: readonly number[];
 }
 
 export interface ClassAcceptance {
@@ -34,17 +25,20 @@ export interface ClassAcceptance {
   bar: number | null;
   /** Pile indices that clear the bar, most confident first. */
   photos: number[];
-  /** Expected number of wrong suggestions among `photos`, and its range. */
+  /** Expected number of wrong suggestions among `photos`, and its 95% range. */
   expectedWrong: number;
   expectedWrongRange: Interval;
+  /** The class's fitted temperature (see fitTemperature); undefined with too few held-out photos. */
+  temperature: number | undefined;
 }
 
 export interface AcceptPlan {
-  calibration: ConfidenceCalibration;
   /** Share of accepted photos that should be right; the bars are set to reach it. */
   targetPrecision: number;
   /** Held-out predictions the calibration was fitted on. */
   heldOutCount: number;
+  /** Fitted on all held-out predictions; each class's own is drawn towards it. */
+  temperature: number;
   perClass: ClassAcceptance[];
 }
 
@@ -53,74 +47,127 @@ export interface AcceptOptions {
   targetPrecision?: number;
   /** Pile indices to leave out (already labelled or accepted). */
   exclude?: ReadonlySet<number>;
-  /** Below this many held-out predictions nothing is accepted; 10 by default. */
+  /** Below this many held-out predictions nothing is accepted; 20 by default. */
   minimumHeldOut?: number;
 }
 
 /**
- * Weight, in photos, of the classifier's own claim (its mean confidence) in each block's estimate:
- * a block of 3 held-out photos that were all right does not make a promise of 100%.
+ * How strongly a class's temperature is drawn to the one of all classes: as much as this many of
+ * its own held-out photos. A class with a few doubtful suggestions does not get a bar of its own
+ * from them alone, and one with many wrong suggestions still gets a higher bar than the others.
  */
-const PRIOR_WEIGHT = 2;
+const CLASS_PRIOR_PHOTOS = 10;
+/** Half-width of the 95% profile-likelihood interval: a log-likelihood drop of χ²₁(0.95) / 2. */
+const PROFILE_DROP = 1.92;
 
-/** Pool-adjacent-violators on (confidence, right) pairs sorted by confidence. */
-export function calibrateConfidence(heldOut: HeldOut): ConfidenceCalibration {
-  const pairs: { confidence: number; right: number }[] = [];
+interface Pair {
+  confidence: number;
+  right: number;
+  weight: number;
+}
+
+/** (top-class confidence, right or not, weight) of each held-out prediction, optionally only those suggesting one class. */
+function heldOutPairs(heldOut: HeldOut, onlyClass?: number): Pair[] {
+  const pairs: (Pair & { predicted: number })[] = [];
   heldOut.probabilities.forEach((probabilities, i) => {
     if (!probabilities) return;
     const predicted = topClass(probabilities);
-    pairs.push({ confidence: probabilities[predicted], right: predicted === heldOut.labels[i] ? 1 : 0 });
+    const right = predicted === heldOut.labels[i] ? 1 : 0;
+    pairs.push({ confidence: probabilities[predicted], right, weight: heldOut.weights?.[i] ?? 1, predicted });
   });
-  pairs.sort((a, b) => a.confidence - b.confidence);
-  const blocks: { from: number; right: number; count: number; confidenceSum: number }[] = [];
-  for (const { confidence, right } of pairs) {
-    blocks.push({ from: confidence, right, count: 1, confidenceSum: confidence });
-    while (blocks.length > 1) {
-      const last = blocks[blocks.length - 1];
-      const previous = blocks[blocks.length - 2];
-      if (previous.right / previous.count < last.right / last.count) break;
-      previous.right += last.right;
-      previous.count += last.count;
-      previous.confidenceSum += last.confidenceSum;
-      blocks.pop();
-    }
-  }
-  const calibration: ConfidenceCalibration = { from: [], accuracy: [], lower: [], upper: [], count: [] };
-  let floor = 0;
-  for (const [b, block] of blocks.entries()) {
-    const interval = wilsonInterval(block.right, block.count);
-    // Shrinking can break monotonicity between small blocks; keep the step function non-decreasing.
-    floor = Math.max(floor, (block.right + PRIOR_WEIGHT * (block.confidenceSum / block.count)) / (block.count + PRIOR_WEIGHT));
-    calibration.from.push(b === 0 ? 0 : block.from);
-    calibration.accuracy.push(floor);
-    calibration.lower.push(interval.lower);
-    calibration.upper.push(interval.upper);
-    calibration.count.push(block.count);
-  }
-  return calibration;
+  // Weights are relative: scaled to average 1, so likelihoods stay in units of photos.
+  const total = pairs.reduce((sum, pair) => sum + pair.weight, 0);
+  for (const pair of pairs) pair.weight = total > 0 ? (pair.weight * pairs.length) / total : 1;
+  return onlyClass === undefined ? pairs : pairs.filter((pair) => pair.predicted === onlyClass);
 }
 
-/** The block a confidence falls in; -1 for an empty calibration. */
-function blockOf(calibration: ConfidenceCalibration, confidence: number): number {
-  let block = -1;
-  for (let b = 0; b < calibration.from.length && calibration.from[b] <= confidence; b++) block = b;
-  return calibration.from.length > 0 ? Math.max(0, block) : -1;
+const logit = (p: number) => Math.log(Math.max(1e-12, p) / Math.max(1e-12, 1 - p));
+
+/** The top-class confidence with its log-odds divided by `temperature`. */
+export function temperatureScaled(confidence: number, temperature: number): number {
+  return 1 / (1 + Math.exp(-logit(confidence) / temperature));
 }
 
-/** Calibrated chance that a suggestion with this top-class confidence is right, with its range. */
-export function calibratedAccuracy(calibration: ConfidenceCalibration, confidence: number): { expected: number; range: Interval } {
-  const block = blockOf(calibration, confidence);
-  if (block < 0) return { expected: confidence, range: { lower: 0, upper: 1 } };
-  return {
-    expected: calibration.accuracy[block],
-    range: { lower: calibration.lower[block], upper: calibration.upper[block] },
-  };
+/** The confidence whose temperature-scaled value is `target`. */
+function confidenceFor(target: number, temperature: number): number {
+  return 1 / (1 + Math.exp(-logit(target) * temperature));
+}
+
+function negativeLogLikelihood(pairs: readonly Pair[], logTemperature: number): number {
+  const temperature = Math.exp(logTemperature);
+  let sum = 0;
+  for (const { confidence, right, weight } of pairs) {
+    const p = Math.min(1 - 1e-12, Math.max(1e-12, temperatureScaled(confidence, temperature)));
+    sum -= weight * (right ? Math.log(p) : Math.log(1 - p));
+  }
+  return sum;
+}
+
+/** Golden-section search for the minimum of a unimodal function on [low, high]. */
+function minimise(f: (x: number) => number, low: number, high: number): number {
+  const ratio = (Math.sqrt(5) - 1) / 2;
+  for (let step = 0; step < 60; step++) {
+    const a = high - ratio * (high - low);
+    const b = low + ratio * (high - low);
+    if (f(a) < f(b)) high = b;
+    else low = a;
+  }
+  return (low + high) / 2;
+}
+
+/** Where f, increasing on [from, to], crosses `level` (bisection). */
+function crossing(f: (x: number) => number, level: number, from: number, to: number): number {
+  if (f(to) < level) return to;
+  let low = from;
+  let high = to;
+  for (let step = 0; step < 50; step++) {
+    const middle = (low + high) / 2;
+    if (f(middle) < level) low = middle;
+    else high = middle;
+  }
+  return (low + high) / 2;
+}
+
+const MAX_LOG_TEMPERATURE = Math.log(20);
+
+/**
+ * The temperature that makes the held-out top-class confidences most likely to have been right
+ * or wrong as they were (Platt scaling of the log-odds with one parameter), between 1/20 and 20,
+ * with its 95% range. A classifier that is more sure than right gets a temperature above 1.
+ * With `prior`, the log-temperature is drawn towards prior.temperature as if by `prior.photos`
+ * photos.
+ */
+export function fitTemperature(
+  heldOut: HeldOut,
+  options: { onlyClass?: number; prior?: { temperature: number; photos: number } } = {},
+): { temperature: number; range: Interval } {
+  const pairs = heldOutPairs(heldOut, options.onlyClass);
+  const { prior } = options;
+  // A Gaussian prior on log T whose curvature equals that of `photos` photos' worth of likelihood.
+  const curvature = prior ? (prior.photos * curvatureAt(pairs, Math.log(prior.temperature))) / Math.max(1, pairs.length) : 0;
+  const loss = (x: number) => negativeLogLikelihood(pairs, x) + (prior ? (curvature / 2) * (x - Math.log(prior.temperature)) ** 2 : 0);
+  if (pairs.length === 0) return { temperature: prior?.temperature ?? 1, range: { lower: 1 / 20, upper: 20 } };
+  const best = minimise(loss, -MAX_LOG_TEMPERATURE, MAX_LOG_TEMPERATURE);
+  const level = loss(best) + PROFILE_DROP;
+  const lower = -crossing((x) => loss(-x), level, -best, MAX_LOG_TEMPERATURE);
+  const upper = crossing(loss, level, best, MAX_LOG_TEMPERATURE);
+  return { temperature: Math.exp(best), range: { lower: Math.exp(lower), upper: Math.exp(upper) } };
+}
+
+/** Second derivative of the negative log-likelihood in log T, numerically, at least that of one photo. */
+function curvatureAt(pairs: readonly Pair[], x: number): number {
+  const h = 1e-3;
+  const second =
+    (negativeLogLikelihood(pairs, x + h) - 2 * negativeLogLikelihood(pairs, x) + negativeLogLikelihood(pairs, x - h)) / (h * h);
+  return Math.max(second, 1e-3);
 }
 
 /**
- * Per class, the lowest bar such that the pile photos suggested as that class at or above it are
- * expected (by the calibration) to be right at least `targetPrecision` of the time, with the
- * expected number wrong among them. `pileProbabilities` are the current classifier's predictions.
+ * Per class, the confidence bar above which a suggestion of that class is right at least
+ * `targetPrecision` of the time, by the class's temperature, the pile photos that clear it, and
+ * the expected number wrong among them with a range (from the temperature's 95% range). Each class's
+ * temperature is fitted on the held-out photos it was suggested for, drawn towards the temperature
+ * of all of them. `pileProbabilities` are the current classifier's predictions for the pile.
  */
 export function acceptBar(
   heldOut: HeldOut,
@@ -128,8 +175,8 @@ export function acceptBar(
   options: AcceptOptions = {},
 ): AcceptPlan {
   const targetPrecision = options.targetPrecision ?? 0.95;
-  const calibration = calibrateConfidence(heldOut);
-  const heldOutCount = calibration.count.reduce((sum, n) => sum + n, 0);
+  const heldOutCount = heldOut.probabilities.filter((p) => p).length;
+  const overall = fitTemperature(heldOut).temperature;
   const classCount = pileProbabilities.find((p) => p)?.length ?? heldOut.probabilities.find((p) => p)?.length ?? 0;
   const suggested = Array.from({ length: classCount }, () => [] as { index: number; confidence: number }[]);
   pileProbabilities.forEach((probabilities, index) => {
@@ -137,37 +184,55 @@ export function acceptBar(
     const predicted = topClass(probabilities);
     suggested[predicted].push({ index, confidence: probabilities[predicted] });
   });
-  const enough = heldOutCount >= (options.minimumHeldOut ?? 10);
+  const enough = heldOutCount >= (options.minimumHeldOut ?? 20);
   const perClass = suggested.map((photos, classIndex): ClassAcceptance => {
-    const none: ClassAcceptance = { classIndex, bar: null, photos: [], expectedWrong: 0, expectedWrongRange: { lower: 0, upper: 0 } };
-    if (!enough) return none;
-    photos.sort((a, b) => b.confidence - a.confidence || a.index - b.index);
-    let expectedRight = 0;
-    let taken = 0;
-    photos.forEach((photo, k) => {
-      expectedRight += calibratedAccuracy(calibration, photo.confidence).expected;
-      // Equal confidences go in or out together, so the bar is a real threshold.
-      const lastOfTie = k + 1 === photos.length || photos[k + 1].confidence < photo.confidence;
-      if (lastOfTie && expectedRight / (k + 1) >= targetPrecision) taken = k + 1;
+    const none = { classIndex, bar: null, photos: [], expectedWrong: 0, expectedWrongRange: { lower: 0, upper: 0 } };
+    if (!enough) return { ...none, temperature: undefined };
+    const { temperature, range } = fitTemperature(heldOut, {
+      onlyClass: classIndex,
+      prior: { temperature: overall, photos: CLASS_PRIOR_PHOTOS },
     });
-    if (taken === 0) return none;
-    const accepted = photos.slice(0, taken);
-    let expectedWrong = 0;
-    let fewest = 0;
-    let most = 0;
-    for (const { confidence } of accepted) {
-      const { expected, range } = calibratedAccuracy(calibration, confidence);
-      expectedWrong += 1 - expected;
-      fewest += 1 - range.upper;
-      most += 1 - range.lower;
-    }
+    const bar = confidenceFor(targetPrecision, temperature);
+    const accepted = photos.filter((photo) => photo.confidence >= bar).sort((a, b) => b.confidence - a.confidence || a.index - b.index);
+    if (accepted.length === 0) return { ...none, temperature };
+    const wrong = (t: number) => accepted.reduce((sum, { confidence }) => sum + 1 - temperatureScaled(confidence, t), 0);
     return {
       classIndex,
-      bar: accepted[taken - 1].confidence,
+      bar,
       photos: accepted.map((photo) => photo.index),
-      expectedWrong,
-      expectedWrongRange: { lower: fewest, upper: most },
+      expectedWrong: wrong(temperature),
+      // A higher temperature means less sure, so more wrong.
+      expectedWrongRange: { lower: wrong(range.lower), upper: wrong(range.upper) },
+      temperature,
     };
   });
-  return { calibration, targetPrecision, heldOutCount, perClass };
+  return { targetPrecision, heldOutCount, temperature: overall, perClass };
+}
+
+/**
+ * How many pile photos each labelled photo stands for: 1 plus the pile photos (not excluded) that
+ * are nearer to it than to any other labelled photo, measured in the pile sketch. Passed as
+ * HeldOut.weights, it makes the labelled photos speak for the pile as a whole rather than for the
+ * doubtful corners the queue sent the person to.
+ */
+export function pileWeights(sketch: PileSketch, labelled: readonly Float32Array[], exclude?: ReadonlySet<number>): number[] {
+  const { dim, points, count } = sketch;
+  const known = new Float32Array(labelled.length * dim);
+  labelled.forEach((embedding, row) => projectInto(sketch, embedding, known, row * dim));
+  const weights = new Array<number>(labelled.length).fill(1);
+  if (labelled.length === 0) return weights;
+  for (let i = 0; i < count; i++) {
+    if (exclude?.has(i)) continue;
+    let nearest = 0;
+    let nearestDistance = Infinity;
+    for (let row = 0; row < labelled.length; row++) {
+      const distance = squaredDistance(points, i, known, row, dim);
+      if (distance < nearestDistance) {
+        nearestDistance = distance;
+        nearest = row;
+      }
+    }
+    weights[nearest]++;
+  }
+  return weights;
 }

@@ -9,12 +9,12 @@ export { reviewQueue, margin, COVERAGE_UNTIL_LABELS_PER_CLASS, type LabelledEmbe
 export { pileSketch, type PileSketch, type SketchOptions } from './sketch';
 export {
   acceptBar,
-  calibrateConfidence,
-  calibratedAccuracy,
+  fitTemperature,
+  pileWeights,
+  temperatureScaled,
   type AcceptOptions,
   type AcceptPlan,
   type ClassAcceptance,
-  type ConfidenceCalibration,
   type HeldOut,
 } from './acceptBar';
 export { maybeMislabelled, type MaybeMislabelled } from './mislabelled';

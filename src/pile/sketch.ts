@@ -29,7 +29,7 @@ export interface PileSketch {
 export interface SketchOptions {
   /** Components kept; 32 by default. */
   dim?: number;
-  /** Neighbours averaged for typicality; 10 by default. */
+  /** Neighbours averaged for typicality; 5 by default, so a class with only a handful of photos in the pile still counts as a group. */
   neighbours?: number;
   /** At most this many photos are used to find the components (all are projected); 1,000 by default. */
   fitSample?: number;
@@ -60,11 +60,12 @@ function orthonormaliseRows(m: Float32Array, rows: number, cols: number): void {
 
 /**
  * The top `k` principal directions of the rows of `data` (count × dim, already centred), by
- * randomised subspace iteration (Halko, Martinsson & Tropp 2011): a few passes of X^T X over a
- * random start, each costing 2 × count × dim × k, instead of a dim × dim eigen-decomposition.
+ * randomised subspace iteration (Halko, Martinsson & Tropp 2011): two passes of X^T X over a
+ * random start (enough for the leading directions, which is all the map and the queue use), each
+ * costing 2 × count × dim × (k + 8), instead of a dim × dim eigen-decomposition.
  * Returned as k × dim rows, strongest first.
  */
-export function principalComponents(data: Float32Array, count: number, dim: number, k: number, seed = 1, iterations = 4): Float32Array {
+export function principalComponents(data: Float32Array, count: number, dim: number, k: number, seed = 1, iterations = 2): Float32Array {
   const random = seededRandom(seed);
   const oversampled = Math.min(dim, k + 8);
   const basis = new Float32Array(oversampled * dim);
@@ -196,15 +197,16 @@ export function squaredDistance(a: Float32Array, i: number, b: Float32Array, j: 
  * up to 1,000 of them, then every photo projected, then all pairs in 32 dimensions for typicality),
  * so build it once per pile change, ideally in a worker, and pass it to every reviewQueue call.
  *
- * Typicality is exp(−mean squared distance to the photo's nearest neighbours / its pile-wide
- * median): photos in dense regions (many similar photos) score near 1, outliers near 0. A label on
- * a typical photo teaches the classifier about many photos at once.
+ * Typicality is 1 / (1 + d / median d), d the mean squared distance to the photo's nearest
+ * neighbours: photos in dense regions (many similar photos) score near 1, outliers near 0. A label
+ * on a typical photo teaches the classifier about many photos at once. The slow (not exponential)
+ * fall keeps a small but distinct group ahead of a second photo from an already covered one.
  */
 export function pileSketch(pile: readonly Float32Array[], options: SketchOptions = {}): PileSketch {
   const count = pile.length;
   const embeddingDim = count > 0 ? pile[0].length : 0;
   const dim = Math.min(options.dim ?? 32, Math.max(1, count - 1), Math.max(1, embeddingDim));
-  const neighbours = Math.min(options.neighbours ?? 10, Math.max(1, count - 1));
+  const neighbours = Math.min(options.neighbours ?? 5, Math.max(1, count - 1));
   const packed = packNormalised(pile, embeddingDim);
   const centre = new Float32Array(embeddingDim);
   for (let row = 0; row < count; row++) for (let d = 0; d < embeddingDim; d++) centre[d] += packed[row * embeddingDim + d];
@@ -264,5 +266,20 @@ function typicality(
     meanDistance[i] = found > 0 ? sum / found : 0;
   }
   const median = Float32Array.from(meanDistance).sort()[Math.floor(count / 2)] || 1;
-  return { typicality: meanDistance.map((distance) => Math.exp(-distance / median)), neighbourDistance: median };
+  return { typicality: meanDistance.map((distance) => 1 / (1 + distance / median)), neighbourDistance: median };
+}
+
+/**
+ * The sketch restricted to some of its photos, in the given order. Typicality stays as measured on
+ * the whole pile: how typical a photo is does not change when its neighbours get labelled.
+ */
+export function subsetSketch(sketch: PileSketch, rows: readonly number[] | undefined): PileSketch {
+  if (!rows) return sketch;
+  const { dim } = sketch;
+  const points = new Float32Array(rows.length * dim);
+  rows.forEach((row, i) => {
+    if (!(row >= 0 && row < sketch.count)) throw new Error(`Row ${row} is not in the pile sketch of ${sketch.count} photos.`);
+    points.set(sketch.points.subarray(row * dim, row * dim + dim), i * dim);
+  });
+  return { ...sketch, count: rows.length, points, typicality: Float32Array.from(rows, (row) => sketch.typicality[row]) };
 }
