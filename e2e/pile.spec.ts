@@ -3,6 +3,7 @@
  * do not give the species away), a few answered from "Check these next" by keyboard only, the sure
  * ones accepted, everything still there after a reload, and the CSV checked against the true species.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -136,6 +137,9 @@ test('sorts an unsorted folder: review by keyboard, accept the sure ones, reload
   // The map lays out every photo (drawn on one canvas).
   await page.getByRole('button', { name: 'Show a map of the photos' }).click();
   await expect(page.getByLabel(/^Map of 60 photos/)).toBeVisible();
+  const { violations } = await new AxeBuilder({ page }).include('[data-testid="pile"]').analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
   // Reload in the middle: the pile, the answers and the acceptances are all still there. This
   // browser then plays one without the folder picker, so the sorted copies come as a .zip.

@@ -109,8 +109,15 @@ try {
     .filter({ hasText: /^Suggestion:/ })
     .waitFor({ timeout: 120_000 });
   const openSeconds = (Date.now() - opened) / 1000;
+  // Thumbnails keep loading in stages after the names show: measure once the page has been quiet for 2 s.
+  const longTaskCount = () => page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.length);
+  for (let quiet = false, waited = 0; !quiet && waited < 60; waited += 2) {
+    const count = await longTaskCount();
+    await page.waitForTimeout(2000);
+    quiet = (await longTaskCount()) === count;
+  }
   await review.focus();
-  const longTasksBefore = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.length);
+  const longTasksBefore = await longTaskCount();
 
   const times: number[] = [];
   for (let i = 0; i < answers; i++) {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { FilePicker } from '../FilePicker';
 import { ImportProgressBar } from '../ImportProgressBar';
 import { filesFromInput, filesFromTransfer } from '../files/collect';
@@ -26,6 +26,12 @@ export function PileSection() {
   const [mapShown, setMapShown] = useState(false);
   const pile = usePile(controller, mapShown);
   const [shown, setShown] = useState<string>();
+  const reviewPanel = useRef<HTMLDivElement>(null);
+  /** A photo chosen in the grid or on the map is shown for review, and the keys answer it. */
+  const review = (hash: string) => {
+    setShown(hash);
+    reviewPanel.current?.focus();
+  };
   /**
    * Photos answered while the project was at `revision`, whose answers are still being applied (see
    * ReviewPanel): not shown again until the project moves on.
@@ -104,6 +110,7 @@ export function PileSection() {
               lastStep={state.review.history.at(-1)}
               library={library}
               dispatch={dispatch}
+              panelRef={reviewPanel}
               onShow={(hash, { leaving: gone, returning }) => {
                 setShown(hash);
                 setLeaving((before) => {
@@ -116,7 +123,7 @@ export function PileSection() {
             />
           )}
           <AcceptPanel classes={classes} pile={project.pile} acceptance={pile.acceptance} stale={stale} dispatch={dispatch} />
-          <PileGrid pile={project.pile} library={library} nameOf={nameOf} suggestionOf={pile.suggestionOf} onChoose={setShown} />
+          <PileGrid pile={project.pile} library={library} nameOf={nameOf} suggestionOf={pile.suggestionOf} onChoose={review} />
         </>
       )}
       <Mislabelled flagged={pile.mislabelled} classes={classes} library={library} dispatch={dispatch} />
@@ -125,7 +132,7 @@ export function PileSection() {
           <button type="button" aria-expanded={mapShown} onClick={() => setMapShown(!mapShown)}>
             {mapShown ? 'Hide the map of the photos' : 'Show a map of the photos'}
           </button>
-          {mapShown && <PhotoMap project={project} map={pile.map} library={library} suggestionOf={pile.suggestionOf} onChoose={setShown} />}
+          {mapShown && <PhotoMap project={project} map={pile.map} library={library} suggestionOf={pile.suggestionOf} onChoose={review} />}
           <ExportPanel project={project} library={library} suggestionOf={pile.suggestionOf} />
         </>
       )}

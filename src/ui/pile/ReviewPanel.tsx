@@ -1,4 +1,4 @@
-import { startTransition, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { startTransition, useEffect, useMemo, useRef, type KeyboardEvent, type Ref } from 'react';
 import type { ClassRecord, PileItem } from '../../store/projects';
 import type { PhotoLibrary } from '../project/library';
 import type { Action, ReviewStep } from '../project/state';
@@ -20,6 +20,8 @@ interface Props {
    * (gone from the pile once the answer is applied), `returning` the one an undo brings back.
    */
   onShow(hash: string | undefined, change: { leaving?: string; returning?: string }): void;
+  /** The panel itself: a photo chosen elsewhere (the grid, the map) brings the focus here. */
+  panelRef: Ref<HTMLDivElement>;
 }
 
 const isTyping = (target: EventTarget) => target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
@@ -54,7 +56,7 @@ function useImageUrls(library: PhotoLibrary, hashes: (string | undefined)[]): Ma
  * one to undo. Each answer moves the photo into the class; learning happens in its worker, so the
  * next photo shows at once.
  */
-export function ReviewPanel({ classes, photo, next, suggestion, lastStep, library, dispatch, onShow }: Props) {
+export function ReviewPanel({ classes, photo, next, suggestion, lastStep, library, dispatch, onShow, panelRef }: Props) {
   const urls = useImageUrls(library, [photo?.hash, next?.hash]);
   const nameOf = (id: string) => classes.find((c) => c.id === id)?.name;
 
@@ -94,7 +96,15 @@ export function ReviewPanel({ classes, photo, next, suggestion, lastStep, librar
     image.decode().catch(() => {});
   }, [nextUrl]);
   return (
-    <div className="review" role="group" aria-labelledby="review-title" data-testid="review" tabIndex={0} onKeyDown={onKeyDown}>
+    <div
+      ref={panelRef}
+      className="review"
+      role="group"
+      aria-labelledby="review-title"
+      data-testid="review"
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+    >
       <h3 id="review-title">Check these next</h3>
       <p className="hint" id="review-keys">
         Which class is this photo? Press its number ({classes.length > 1 ? `1 to ${Math.min(9, classes.length)}` : '1'}) or its button. S

@@ -82,7 +82,8 @@ export function usePile(controller: ProjectController, mapWanted: boolean) {
     const current = project;
     if (!client || !current || current.pile.length === 0) return;
     const timer = setTimeout(() => {
-      const fresh = askedFor.current !== key;
+      // Also when the page lost what the worker said (the project was opened again).
+      const fresh = askedFor.current !== key || (head !== undefined && state.suggestions === undefined);
       askedFor.current = key;
       const model = head?.model.kind === 'logistic' ? head.model : undefined;
       void client
