@@ -93,16 +93,22 @@ try {
     log(
       `${dataset.name}: ${dataset.classes.length} classes, ${dataset.train.length} train / ${dataset.test.length} ${dataset.testSplit} photos`,
     );
+    const trainLabels = dataset.train.map((p) => p.label);
+    // Only the training photos some seed samples are embedded (all of them with 'all').
+    const sampled = new Set(
+      shotCounts.flatMap((shots) => Array.from({ length: seedsFor(shots) }, (_, s) => sampleShots(trainLabels, shots, s + 1)).flat()),
+    );
+    const neededTrain = dataset.train.map((_, i) => i).filter((i) => sampled.has(i));
     const embeddings = new Map<string, { train: Float32Array[]; test: Float32Array[] }>();
     for (const features of new Set(methods.map((m) => m.features))) {
-      const all = await source.embed(
-        features,
-        dataset.root,
-        [...dataset.train, ...dataset.test].map((p) => p.path),
-      );
-      embeddings.set(features, { train: all.slice(0, dataset.train.length), test: all.slice(dataset.train.length) });
+      const all = await source.embed(features, dataset.root, [
+        ...neededTrain.map((i) => dataset.train[i].path),
+        ...dataset.test.map((p) => p.path),
+      ]);
+      const train: Float32Array[] = [];
+      neededTrain.forEach((i, j) => (train[i] = all[j]));
+      embeddings.set(features, { train, test: all.slice(neededTrain.length) });
     }
-    const trainLabels = dataset.train.map((p) => p.label);
     const testLabels = dataset.test.map((p) => p.label);
     for (const shots of shotCounts) {
       // With every photo there is nothing to sample; seeds then only vary training randomness.
