@@ -7,7 +7,7 @@
 import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import type { Evaluation } from '../../head';
 import { topClass } from '../../head';
-import { acceptBar, maybeMislabelled, reviewQueue, type ClassAcceptance, type HeldOut, type PileSketch } from '../../pile';
+import { acceptBar, maybeMislabelled, pileWeights, reviewQueue, type ClassAcceptance, type HeldOut, type PileSketch } from '../../pile';
 import { createPileClient, type PileClient } from '../../trainer/pileClient';
 import type { ProjectRecord } from '../../store/projects';
 import type { ProjectController } from '../project/useProject';
@@ -118,6 +118,7 @@ export function usePile(controller: ProjectController, mapWanted: boolean) {
 
   const suggestionOf = useMemo(() => suggestionsByHash(state.suggestions), [state.suggestions]);
 
+  const currentSketch = sketch?.key === key ? sketch : undefined;
   const heldOut = useMemo(() => (head ? heldOutOf(head.signature, head.evaluation) : undefined), [head]);
 
   /** What "Accept the sure ones" would take, per class id; only from suggestions of the current head. */
@@ -125,7 +126,10 @@ export function usePile(controller: ProjectController, mapWanted: boolean) {
     if (!project || !heldOut || !state.suggestions || state.suggestions.signature !== head?.signature) return undefined;
     const { byHash, classIds } = state.suggestions;
     const probabilities = project.pile.map((item) => (item.accepted ? undefined : byHash.get(item.hash)));
-    const plan = acceptBar(heldOut, probabilities);
+    const plan = acceptBar(
+      { ...heldOut, weights: heldOutWeights(heldOut.rows, currentSketch, project, library.embeddingOf) },
+      probabilities,
+    );
     const offers = new Map(
       plan.perClass.map((offer) => [
         classIds[offer.classIndex],
@@ -136,7 +140,7 @@ export function usePile(controller: ProjectController, mapWanted: boolean) {
       ]),
     );
     return { heldOutCount: plan.heldOutCount, targetPrecision: plan.targetPrecision, offers };
-  }, [project, heldOut, state.suggestions, head]);
+  }, [project, heldOut, state.suggestions, head, currentSketch, library]);
 
   const mislabelled = useMemo((): FlaggedPhoto[] => {
     if (!project || !heldOut) return [];
@@ -159,8 +163,8 @@ export function usePile(controller: ProjectController, mapWanted: boolean) {
   }, [project, heldOut]);
 
   const queue = useMemo(
-    () => reviewOrder(project, sketch?.key === key ? sketch : undefined, state.suggestions, state.review.skipped, library.embeddingOf),
-    [project, sketch, key, state.suggestions, state.review.skipped, library],
+    () => reviewOrder(project, currentSketch, state.suggestions, state.review.skipped, library.embeddingOf),
+    [project, currentSketch, state.suggestions, state.review.skipped, library],
   );
 
   return {
@@ -175,6 +179,27 @@ export function usePile(controller: ProjectController, mapWanted: boolean) {
 }
 
 export type PileController = ReturnType<typeof usePile>;
+
+/**
+ * How many pile photos each held-out photo stands for (src/pile's pileWeights), as the evaluation
+ * harness weighs them: the queue sends the person to doubtful photos, which alone would make the
+ * pile look harder than it is. Unweighted until the pile has been sketched.
+ */
+function heldOutWeights(
+  rows: string[],
+  sketch: { hashes: string[]; sketch: PileSketch } | undefined,
+  project: ProjectRecord,
+  embeddingOf: (hash: string) => Float32Array | undefined,
+): number[] | undefined {
+  if (!sketch) return undefined;
+  const embeddings = rows.map(embeddingOf);
+  if (embeddings.some((embedding) => embedding === undefined)) return undefined;
+  // Photos labelled out of the pile (or deleted) since the sketch no longer stand for anything.
+  const inPile = new Set(project.pile.map((item) => item.hash));
+  const gone = new Set<number>();
+  sketch.hashes.forEach((hash, i) => inPile.has(hash) || gone.add(i));
+  return pileWeights(sketch.sketch, embeddings as Float32Array[], gone);
+}
 
 /**
  * The review queue over the pile as last sketched: photos that left the pile since, were accepted
