@@ -56,6 +56,16 @@ describe('reviewQueue', () => {
     expect(groups[queue[0]]).toBe(3);
   });
 
+  it('while covering, gives each class its turn by the suggestions, even where the pile is already covered', () => {
+    const { pile, groups } = clusteredPile();
+    const labelled = [0, 60].map((i) => ({ embedding: pile[i], classIndex: groups[i] }));
+    // Group 1 is class 1 and has a labelled photo; everything else is suggested as class 0, and
+    // groups 2 and 3, far from any labelled photo, would win every pick on distance alone.
+    const probabilities = groups.map((group) => Float32Array.from(group === 1 ? [0.2, 0.8] : [0.8, 0.2]));
+    const queue = reviewQueue({ pile, labelled, probabilities, count: 4, classCount: 2, exclude: new Set([0, 60]) });
+    expect(queue.filter((i) => groups[i] === 1)).toHaveLength(2);
+  });
+
   it('never returns an excluded photo, returns each photo once, and stops when the pile runs out', () => {
     const { pile } = clusteredPile();
     const exclude = new Set(pile.map((_, i) => i).filter((i) => i % 7 !== 0));
