@@ -5,6 +5,7 @@ import { groupByFolder, type FolderGroups, type FoundFile } from './files/folder
 import { ImportProgressBar } from './ImportProgressBar';
 import { WaitingBar } from './WaitingBar';
 import { useProjectContext } from './project/context';
+import { unsortedPile } from './project/useProject';
 import { countWord } from './project/derive';
 import { useDropTarget } from './useDropTarget';
 import { FilePicker } from './FilePicker';
@@ -13,6 +14,8 @@ import { FilePicker } from './FilePicker';
 interface Offer extends FolderGroups {
   /** The class they were dropped on, if any. */
   classId?: string;
+  /** Everything dropped, with where each file was: the unsorted pile keeps the paths. */
+  found: FoundFile[];
 }
 
 /** Step 1: the classes and their photos. */
@@ -31,7 +34,7 @@ export function Classes() {
         classId,
         found.map((f) => f.file),
       );
-    else setOffer({ ...grouped, classId });
+    else setOffer({ ...grouped, classId, found });
   }
 
   return (
@@ -112,6 +115,18 @@ function FolderOffer({ offer, onDone }: { offer: Offer; onDone(): void }) {
           ))}
         </>
       )}
+      <button
+        type="button"
+        onClick={act(() =>
+          actions.addFiles(
+            unsortedPile,
+            offer.found.map((f) => f.file),
+            new Map(offer.found.map((f) => [f.file, f.path])),
+          ),
+        )}
+      >
+        Put all {offer.found.length} in the unsorted pile
+      </button>
       <button type="button" onClick={onDone}>
         Cancel
       </button>

@@ -101,7 +101,8 @@ export function usePile(controller: ProjectController, mapWanted: boolean) {
         )
         .then((answer) => {
           if ('superseded' in answer) return;
-          if (answer.problem) setProblem(answer.problem);
+          // A later answer without a problem clears the message.
+          setProblem(answer.problem);
           if (answer.suggestions && head && model) {
             const { signature, hashes, probabilities } = answer.suggestions;
             const byHash = new Map(hashes.map((hash, i) => [hash, probabilities[i]]));
@@ -177,8 +178,6 @@ export function usePile(controller: ProjectController, mapWanted: boolean) {
     problem,
   };
 }
-
-export type PileController = ReturnType<typeof usePile>;
 
 /**
  * How many pile photos each held-out photo stands for (src/pile's pileWeights), as the evaluation
