@@ -119,6 +119,8 @@ test('photos and classes can be moved, deleted, and the deletion undone', async 
   await openApp(page);
   await dropOn(card(page, 0).getByTestId('class-drop'), flowerFiles('train', 'pansy', 0, 3));
   await expect(card(page, 0).getByTestId('photo-count')).toHaveText('3 photos');
+  // Counted as soon as they are read; moved once the model has looked at them (their thumbnails are then in).
+  await expect(page.getByTestId('import-progress')).toHaveCount(0);
   const first = flowerFiles('train', 'pansy', 0, 1)[0].name;
 
   // Move one photo by the menu.

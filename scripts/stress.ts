@@ -182,9 +182,10 @@ function instrument() {
       if (cards.length > 0 && firstRows.every((imgs) => imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0)))
         marks.thumbs = performance.now();
     }
-    if (marks.counts === undefined || marks.thumbs === undefined) requestAnimationFrame(check);
+    if (marks.counts !== undefined && marks.thumbs !== undefined) clearInterval(timer);
   };
-  requestAnimationFrame(check);
+  // A timer rather than animation frames, which the browser may hold back while the page loads.
+  const timer = setInterval(check, 10);
 }
 
 type Stress = { longTasks: { start: number; ms: number }[]; clicks: { start: number; ms: number }[]; marks: Record<string, number> };
@@ -263,6 +264,8 @@ try {
   );
 
   const page = context.pages()[0] ?? (await context.newPage());
+  // tsx compiles with esbuild's keepNames, which wraps named functions in a __name helper the page lacks.
+  await page.addInitScript('globalThis.__name = (target) => target;');
   await page.addInitScript(instrument);
   await page.goto(appUrl);
   await page.getByTestId('engine-status').getByText('Ready.').waitFor({ timeout: 300_000 });
@@ -312,14 +315,26 @@ try {
   // ---- Reload ------------------------------------------------------------------------------
   await page.evaluate((counts) => localStorage.setItem('stress:expect', JSON.stringify(counts)), counts);
   await page.reload();
-  await page.waitForFunction(
-    () => {
-      const marks = (window as unknown as { stress: Stress }).stress.marks;
-      return marks.counts !== undefined && marks.thumbs !== undefined;
-    },
-    undefined,
-    { timeout: 120_000 },
-  );
+  await page
+    .waitForFunction(
+      () => {
+        const marks = (window as unknown as { stress: Stress }).stress.marks;
+        return marks.counts !== undefined && marks.thumbs !== undefined;
+      },
+      undefined,
+      { timeout: 120_000 },
+    )
+    .catch(async (error: unknown) => {
+      const seen = await page.evaluate(() => ({
+        marks: (window as unknown as { stress?: Stress }).stress?.marks,
+        expected: localStorage.getItem('stress:expect'),
+        shown: [...document.querySelectorAll('[data-testid="class-card"]')].map(
+          (card) =>
+            `${(card.querySelector('input.class-name') as HTMLInputElement | null)?.value}: ${card.querySelector('[data-testid="photo-count"]')?.textContent}, ${card.querySelectorAll('img').length} img`,
+        ),
+      }));
+      throw new Error(`the reloaded page did not show everything: ${JSON.stringify(seen)}`, { cause: error });
+    });
   // Settled: a few seconds for whatever the page does after the first screen.
   await page.waitForTimeout(5000);
   const reloaded = await readStress(page);

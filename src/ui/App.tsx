@@ -5,6 +5,7 @@ import { EngineDetails } from './EngineDetails';
 import { FeaturesChoice } from './FeaturesChoice';
 import { Feedback } from './Feedback';
 import { Notices } from './Notices';
+import { OtherTabBanner } from './OtherTabBanner';
 import { ProjectBar } from './ProjectBar';
 import { StatusLine } from './StatusLine';
 import { TryIt } from './TryIt';
@@ -41,9 +42,13 @@ export function App() {
           <OpenedClassifierView opened={share.opened} share={share} engine={engine} status={status} />
         ) : controller.state.project ? (
           <>
-            <FileActions share={share} />
-            <Classes />
-            <PileSection />
+            <OtherTabBanner />
+            {/* Read-only while another tab edits this project: only that tab saves it. */}
+            <div className="editing" inert={controller.tab.role === 'following'}>
+              <FileActions share={share} />
+              <Classes />
+              <PileSection />
+            </div>
             <div className="results">
               <Feedback />
               {/* Started afresh when the features change: a photo tried before has the old ones. */}

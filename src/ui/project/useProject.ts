@@ -21,6 +21,7 @@ import { sha256Hex } from '../files/images';
 import { classOfPhoto, countWord, trainingSet } from './derive';
 import { emptyReport, importPhotos, lookAt, type ImportReport, type LoadedPhoto, type WaitingPhoto } from './importPhotos';
 import { InboxSweep } from './inboxSweep';
+import { useTabLock } from './useTabLock';
 import { readableWaiting, waitingRefs } from './waiting';
 import { PhotoLibrary } from './library';
 import { loadInStages } from './loadInStages';
@@ -68,6 +69,8 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
   const [state, dispatch] = useReducer(reducer, initialState);
   const [library] = useState(() => new PhotoLibrary());
   const [inboxSweep] = useState(() => new InboxSweep());
+  /** Tells other tabs following this project that it changed (see useTabLock); set once that hook runs. */
+  const announceSaved = useRef<() => void>(() => {});
   const [trainer, setTrainer] = useState<TrainerClient>();
   const [persisted, setPersisted] = useState<boolean>();
   const latest = useRef<TrainerState>(state);
@@ -85,7 +88,11 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
   const saver = useMemo(
     () =>
       debouncedSaver<ProjectRecord>(
-        (project) => saveProject(project).then(() => inboxSweep.saved(project)),
+        async (project) => {
+          await saveProject(project);
+          announceSaved.current();
+          await inboxSweep.saved(project);
+        },
         saveDelayMs,
         (error) => {
           if (error)
@@ -268,8 +275,35 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
     [open],
   );
 
+  // ---- Two tabs ---------------------------------------------------------------------------
+
+  /** The project as stored now: another tab changed it, or this tab takes over editing it. */
+  const reopen = useCallback(async () => {
+    const id = latest.current.project?.id;
+    const fresh = id && (await loadProject(id));
+    if (fresh && latest.current.project?.id === id) await openAndEmbed(fresh);
+  }, [openAndEmbed]);
+  const followTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const tab = useTabLock(state.project?.id, {
+    becameEditor: () => {
+      setUnembedded(undefined);
+      void reopen();
+    },
+    // At most once a second while the other tab imports and saves every moment.
+    changedElsewhere: () => {
+      followTimer.current ??= setTimeout(() => {
+        followTimer.current = undefined;
+        void reopen();
+      }, 1000);
+    },
+    flush: () => saver.flush(),
+  });
+  announceSaved.current = tab.announceSaved;
+  const tabRole = useRef(tab.role);
+  tabRole.current = tab.role;
+
   useEffect(() => {
-    if (!engineForProject || !unembedded) return;
+    if (!engineForProject || !unembedded || tab.role !== 'editing') return;
     const { projectId, featuresId, reason } = unembedded;
     const isCurrent = () => latest.current.project?.id === projectId && latest.current.project.featuresId === featuresId;
     // The engine computes what it was last started with: only then are the results these features.
@@ -330,7 +364,7 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
         });
       });
     // growProgress and advanceProgress only touch refs and dispatch.
-  }, [engineForProject, unembedded, photoEvents, storageFull]);
+  }, [engineForProject, unembedded, photoEvents, storageFull, tab.role]);
 
   // The last project opened comes back at once, without waiting for the model to load.
   const started = useRef(false);
@@ -365,10 +399,11 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
 
   useEffect(() => {
     const project = latest.current.project;
-    if (!project || state.revision <= openedRevision.current) return;
+    // Only the tab editing this project writes it (see useTabLock).
+    if (!project || state.revision <= openedRevision.current || tab.role !== 'editing') return;
     dispatch({ type: 'saving', saving: 'saving' });
     saver.schedule({ ...project, updatedAt: Date.now() });
-  }, [state.revision, saver]);
+  }, [state.revision, saver, tab.role]);
 
   // ---- Training ---------------------------------------------------------------------------
 
@@ -385,7 +420,8 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
   }, []);
 
   useEffect(() => {
-    if (!trainer || !training || latest.current.head?.signature === training.signature) return;
+    // A tab following another one's edits gets its classifier from there.
+    if (!trainer || !training || tab.role !== 'editing' || latest.current.head?.signature === training.signature) return;
     const { id: projectId, featuresId } = latest.current.project!;
     const timer = setTimeout(async () => {
       dispatch({ type: 'training' });
@@ -396,11 +432,11 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       if (outcome.type === 'failed') return dispatch({ type: 'training-failed', message: outcome.message });
       const head = { signature: training.signature, model: outcome.model, evaluation: outcome.evaluation };
       dispatch({ type: 'trained', head });
-      const save = () => saveHead({ version: 2, projectId, featuresId, ...head });
+      const save = () => saveHead({ version: 2, projectId, featuresId, ...head }).then(() => announceSaved.current());
       save().catch((error: unknown) => failures.failed(error, 'The trained classifier could not be saved on this device.', save));
     }, trainDelayMs);
     return () => clearTimeout(timer);
-  }, [training, trainer, failures]);
+  }, [training, trainer, failures, tab.role]);
 
   // ---- Adding photos ----------------------------------------------------------------------
 
@@ -442,7 +478,7 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
   /** `classId` may be unsortedPile; `paths` are where the files were found in what was dropped or picked. */
   const addFiles = useCallback(
     (classId: string, files: File[], paths?: ReadonlyMap<File, string>) => {
-      if (!engineForProject || files.length === 0) return;
+      if (!engineForProject || files.length === 0 || tabRole.current !== 'editing') return;
       const client = engineForProject;
       growProgress(files.length, classId === unsortedPile ? 'pile' : undefined);
       const { signal } = abort.current;
@@ -658,6 +694,8 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
   return {
     state,
     dispatch,
+    /** Whether this tab edits the open project or follows another tab's edits (see useTabLock). */
+    tab: { role: tab.role, takeOver: tab.takeOver },
     library,
     training,
     persisted,
