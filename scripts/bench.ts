@@ -17,13 +17,12 @@ import { chromium } from '@playwright/test';
 import { preview } from 'vite';
 import { chromiumArgs, chromiumPath } from '../e2e/chromium';
 import { machineDescription, openLab, projectRoot, sharedDatasets, writeBenchmarkSection } from './lib/lab';
-import { parseManifest } from './setup/manifest';
 
 /** Today's feature configurations and the ones they replace (TF.js models, kept for older projects). */
 const pairs = [
-  { name: 'Fast', before: 'v1-0.75', after: 'v1-0.75-f32' },
+  { name: 'Fast', before: 'v1-0.75', after: 'v1-0.75-int8' },
   { name: 'More accurate', before: 'v2-1.0', after: 'v2-1.0-int8' },
-  { name: 'Both models', before: 'v1-0.75+v2-1.0', after: 'v2-1.0-int8+v1-0.75-f32' },
+  { name: 'Both models', before: 'v1-0.75+v2-1.0', after: 'v1-0.75-int8+v2-1.0-int8' },
 ];
 const photoCount = 32;
 const rounds = 2;
@@ -42,19 +41,13 @@ function jpegs(folder: string, count: number): string[] {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
-/** Bytes of a model folder's files as the setup step lists them. */
-async function folderBytes(weightsDir: string): Promise<number> {
-  const manifest = parseManifest(await readFile(resolve(projectRoot, 'scripts', 'setup', `${weightsDir}.sha256`), 'utf8'));
-  return manifest.reduce((sum, entry) => sum + statSync(resolve(projectRoot, 'public', 'models', weightsDir, entry.file)).size, 0);
-}
-
 const loadBefore = os.loadavg()[0];
 const lab = await openLab(sharedDatasets);
 const { page } = lab;
 const throughput: string[] = [];
 let gpu = '';
 let defaultId = '';
-let weights: { backbone: string; weightsDir: string }[] = [];
+let weights: { backbone: string; files: string[] }[] = [];
 try {
   gpu = await page.evaluate(() => window.handfulLab.gpuAdapter());
   defaultId = await page.evaluate(() => window.handfulLab.defaultFeaturesId);
@@ -160,8 +153,11 @@ const loadAfter = os.loadavg()[0];
 
 const weightRows: string[] = [];
 let weightTotal = 0;
-for (const { backbone, weightsDir } of weights) {
-  const bytes = await folderBytes(weightsDir);
+for (const { backbone, files } of weights) {
+  const bytes = files.reduce(
+    (sum, url) => sum + statSync(resolve(projectRoot, process.env.E2E_DIST ?? 'dist', url.replace(/^\//, ''))).size,
+    0,
+  );
   weightTotal += bytes;
   weightRows.push(`${backbone} ${mb(bytes)}`);
 }
@@ -195,7 +191,7 @@ ${throughput.join('\n')}
 |---|---|---|---|
 ${starts.map((s) => `| ${s.visit} | ${(s.dropAt / 1000).toFixed(1)} s | ${(s.ready / 1000).toFixed(1)} s | ${(s.looked / 1000).toFixed(1)} s |`).join('\n')}
 
-**Download** for the default photo features (\`${defaultId}\`): weights ${mb(weightTotal)} (${weightRows.join(', ')}),
+**Download** for the default photo features (\`${defaultId}\`): weights ${mb(weightTotal)} (${weightRows.join(', ')}: every file the engine fetches),
 plus the LiteRT runtime ${mb(runtimeBytes)} (threaded WASM and its script); both are cached by the
 service worker after the first visit.`,
 );

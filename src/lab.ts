@@ -24,13 +24,13 @@ const lab = {
   start(featuresId: string, backend: BackendChoice, batchSize: number): Promise<EngineReady> {
     return engine.start({ featuresId, backend, batchSize });
   },
-  /** Which exact weights a configuration uses, so callers can key caches by them (and find their files). */
-  weightsOf(featuresId: string): { backbone: string; weightsManifestSha256: string; weightsDir: string; modelUrl: string }[] {
-    return featuresById(featuresId).backbones.map(({ id, weightsManifestSha256, weightsDir, modelUrl }) => ({
+  /** Which exact weights a configuration uses, so callers can key caches by them, and the files the engine fetches for them. */
+  weightsOf(featuresId: string): { backbone: string; weightsManifestSha256: string; files: string[] }[] {
+    return featuresById(featuresId).backbones.map(({ id, weightsManifestSha256, format, modelUrl, labelsUrl, classifier }) => ({
       backbone: id,
       weightsManifestSha256,
-      weightsDir,
-      modelUrl,
+      // A TF.js model's shards are named in its model.json; only .tflite backbones list every file here.
+      files: [modelUrl, ...(format === 'tflite' && classifier ? [classifier.shardUrl] : []), ...(labelsUrl ? [labelsUrl] : [])],
     }));
   },
   /** The WebGPU adapter this browser offers, in words ('none' without one), for the benchmark's machine line. */
