@@ -18,7 +18,7 @@ export const modelsChoices: readonly ModelsChoice[] = [
     id: 'v1-0.75-int8',
     name: 'Fast',
     size: '1 small model',
-    explanation: 'Adds photos quickest. Fine when the classes look clearly different.',
+    explanation: 'Fine when the classes look clearly different.',
   },
   {
     id: 'v2-1.0-int8',
