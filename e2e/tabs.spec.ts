@@ -5,13 +5,24 @@
 import { expect, test } from '@playwright/test';
 import { card, dropOn, flowerFiles, openApp } from './trainer-helpers';
 
-test('two tabs on one project: the second follows, takes over, and both tabs’ photos are kept', async ({ context }) => {
+test('two tabs on one project: the second follows, takes over, and both tabs’ photos are kept; eviction risk comes with a one-click backup', async ({
+  context,
+}) => {
   test.setTimeout(300_000);
   const first = await context.newPage();
   await openApp(first);
   await dropOn(card(first, 0).getByTestId('class-drop'), flowerFiles('train', 'daisy', 0, 8));
   await expect(card(first, 0).getByTestId('photo-count')).toHaveText('8 photos');
   await expect(first.getByTestId('import-progress')).toHaveCount(0, { timeout: 120_000 });
+
+  // This browser did not promise to keep the data (Chromium decides by use): said, with a one-click backup.
+  const risk = first.getByTestId('eviction-risk');
+  await expect(risk).toContainText('it may delete your projects');
+  const [backup] = await Promise.all([
+    first.waitForEvent('download'),
+    risk.getByRole('button', { name: 'Back up this project now' }).click(),
+  ]);
+  expect(backup.suggestedFilename()).toMatch(/\.zip$/);
 
   const second = await context.newPage();
   await openApp(second);

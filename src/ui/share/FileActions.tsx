@@ -5,7 +5,7 @@ import { FilePicker } from '../FilePicker';
 
 /** Saving and opening files: the trained classifier on its own, and the whole project as a backup. */
 export function FileActions({ share }: { share: Share }) {
-  const { state } = useProjectContext();
+  const { state, persisted } = useProjectContext();
   const project = state.project;
   if (!project) return null;
   const classifier = classifierInput(project, state.head);
@@ -35,6 +35,18 @@ export function FileActions({ share }: { share: Share }) {
           Restore from backup…
         </FilePicker>
       </div>
+      {persisted === false && (
+        // Asked for after the first photos are added (requestPersistentStorage); the browser said no.
+        <div className="notice info" role="status" data-testid="eviction-risk">
+          <p>
+            This browser has not promised to keep Handful’s data: if the device runs low on space, it may delete your projects without
+            asking. A backup file keeps this project safe.
+          </p>
+          <button type="button" onClick={() => void share.backUp()} disabled={share.busy !== undefined}>
+            Back up this project now
+          </button>
+        </div>
+      )}
       <p className="hint" id="download-hint">
         {why ??
           '“Download classifier” saves what it has learned as one small file, without your photos. Anyone can try photos with it in Handful, with “Open classifier”.'}
