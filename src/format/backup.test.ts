@@ -383,6 +383,17 @@ const malformed: Case[] = [
     code: 'archive-too-large',
     message: /expands to far more than it claims, which is how “zip bombs” attack computers/,
   },
+  // Found by the fuzzer (src/format/fuzz): the message quoted all of it.
+  {
+    name: 'a very long text where a choice belongs',
+    file: () => {
+      const manifest = manifestFor({ 'photos/c1/p1.jpg': jpeg(1) });
+      manifest.classes[0].photos[0].type = 'x'.repeat(100_000);
+      return craft({}, { manifest });
+    },
+    code: 'invalid',
+    message: /“classes\.0\.photos\.0\.type” should be .*, but it is "x{59}…\.$/,
+  },
   // Found by the fuzzer (src/format/fuzz): each was unpacked in full, or its buffer allocated.
   {
     name: 'a zip bomb honest about its sizes (a small file that unpacks to far more than any backup)',

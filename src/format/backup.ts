@@ -380,7 +380,9 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
   const path = v.getDotPath(issue) ?? 'the manifest';
   if (issue.kind === 'validation') return `“${path}” ${issue.message}`;
   if (issue.received === 'undefined') return `“${path}” is missing`;
-  return `“${path}” should be ${issue.expected ?? 'something else'}, but it is ${issue.received}`;
+  // What was received quotes the file, which may hold text of any length.
+  const received = issue.received.length > 60 ? `${issue.received.slice(0, 60)}…` : issue.received;
+  return `“${path}” should be ${issue.expected ?? 'something else'}, but it is ${received}`;
 }
 
 function parseManifest(bytes: Uint8Array, migrations: readonly Migration[]): Manifest {

@@ -298,6 +298,13 @@ const malformed: Case[] = [
     message: /format version is the text "1"/,
   },
   {
+    // Found by the fuzzer (src/format/fuzz): the message quoted all of it.
+    name: 'a very long text where a choice belongs',
+    file: () => edit((d) => (d.features.combine = 'x'.repeat(100_000))),
+    code: 'invalid',
+    message: /^This classifier file cannot be opened: “features\.combine” should be .*, but it is "x{59}…\. It may be damaged/,
+  },
+  {
     name: 'a backbone this app does not have',
     file: () =>
       edit((d) => {

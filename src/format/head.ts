@@ -366,7 +366,9 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
   if (issue.kind === 'validation') return `${where} ${issue.message}`;
   if (issue.received === 'undefined') return `${where} is missing`;
   const expected = issue.expected ? (typeWords[issue.expected] ?? issue.expected.replaceAll('|', ' or ')) : 'something else';
-  return `${where} should be ${expected}, but it is ${issue.received}`;
+  // What was received quotes the file, which may hold text of any length.
+  const received = issue.received.length > 60 ? `${issue.received.slice(0, 60)}…` : issue.received;
+  return `${where} should be ${expected}, but it is ${received}`;
 }
 
 function classNameProblem(name: unknown, index: number): string | undefined {

@@ -109,6 +109,12 @@ export function headCase(corpus: Corpus, random: Random): FuzzCase {
 // Backups.
 
 const nameOf = (e: ArchiveEntry) => decoder.decode(e.name);
+
+/** An entry to bend; none left (an earlier mutation removed them all) skips the mutation. */
+function someEntry(archive: Archive, random: Random): ArchiveEntry {
+  if (archive.entries.length === 0) throw new Skip();
+  return pick(random, archive.entries);
+}
 const find = (archive: Archive, name: string) => archive.entries.find((e) => nameOf(e) === name);
 
 function setData(archive: Archive, name: string, data: Uint8Array, deflate?: boolean) {
@@ -205,10 +211,10 @@ const archiveMutations: Record<string, (archive: Archive, random: Random) => voi
   'traversal-name': (archive, random) => {
     const name = encoder.encode(pick(random, unsafeNames));
     if (random() < 0.5) archive.entries.push({ ...entry('x', encoder.encode('hello'), false), name });
-    else pick(random, archive.entries).name = name;
+    else someEntry(archive, random).name = name;
   },
   'non-utf8-name': (archive, random) => {
-    const target = pick(random, archive.entries);
+    const target = someEntry(archive, random);
     const bad = Uint8Array.from(pick(random, nonUtf8));
     const at = int(random, target.name.length + 1);
     const name = concat(target.name.subarray(0, at), bad, target.name.subarray(at));
@@ -216,11 +222,11 @@ const archiveMutations: Record<string, (archive: Archive, random: Random) => voi
     else archive.entries.push({ ...target, name, flags: target.flags & ~0x800 });
   },
   'local-name-differs': (archive, random) => {
-    const target = pick(random, archive.entries);
-    target.localName = encoder.encode(pick(random, ['../x', 'head.json', 'other.bin', nameOf(pick(random, archive.entries))]));
+    const target = someEntry(archive, random);
+    target.localName = encoder.encode(pick(random, ['../x', 'head.json', 'other.bin', nameOf(someEntry(archive, random))]));
   },
   'duplicate-entry': (archive, random) => {
-    const original = pick(random, archive.entries);
+    const original = someEntry(archive, random);
     archive.entries.splice(
       int(random, archive.entries.length + 1),
       0,
@@ -228,28 +234,28 @@ const archiveMutations: Record<string, (archive: Archive, random: Random) => voi
     );
   },
   'wrong-crc': (archive, random) => {
-    const target = pick(random, archive.entries);
+    const target = someEntry(archive, random);
     const where = pick(random, ['central', 'local', 'both']);
     const crc = (target.crc ^ (1 << int(random, 32))) >>> 0;
     if (where !== 'local') target.crc = crc;
     if (where !== 'central') target.local = { ...target.local, crc };
   },
   'size-lie': (archive, random) => {
-    const target = pick(random, archive.entries);
+    const target = someEntry(archive, random);
     const field = pick(random, ['size', 'compressedSize'] as const);
     const value = pick(random, [0, 1, target[field] - 1, target[field] + 1, target[field] * 2, 0xfffffffe, 50 * MB + 1, 512 * MB]);
     if (random() < 0.7) target[field] = value;
     else target.local = { ...target.local, [field]: value };
   },
   'compression-method': (archive, random) => {
-    const target = pick(random, archive.entries);
+    const target = someEntry(archive, random);
     target.method = pick(random, [1, 6, 9, 12, 14, 93, 95, 98, 99, target.method === 8 ? 0 : 8]);
   },
   encrypted: (archive, random) => {
-    pick(random, archive.entries).flags |= pick(random, [0x1, 0x41, 0x2000]);
+    someEntry(archive, random).flags |= pick(random, [0x1, 0x41, 0x2000]);
   },
   zip64: (archive, random) => {
-    const target = pick(random, archive.entries);
+    const target = someEntry(archive, random);
     const choice = int(random, 3);
     if (choice === 0) target.size = 0xffffffff;
     else if (choice === 1) target.compressedSize = 0xffffffff;
@@ -269,14 +275,14 @@ const archiveMutations: Record<string, (archive: Archive, random: Random) => voi
     archive.end = { ...archive.end, entries: pick(random, [0, 1, n - 1, n + 1, 50_001, 0xfffe]) };
   },
   'overlapping-entries': (archive, random) => {
-    const target = pick(random, archive.entries);
+    const target = someEntry(archive, random);
     target.sharesLocalHeaderOf = int(random, archive.entries.length);
   },
   'offset-moved': (archive, random) => {
-    pick(random, archive.entries).offsetDelta = pick(random, [-1, 1, 30, -30, 0x7fffffff, -0x7fffffff]);
+    someEntry(archive, random).offsetDelta = pick(random, [-1, 1, 30, -30, 0x7fffffff, -0x7fffffff]);
   },
   'central-only': (archive, random) => {
-    pick(random, archive.entries).centralOnly = true;
+    someEntry(archive, random).centralOnly = true;
   },
   'stub-before': (archive, random) => {
     archive.prefix = Uint8Array.from({ length: 1 + int(random, 600) }, () => int(random, 256));
@@ -318,13 +324,13 @@ const bombs: Record<string, (archive: Archive, random: Random) => void> = {
   },
   /** A small declared size over data that inflates to 50 MB. */
   'bomb-lying': (archive, random) => {
-    const target = pick(random, archive.entries);
+    const target = someEntry(archive, random);
     const bomb = zerosEntry(nameOf(target), 50 * MB);
     archive.entries[archive.entries.indexOf(target)] = { ...bomb, size: target.size, crc: target.crc };
   },
   /** A declared size no deflate stream that small can reach. */
   'bomb-impossible-size': (archive, random) => {
-    const target = pick(random, archive.entries);
+    const target = someEntry(archive, random);
     target.size = pick(random, [20 * MB - 1, 50 * MB, 512 * MB, 2 * 1024 * MB - 1]);
   },
   /** Many central-directory entries over one local header of zeros (the "overlapping" zip bomb). */

@@ -384,7 +384,13 @@ export function makeCase(context: FuzzContext, importer: Importer, seed: number,
 
 /** Runs one case; a broken rule becomes outcome 'VIOLATION' with the reason, never a throw. */
 export async function runCase(context: FuzzContext, importer: Importer, seed: number, index: number): Promise<CaseResult> {
-  const fuzzCase = makeCase(context, importer, seed, index);
+  let fuzzCase: FuzzCase;
+  try {
+    fuzzCase = makeCase(context, importer, seed, index);
+  } catch (error) {
+    const violation = `the fuzz generator itself failed: ${(error as Error)?.stack ?? String(error)}`;
+    return { importer, index, kinds: ['?'], outcome: 'VIOLATION', ms: Number.NaN, cpuMs: Number.NaN, violation };
+  }
   let timer: ReturnType<typeof setTimeout> | undefined;
   const giveUp = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Abandoned(`still running after ${GIVE_UP_MS / 1000} s`)), GIVE_UP_MS);
