@@ -99,7 +99,7 @@ test('train three classes, then download the classifier and back up the project'
     format: 'handful-classifier',
     version: 1,
     name: 'Flowers',
-    features: { id: 'v1-0.75+v2-1.0' },
+    features: { id: 'v1-0.75-int8+v2-1.0-int8' },
     classifier: { classes: species, dim: 2048 },
   });
   expect(file.evaluation).toMatchObject({ evaluated: 18, perClass: [{ evaluated: 6 }, { evaluated: 6 }, { evaluated: 6 }] });
@@ -257,7 +257,7 @@ test('a classifier made with another model gets that model started for it', asyn
   await expect(page.getByTestId('embedding-length')).toHaveText('1280');
   await expect(page.getByTestId('prediction').locator('li')).toHaveCount(3);
 
-  // Back in the trainer, its own features (the default, V1 0.75 + V2 1.0) are the ones that run.
+  // Back in the trainer, its own features (the default, V1 0.75 + V2 1.0, 8-bit) are the ones that run.
   await page.getByRole('button', { name: 'Back to your projects' }).click();
   await page.getByLabel('Choose a photo to try').setInputFiles(heldOut[1]);
   await expect(page.getByTestId('embedding-length')).toHaveText('2048');

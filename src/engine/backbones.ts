@@ -178,11 +178,11 @@ export const teachableMachineBackbone: BackboneSpec = {
 
 /** Every backbone, today's and the earlier ones (kept for older projects' embeddings and for comparison in the evaluation). */
 export const backbones: readonly BackboneSpec[] = [
-  mobilenetV2Int8,
-  mobilenetV1Int8,
-  mobilenetV1Float,
   mobilenetV1,
   mobilenetV2,
+  mobilenetV1Int8,
+  mobilenetV2Int8,
+  mobilenetV1Float,
   teachableMachineBackbone,
 ];
 

@@ -18,6 +18,9 @@ import { hasOwn, isPlainObject, parseJsonSafely, type JsonProblem } from './safe
 import { bytesOf, describeKind, sniff } from './sniff';
 import { fileSlug } from './slug';
 
+/** The backbone's pixel scaling (v - zeroPoint) / divisor written as v / divide - subtract. */
+const subtractOf = (spec: KnownBackbone) => (spec.scaling.zeroPoint ?? spec.scaling.divisor) / spec.scaling.divisor;
+
 export const HEAD_FORMAT = 'handful-classifier';
 export const HEAD_FORMAT_VERSION = 1;
 /** Migrations of older versions to the current one, oldest first. Version 1 is the first. */
@@ -46,7 +49,7 @@ export interface KnownBackbone {
   embeddingLayer?: string;
   embeddingSize: number;
   inputSize: number;
-  scaling: { divisor: number };
+  scaling: { divisor: number; zeroPoint?: number };
 }
 
 export interface HeadFormatOptions {
@@ -253,7 +256,7 @@ export function headToFile(input: HeadFileInput, options: HeadFormatOptions = {}
           size: spec.inputSize,
           background: '#ffffff',
           channels: 'rgb',
-          scale: { divide: spec.scaling.divisor, subtract: 1 },
+          scale: { divide: spec.scaling.divisor, subtract: subtractOf(spec) },
         },
       })),
     },
@@ -464,7 +467,7 @@ function validateDocument(raw: Record<string, unknown>, options: ValidateOptions
       backbone.embeddingLayer !== (spec.embeddingLayer ?? null) ||
       prep.size !== spec.inputSize ||
       prep.scale.divide !== spec.scaling.divisor ||
-      prep.scale.subtract !== 1
+      prep.scale.subtract !== subtractOf(spec)
     ) {
       throw fail(
         'incompatible-backbone',
