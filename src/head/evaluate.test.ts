@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldCount, rowsWhere, stratifiedFolds } from './crossValidation';
+import { evaluationFoldCount, rowsWhere, stratifiedFolds } from './crossValidation';
 import { classSizes, prepareDataset, selectRows } from './dataset';
 import { calibration, evaluate, LEAVE_ONE_OUT_MAX_PHOTOS, wilsonInterval } from './evaluate';
 import flowers from './fixtures/flowers12-v1.json';
@@ -75,7 +75,7 @@ function exactHeldOut(data: TrainingData, lambda: number): (Float32Array | null)
   const folds =
     count <= LEAVE_ONE_OUT_MAX_PHOTOS
       ? Int32Array.from(dataset.labels, (label, i) => (sizes[label] < 2 ? -1 : i))
-      : stratifiedFolds(dataset.labels, classCount, foldCount(sizes));
+      : stratifiedFolds(dataset.labels, classCount, evaluationFoldCount(sizes));
   const predictions = new Array<Float32Array | null>(count).fill(null);
   for (const fold of new Set(folds)) {
     if (fold < 0) continue;

@@ -1,4 +1,4 @@
-import { foldCount, kernelSplit, primalSplit, rowsWhere, stratifiedFolds } from './crossValidation';
+import { evaluationFoldCount, kernelSplit, primalSplit, rowsWhere, stratifiedFolds } from './crossValidation';
 import { classSizes, prepareDataset, sameClassNames, selectRows, type Dataset } from './dataset';
 import { HeadError } from './errors';
 import { knnProbabilities } from './knn';
@@ -178,7 +178,7 @@ export function evaluate(data: TrainingData, model: HeadModel): Evaluation {
   const leaveOneOut = count <= LEAVE_ONE_OUT_MAX_PHOTOS;
   const folds = leaveOneOut
     ? Int32Array.from(dataset.labels, (label, i) => (sizes[label] < 2 ? -1 : i))
-    : stratifiedFolds(dataset.labels, classCount, foldCount(sizes));
+    : stratifiedFolds(dataset.labels, classCount, evaluationFoldCount(sizes));
 
   const foldIds = [...new Set(folds)].filter((fold) => fold >= 0);
   const predictions = heldOutPredictions(dataset, model, folds, foldIds);
