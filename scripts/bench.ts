@@ -25,7 +25,7 @@ const pairs = [
   { name: 'Both models', before: 'v1-0.75+v2-1.0', after: 'v1-0.75-int8+v2-1.0-int8' },
 ];
 const photoCount = 32;
-const rounds = 2;
+const rounds = 3;
 const batchSize = 8;
 
 function jpegs(folder: string, count: number): string[] {
@@ -38,7 +38,11 @@ function jpegs(folder: string, count: number): string[] {
   return files.filter((_, i) => i % step === 0).slice(0, count);
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 const loadBefore = os.loadavg()[0];
