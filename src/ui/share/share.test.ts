@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { featureIds, featuresById } from '../../engine';
 import { headToFile, parseHeadFile, readBackup, writeBackup } from '../../format';
 import { evaluate, predict, train, type LogisticModel, type TrainingData } from '../../head';
-import { loadEmbeddings } from '../../store/embeddings';
+import { loadEmbeddings, saveEmbedding } from '../../store/embeddings';
 import { loadHead } from '../../store/heads';
 import { loadPhotos, savePhoto, type PhotoRecord } from '../../store/photos';
 import { loadAllProjects, loadProject, saveProject, type ProjectRecord } from '../../store/projects';
@@ -100,6 +100,8 @@ describe('restoring a backup', () => {
     await saveProject(project);
     const existing = { ...records.get(hash(1))!, image: new Blob(['the copy already here']) };
     await savePhoto(existing);
+    // Its embedding too: a backup never supplies one for a photo already here (see the test below).
+    await saveEmbedding(project.featuresId, hash(1), embeddings.get(hash(1))!);
 
     const zip = await writeBackup(projectBackup(project, head, photos));
     const restored = await readBackup(zip);
