@@ -298,6 +298,13 @@ const malformed: Case[] = [
     message: /format version is the text "1"/,
   },
   {
+    // Found by the fuzzer (src/format/fuzz): "its format version is undefined".
+    name: 'no format version',
+    file: () => edit((d) => delete d.version),
+    code: 'invalid',
+    message: /cannot be opened: its format version is missing; it should be a whole number like 1\./,
+  },
+  {
     // Found by the fuzzer (src/format/fuzz): the message quoted all of it.
     name: 'a very long text where a choice belongs',
     file: () => edit((d) => (d.features.combine = 'x'.repeat(100_000))),

@@ -386,6 +386,7 @@ function classNameProblem(name: unknown, index: number): string | undefined {
 }
 
 function describeNumber(value: unknown): string {
+  if (value === undefined) return 'missing';
   if (value === null) return 'empty (null)';
   if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)}`;
   if (typeof value === 'number')
