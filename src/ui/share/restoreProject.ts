@@ -7,7 +7,7 @@
  * either no project (the photos are collected as garbage at the next start) or a project that
  * opens and, at worst, learns again.
  */
-import { defaultFeaturesId, featureIds, featuresById } from '../../engine';
+import { currentFeaturesId, featureIds, featuresById } from '../../engine';
 import type { HeadFile, RestoredProject } from '../../format';
 import type { Evaluation, LogisticModel, TrainingData } from '../../head';
 import { loadEmbeddings, saveEmbedding } from '../../store/embeddings';
@@ -94,7 +94,12 @@ export async function restoreProject(restored: RestoredProject, options: Restore
   const now = options.now ?? Date.now();
   const warnings = [...restored.warnings];
 
-  const featuresId = knownFeatures(restored.project.featuresId) ?? knownFeatures(restored.embeddings?.featuresId) ?? defaultFeaturesId;
+  // A backup from the earlier engine names features it no longer offers: it takes today's same choice
+  // (its saved embeddings then do not apply and the photos are looked at again).
+  const featuresId =
+    knownFeatures(restored.project.featuresId) ??
+    knownFeatures(restored.embeddings?.featuresId) ??
+    currentFeaturesId(restored.project.featuresId ?? '');
   const embeddingSize = featuresById(featuresId).embeddingSize;
   const savedVectors =
     restored.embeddings && restored.embeddings.featuresId === featuresId ? restored.embeddings.vectors : new Map<string, Float32Array>();

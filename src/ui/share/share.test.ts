@@ -45,7 +45,7 @@ function fixture() {
     name: 'Flowers',
     createdAt: 1000,
     updatedAt: 2000,
-    featuresId: 'v1-0.75',
+    featuresId: 'v1-0.75-int8',
     classes,
     pile: [],
   };
@@ -68,7 +68,7 @@ describe('the classifier file of a project', () => {
     const found = classifierInput(project, head);
     if (!('input' in found)) throw new Error(found.reason);
     expect(found.input.model.classes).toEqual(['Daisy', 'Sunflower']);
-    expect(found.input.backboneId).toBe('v1-0.75');
+    expect(found.input.backboneId).toBe('v1-0.75-int8');
     expect(found.input.evaluationSummary?.evaluated).toBe(6);
     const file = parseHeadFile(headToFile(found.input).text);
     expect(file.model.weights).toEqual(head.model.weights);
@@ -114,14 +114,14 @@ describe('restoring a backup', () => {
     expect(await loadProject(project.id)).toEqual(project);
 
     const copy = (await loadProject(outcome.projectId))!;
-    expect(copy.featuresId).toBe('v1-0.75');
+    expect(copy.featuresId).toBe('v1-0.75-int8');
     expect(copy.classes).toEqual(project.classes);
     const hashes = copy.classes.flatMap((c) => c.photos.map((p) => p.hash));
     const stored = await loadPhotos(hashes);
     expect(await stored[0]!.image.text()).toBe('the copy already here');
     expect(await stored[1]!.image.text()).toBe(`photo ${hash(2)}`);
     expect(stored[1]!.width).toBe(640);
-    const vectors = await loadEmbeddings('v1-0.75', hashes);
+    const vectors = await loadEmbeddings('v1-0.75-int8', hashes);
     vectors.forEach((vector, i) => expect(Array.from(vector!)).toEqual(Array.from(embeddings.get(hashes[i])!)));
 
     // The head comes back current: same training signature, same answers, same accuracy.
@@ -200,6 +200,16 @@ describe('restoring a backup', () => {
     ]);
     expect(await loadHead(outcome.projectId)).toBeUndefined();
     expect((await loadProject(outcome.projectId))?.classes.flatMap((c) => c.photos)).toHaveLength(6);
+  });
+
+  it('moves a backup from the earlier engine to today’s same choice of models, never to another one', async () => {
+    const { project, head, photos } = fixture();
+    const earlier = { ...project, featuresId: 'v1-0.75' };
+    const restored = await readBackup(await writeBackup(projectBackup(earlier, head, photos)));
+    const outcome = await restoreProject(restored, { makePhoto: fakePhoto, trainHead: trainHere });
+    expect((await loadProject(outcome.projectId))?.featuresId).toBe('v1-0.75-int8');
+    // Its embeddings were made by the earlier models: they are not used, and the person is told.
+    expect(outcome.warnings).toContain('The saved embeddings were made for another model setting; the photos will be looked at again.');
   });
 });
 
