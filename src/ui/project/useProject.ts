@@ -478,7 +478,27 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
   /** `classId` may be unsortedPile; `paths` are where the files were found in what was dropped or picked. */
   const addFiles = useCallback(
     (classId: string, files: File[], paths?: ReadonlyMap<File, string>) => {
-      if (!engineForProject || files.length === 0 || tabRole.current !== 'editing') return;
+      if (files.length === 0) return;
+      // Never dropped without a word: the person is told why these photos were not taken.
+      const refused =
+        tabRole.current !== 'editing'
+          ? 'This project is being changed in another tab. Choose “Edit here instead” to add photos here.'
+          : !engineForProject
+            ? 'The model is not running yet for this project. Add them again once it says “Ready”.'
+            : undefined;
+      if (refused || !engineForProject) {
+        const names = files.slice(0, 5).map((f) => `“${f.name}”`);
+        const more = files.length > 5 ? [`and ${countWord(files.length - 5, 'more photo')}`] : [];
+        dispatch({
+          type: 'noticed',
+          notice: {
+            tone: 'problem',
+            title: `${countWord(files.length, 'photo')} not added. ${refused}`,
+            lines: [names.join(', '), ...more],
+          },
+        });
+        return;
+      }
       const client = engineForProject;
       growProgress(files.length, classId === unsortedPile ? 'pile' : undefined);
       const { signal } = abort.current;
