@@ -3,7 +3,11 @@
  * matters: while one runs, a newer one replaces any waiting one, which resolves as superseded.
  * Each embedding is posted once; the client remembers which the worker holds.
  */
+import { RestartBudget, type RestartPolicy } from '../engine/restarts';
 import type { PileRequest, PileResponse } from './pileProtocol';
+
+export const pileCrashedMessage = 'The photo sorting stopped unexpectedly; it starts again by itself.';
+export const pileStoppedMessage = 'The photo sorting stopped several times and was not started again. Reload the page to sort the pile.';
 
 export type PileAsk = Omit<PileRequest, 'id' | 'embeddings'>;
 
@@ -23,8 +27,16 @@ export class PileClient {
   private held = new Set<string>();
   private running: { id: number; resolve(outcome: Outcome): void } | undefined;
   private waiting: { ask: PileAsk; embeddingOf(hash: string): Float32Array | undefined; resolve(outcome: Outcome): void } | undefined;
+  /** Crashes restart the worker with a growing wait, as for the other two workers (../engine/restarts). */
+  private readonly budget: RestartBudget;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
 
-  constructor(private readonly createWorker: () => PileWorkerLike) {
+  constructor(
+    private readonly createWorker: () => PileWorkerLike,
+    policy?: RestartPolicy,
+  ) {
+    this.budget = new RestartBudget(policy);
     this.worker = this.started();
   }
 
@@ -34,14 +46,31 @@ export class PileClient {
       if (event.data.id !== this.running?.id) return;
       this.finish(event.data);
     });
-    // A crashed worker is replaced by a fresh one that holds nothing; the request says why it failed.
-    worker.addEventListener('error', () => {
-      this.worker.terminate();
-      this.held = new Set();
-      this.worker = this.started();
-      this.finish({ id: this.running?.id ?? 0, problem: 'The photo sorting stopped unexpectedly.' });
-    });
+    worker.addEventListener('error', () => this.crashed(worker));
     return worker;
+  }
+
+  /** A crashed worker holds nothing any more; its request fails with a reason, and a fresh one starts after a wait. */
+  private crashed(dead: PileWorkerLike): void {
+    if (dead !== this.worker || this.restartTimer !== undefined) return;
+    dead.terminate();
+    this.held = new Set();
+    const delayMs = this.budget.next();
+    const running = this.running;
+    this.running = undefined;
+    if (delayMs === undefined) {
+      this.stopped = true;
+      running?.resolve({ id: running.id, problem: pileStoppedMessage });
+      this.waiting?.resolve({ id: 0, problem: pileStoppedMessage });
+      this.waiting = undefined;
+      return;
+    }
+    running?.resolve({ id: running.id, problem: pileCrashedMessage });
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      this.worker = this.started();
+      this.startWaiting();
+    }, delayMs);
   }
 
   private finish(response: PileResponse): void {
@@ -54,6 +83,7 @@ export class PileClient {
   /** Sends only photos whose embedding is known; the worker's answers cover those. */
   ask(ask: PileAsk, embeddingOf: (hash: string) => Float32Array | undefined): Promise<Outcome> {
     return new Promise((resolve) => {
+      if (this.stopped) return resolve({ id: 0, problem: pileStoppedMessage });
       this.waiting?.resolve({ superseded: true });
       this.waiting = { ask, embeddingOf, resolve };
       if (!this.running) this.startWaiting();
@@ -62,7 +92,7 @@ export class PileClient {
 
   private startWaiting(): void {
     const next = this.waiting;
-    if (!next) return;
+    if (!next || this.restartTimer !== undefined) return;
     this.waiting = undefined;
     const { ask, embeddingOf } = next;
     if (ask.fresh) this.held = new Set();
@@ -79,6 +109,7 @@ export class PileClient {
   }
 
   dispose(): void {
+    clearTimeout(this.restartTimer);
     this.worker.terminate();
     this.waiting?.resolve({ superseded: true });
     this.running?.resolve({ superseded: true });
