@@ -14,7 +14,11 @@ async function workerNamed(page: Page, name: string, not?: Worker): Promise<Work
     .poll(async () => {
       for (const worker of page.workers()) {
         if (worker === not) continue;
-        const named = await worker.evaluate(() => (self as unknown as { name: string }).name).catch(() => undefined);
+        // Some workers never answer (LiteRT's WASM threads wait on their locks): each gets a moment.
+        const named = await Promise.race([
+          worker.evaluate(() => (self as unknown as { name: string }).name).catch(() => undefined),
+          new Promise<undefined>((resolve) => setTimeout(resolve, 2000)),
+        ]);
         if (named === name) found = worker;
       }
       return found !== undefined;
