@@ -14,9 +14,8 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { chromium } from '@playwright/test';
-import { preview } from 'vite';
 import { chromiumArgs, chromiumPath } from '../e2e/chromium';
-import { machineDescription, openLab, projectRoot, sharedDatasets, writeBenchmarkSection } from './lib/lab';
+import { machineDescription, openLab, projectRoot, servePreview, sharedDatasets, writeBenchmarkSection } from './lib/lab';
 
 /** Today's feature configurations and the ones they replace (TF.js models, kept for older projects). */
 const pairs = [
@@ -106,13 +105,7 @@ try {
  * Then the same again in the same profile (weights and runtime cached, backend remembered).
  */
 async function coldStarts(): Promise<{ visit: string; dropAt: number; ready: number; looked: number }[]> {
-  const server = await preview({
-    root: projectRoot,
-    logLevel: 'warn',
-    preview: { port: 0, host: '127.0.0.1' },
-    build: { outDir: process.env.E2E_DIST ?? 'dist' },
-  });
-  const address = server.resolvedUrls!.local[0];
+  const { server, address } = await servePreview();
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   const context = await browser.newContext({ serviceWorkers: 'allow' });
   const photo = await readFile(resolve(sharedDatasets, 'photos', 'hot_dog.jpg'));

@@ -14,9 +14,8 @@ import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { preview } from 'vite';
 import { chromiumArgs, chromiumPath } from '../e2e/chromium';
-import { machineDescription, projectRoot, sharedDatasets, writeBenchmarkSection } from './lib/lab';
+import { machineDescription, servePreview, sharedDatasets, writeBenchmarkSection } from './lib/lab';
 
 const argv = process.argv.slice(2);
 const option = (name: string) => {
@@ -234,14 +233,7 @@ async function waitForCounts(page: Page, counts: Record<string, number>, timeout
 
 const folder = mkdtempSync(join(tmpdir(), 'handful-stress-'));
 const profile = mkdtempSync(join(tmpdir(), 'handful-stress-profile-'));
-const server = await preview({
-  root: projectRoot,
-  logLevel: 'warn',
-  build: { outDir: dist },
-  preview: { port: 0, host: '127.0.0.1' },
-});
-const address = server.resolvedUrls?.local[0];
-if (!address) throw new Error('the preview server did not report its address');
+const { server, address } = await servePreview(dist);
 // A real profile on disk, as a person's browser has: IndexedDB and its quota behave as they do there.
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: chromiumPath,

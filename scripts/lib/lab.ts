@@ -21,16 +21,17 @@ export interface Lab {
   close(): Promise<void>;
 }
 
-/** Serves dist/ (or $E2E_DIST, an engineer's own build) and opens lab.html; files under `servedRoot` are reachable at /files/<relative path>. */
-export async function openLab(servedRoot: string): Promise<Lab> {
-  const server: PreviewServer = await preview({
-    root: projectRoot,
-    logLevel: 'warn',
-    preview: { port: 0, host: '127.0.0.1' },
-    build: { outDir: process.env.E2E_DIST ?? 'dist' },
-  });
+/** Serves a build of the app (dist/, or $E2E_DIST: an engineer's own) on a free local port. */
+export async function servePreview(outDir = process.env.E2E_DIST ?? 'dist'): Promise<{ server: PreviewServer; address: string }> {
+  const server = await preview({ root: projectRoot, logLevel: 'warn', preview: { port: 0, host: '127.0.0.1' }, build: { outDir } });
   const address = server.resolvedUrls?.local[0];
   if (!address) throw new Error('the preview server did not report its address');
+  return { server, address };
+}
+
+/** Serves the build and opens lab.html; files under `servedRoot` are reachable at /files/<relative path>. */
+export async function openLab(servedRoot: string): Promise<Lab> {
+  const { server, address } = await servePreview();
   const browser: Browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   const page = await browser.newPage();
   await page.route('**/files/**', (route) => {
