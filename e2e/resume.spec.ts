@@ -86,10 +86,10 @@ test('the model worker crashing mid-import is restarted and the import carries o
   await expectAllSixtyDone(page);
 });
 
-// Flaky, cause not yet found: about one run in three (and once in the CI rehearsal) the page ends
-// up with its editing area inert (as a tab that follows another) and reports "All saved (1 kB)"
-// instead of the full disk. Left visible as fixme rather than retried until it passes; the same
-// path is covered without the import by the full-disk test in trainer.spec.ts.
+// Flaky, cause not yet found: about one run in three (and once in the CI rehearsal) the save line
+// stays at "All saved on this device (1 kB)" for two minutes and never reports the full disk.
+// Left visible as fixme rather than retried until it passes; a full disk without an import is
+// still tested in trainer.spec.ts.
 test.fixme('a full disk mid-import keeps every photo saved so far, and the import resumes once there is room', async ({ page }) => {
   test.setTimeout(300_000);
   // Storage as a full disk fails it: the write is accepted, then its transaction aborts with QuotaExceededError.
