@@ -1,7 +1,7 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useLayoutEffect, useRef, useState, useSyncExternalStore, type DragEvent } from 'react';
+import { useSyncExternalStore, type DragEvent } from 'react';
 import type { PhotoRef } from '../store/projects';
 import type { PhotoLibrary } from './project/library';
+import { useGridRows } from './useGridRows';
 
 /** Side of a thumbnail button and the gap between them, in CSS pixels (see .thumb-grid in styles.css). */
 const cell = 64;
@@ -25,27 +25,15 @@ interface Props {
  * resizing done right, rather than hand-written).
  */
 export function ThumbGrid({ photos, library, label, selected, onToggle, onDragStart, isWaiting }: Props) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const [columns, setColumns] = useState(8);
   // Thumbnails load after the class names and counts (see openProject): shown as they arrive.
   useSyncExternalStore(library.subscribe, library.version);
-  useLayoutEffect(() => {
-    const element = scroller.current;
-    if (!element) return;
-    const fit = () => setColumns(Math.max(1, Math.floor((element.clientWidth + gap) / (cell + gap))));
-    fit();
-    const observer = new ResizeObserver(fit);
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
-  const rows = Math.ceil(photos.length / columns);
-  const virtualizer = useVirtualizer({
-    count: rows,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => cell + gap,
-    overscan: 2,
-    // The first paint, before the scroller is measured, shows the first rows rather than none.
-    initialRect: { width: columns * (cell + gap), height: 4 * (cell + gap) },
+  const { scroller, columns, virtualizer } = useGridRows({
+    count: photos.length,
+    cellWidth: cell,
+    cellHeight: cell,
+    gap,
+    initialColumns: 8,
+    initialRows: 4,
   });
   return (
     <div ref={scroller} className="thumb-scroll">

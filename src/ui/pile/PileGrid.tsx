@@ -1,7 +1,6 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useLayoutEffect, useRef, useState } from 'react';
 import type { PileItem } from '../../store/projects';
 import type { PhotoLibrary } from '../project/library';
+import { useGridRows } from '../useGridRows';
 import type { Suggestion } from './usePile';
 
 /** A cell: the thumbnail and two lines under it (see .pile-grid in styles.css). */
@@ -26,23 +25,13 @@ export const percent = (p: number) => `${Math.round(p * 100)}%`;
  * costs what a screenful does.
  */
 export function PileGrid({ pile, library, nameOf, suggestionOf, onChoose }: Props) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const [columns, setColumns] = useState(6);
-  useLayoutEffect(() => {
-    const element = scroller.current;
-    if (!element) return;
-    const fit = () => setColumns(Math.max(1, Math.floor((element.clientWidth + gap) / (cellWidth + gap))));
-    fit();
-    const observer = new ResizeObserver(fit);
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
-  const virtualizer = useVirtualizer({
-    count: Math.ceil(pile.length / columns),
-    getScrollElement: () => scroller.current,
-    estimateSize: () => cellHeight + gap,
-    overscan: 2,
-    initialRect: { width: columns * (cellWidth + gap), height: 3 * (cellHeight + gap) },
+  const { scroller, columns, virtualizer } = useGridRows({
+    count: pile.length,
+    cellWidth,
+    cellHeight,
+    gap,
+    initialColumns: 6,
+    initialRows: 3,
   });
   return (
     <div ref={scroller} className="pile-scroll">
