@@ -12,20 +12,9 @@ import { V1_EMBEDDING_LAYER, activationQuantization, correctedBias, quantizePerC
 import { sharedPath, sharedSuite, skipShared } from './shared-data.ts';
 import { TENSOR_TYPE_NAMES, parseTflite, type TfliteModel } from './tflite.ts';
 import { writeTflite } from './tflite-writer.ts';
+import { cosine } from '../../src/head/normalize';
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(aa * bb);
-}
 
 describe('tflite writer', () => {
   it('writes what the reader reads back: tensors, quantization, constants, operators and options', () => {

@@ -8,6 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { composeFeatures } from '../../src/engine/features';
 import { openLab, projectRoot, type Lab } from '../lib/lab';
+import { cosine } from '../../src/head/normalize';
 
 const cacheRoot = join(projectRoot, '.cache', 'embeddings');
 const chunk = 48;
@@ -18,18 +19,6 @@ export interface EmbeddingSource {
   /** The feature configuration the app uses unless the user picks another. */
   defaultFeaturesId(): Promise<string>;
   close(): Promise<void>;
-}
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(na * nb);
 }
 
 export function createEmbeddingSource(log: (line: string) => void): EmbeddingSource {

@@ -13,3 +13,16 @@ export function l2NormalizeInto(x: ArrayLike<number>, out: Float32Array, offset:
   const scale = 1 / Math.sqrt(sumOfSquares);
   for (let d = 0; d < x.length; d++) out[offset + d] = x[d] * scale;
 }
+
+/** The cosine of the angle between a and b: 1 for the same direction. */
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    aa += a[i] * a[i];
+    bb += b[i] * b[i];
+  }
+  return dot / Math.sqrt(aa * bb);
+}
