@@ -57,6 +57,11 @@ export async function loadInbox(projectId: string): Promise<InboxRecord[]> {
     .sort((a, b) => a.addedAt - b.addedAt);
 }
 
+/** Gives project `to` every original waiting in project `from`'s inbox (a duplicate waits for them too). */
+export async function copyInbox(from: string, to: string): Promise<void> {
+  await keepInInbox((await loadInbox(from)).map((record) => ({ ...record, projectId: to })));
+}
+
 export function removeFromInbox(projectId: string, hashes: string[]): Promise<void> {
   if (hashes.length === 0) return Promise.resolve();
   return delMany(

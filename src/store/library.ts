@@ -3,16 +3,35 @@
  * the browser to keep the data, and measuring what a project takes.
  */
 import { deleteEmbeddingsExcept } from './embeddings';
-import { deleteHead } from './heads';
-import { deleteInboxOf } from './inbox';
+import { deleteHead, saveHead, type HeadRecord } from './heads';
+import { copyInbox, deleteInboxOf } from './inbox';
 import { deletePhotosExcept } from './photos';
-import { deleteProjectRecord, loadAllProjects, referencedHashes } from './projects';
+import { deleteProjectRecord, loadAllProjects, referencedHashes, saveProject, type ProjectRecord } from './projects';
 
 /** Deletes photos and embeddings that no project refers to (left behind by deletions). */
 export async function collectGarbage(): Promise<void> {
   const keep = referencedHashes(await loadAllProjects());
   await deletePhotosExcept(keep);
   await deleteEmbeddingsExcept(keep);
+}
+
+/**
+ * Saves `copy` (the project `from` under a new id and name) with everything `from` keeps apart
+ * from its record: the originals still waiting for the model in its inbox (without them the
+ * copy's waiting photos could never be looked at), and its classifier. The classifier is best
+ * effort: without it the copy learns again when it opens.
+ */
+export async function duplicateProject(
+  from: string,
+  copy: ProjectRecord,
+  head: Omit<HeadRecord, 'projectId' | 'featuresId'> | undefined,
+): Promise<void> {
+  await copyInbox(from, copy.id);
+  await saveProject(copy);
+  if (head)
+    await saveHead({ ...head, projectId: copy.id, featuresId: copy.featuresId }).catch((error: unknown) =>
+      console.warn('Copying the classifier failed', error),
+    );
 }
 
 export async function deleteProject(id: string): Promise<void> {

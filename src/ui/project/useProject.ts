@@ -7,7 +7,12 @@ import { currentFeaturesId, defaultFeaturesId, featureIds, type EngineClient } f
 import { createTrainer, type TrainerClient } from '../../trainer/client';
 import { loadEmbeddings, saveEmbedding } from '../../store/embeddings';
 import { loadHead, saveHead } from '../../store/heads';
-import { collectGarbage, deleteProject as deleteStoredProject, requestPersistentStorage } from '../../store/library';
+import {
+  collectGarbage,
+  deleteProject as deleteStoredProject,
+  duplicateProject as duplicateStoredProject,
+  requestPersistentStorage,
+} from '../../store/library';
 import { removeFromInbox } from '../../store/inbox';
 import type { PhotoRecord } from '../../store/photos';
 import { loadAllProjects, loadProject, newId, saveProject, type PhotoRef, type ProjectRecord } from '../../store/projects';
@@ -674,13 +679,8 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
     const now = Date.now();
     // Class ids stay as they are: they only need to be unique within a project, and the copied head names them.
     const copy: ProjectRecord = { ...current, id: newId(), name: `${current.name} (copy)`, createdAt: now, updatedAt: now };
-    await saveProject(copy);
     const head = latest.current.head;
-    // Best effort: without it the copy learns again when it opens, and that save reports its own failure.
-    if (head)
-      await saveHead({ version: 2, projectId: copy.id, featuresId: copy.featuresId, ...head }).catch((error: unknown) =>
-        console.warn('Copying the classifier failed', error),
-      );
+    await duplicateStoredProject(current.id, copy, head && { version: 2, ...head });
     await refreshList();
     await openAndEmbed(copy);
   }, [saver, refreshList, openAndEmbed]);
