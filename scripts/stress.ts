@@ -206,13 +206,24 @@ function taskSummary(tasks: { ms: number }[]) {
   };
 }
 
-/** The trainer's own timing of each fit (src/trainer/client.ts marks them), newest last. */
-const trainings = (page: Page) =>
-  page.evaluate(() =>
-    performance
-      .getEntriesByName('handful:trained')
-      .map((e) => (e as PerformanceMark).detail as { ms: number; photos: number; warm: boolean }),
+/**
+ * The trainer worker's own timing (src/trainer/client.ts marks them) of the head trained on
+ * `photos` photos: 'handful:trained' from the request until the head is sent, before it is
+ * evaluated; 'handful:evaluated' of its cross-validation, which follows in the background. Waits
+ * for it.
+ */
+async function trainerTiming(page: Page, mark: 'handful:trained' | 'handful:evaluated', photos: number) {
+  const handle = await page.waitForFunction(
+    ({ mark, photos }) =>
+      performance
+        .getEntriesByName(mark)
+        .map((e) => (e as PerformanceMark).detail as { ms: number; photos: number; warm?: boolean })
+        .findLast((detail) => detail.photos === photos),
+    { mark, photos },
+    { timeout: 1_200_000, polling: 500 },
   );
+  return (await handle.jsonValue()) as { ms: number; photos: number; warm?: boolean };
+}
 
 async function waitForCounts(page: Page, counts: Record<string, number>, timeoutMs: number) {
   await page.waitForFunction(
@@ -347,12 +358,14 @@ try {
     localStorage.removeItem('stress:expect');
   });
   await page.reload();
-  await page.getByTestId('training-status').getByText('Up to date.').waitFor({ timeout: 600_000 });
-  const first = (await trainings(page)).at(-1);
+  // The head is in use as soon as it is sent; the photo goes in then, while the first head is
+  // still being evaluated (that evaluation is dropped for the newer head's).
+  const first = await trainerTiming(page, 'handful:trained', photoCount);
   await page.getByLabel(`Add photos to “${classNames[0]}”`).setInputFiles(extraPath);
   await waitForCounts(page, { ...counts, [classNames[0]]: counts[classNames[0]] + 1 }, 120_000);
-  await page.getByTestId('training-status').getByText('Up to date.').waitFor({ timeout: 600_000 });
-  const refit = (await trainings(page)).at(-1);
+  const refit = await trainerTiming(page, 'handful:trained', photoCount + 1);
+  const evaluation = await trainerTiming(page, 'handful:evaluated', photoCount + 1);
+  await page.getByTestId('training-status').getByText('Up to date.').waitFor({ timeout: 60_000 });
 
   const seconds = (ms: number | undefined) => (ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
   const markdown = [
@@ -370,8 +383,9 @@ try {
     `| Reload: every class and count shown | ${seconds(reloaded.marks.counts)} | <= 1.5 s |`,
     `| Reload: thumbnails on screen | ${seconds(reloaded.marks.thumbs)} | <= 2 s |`,
     `| Reload: longest main-thread task | ${reloadTasks.longest} ms (${reloadTasks.over50} over 50 ms) | <= 100 ms |`,
-    `| Head, first fit with cross-validation (${first?.photos ?? '?'} photos) | ${seconds(first?.ms)} | <= 10 s |`,
-    `| Head, warm refit after one more photo (${refit?.photos ?? '?'} photos${refit?.warm ? ', warm start' : ''}) | ${seconds(refit?.ms)} | <= 1 s |`,
+    `| Head, first fit with λ by cross-validation (${first.photos} photos; in the trainer worker, until the head is sent) | ${seconds(first.ms)} | <= 10 s |`,
+    `| Head, refit after one more photo (${refit.photos} photos${refit.warm ? ', warm start' : ''}; until the head is sent) | ${seconds(refit.ms)} | <= 1 s |`,
+    `| Head's evaluation (cross-validated accuracy, in the background after the head is sent; ${evaluation.photos} photos) | ${seconds(evaluation.ms)} | |`,
   ].join('\n');
   console.log(markdown);
   if (write) await writeBenchmarkSection(`stress:${photoCount}`, markdown);

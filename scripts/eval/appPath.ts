@@ -4,7 +4,7 @@
  * the trainer worker's code (src/trainer/trainHead.ts) trains on everything so far, warm-started
  * from the head before, as src/ui/project/useProject.ts asks it to.
  */
-import { predictBatch, type Evaluation, type LogisticModel, type TrainingData } from '../../src/head';
+import { finish, predictBatch, type Evaluation, type EvaluationSteps, type LogisticModel, type TrainingData } from '../../src/head';
 import { trainHead } from '../../src/trainer/trainHead';
 import type { Method } from './methods';
 
@@ -30,7 +30,7 @@ export function trainAsTheAppDoes(data: TrainingData): AppPathResult {
   const byClass = data.classes.map((_, c) => data.labels.flatMap((label, i) => (label === c ? [i] : [])));
   if (byClass.some((rows) => rows.length === 0)) throw new Error('every class needs photos to be added');
   const added: number[][] = [];
-  let last: Omit<AppPathResult, 'trainings'> | undefined;
+  let last: { data: TrainingData; model: LogisticModel; evaluation: EvaluationSteps } | undefined;
   let trainings = 0;
   byClass.forEach((rows) => {
     added.push([]);
@@ -47,7 +47,8 @@ export function trainAsTheAppDoes(data: TrainingData): AppPathResult {
     }
   });
   if (!last) throw new Error('the app trains once two classes have photos');
-  return { ...last, trainings };
+  // Only the last head's evaluation is shown for good: the app drops (or soon replaces) the others'.
+  return { data: last.data, model: last.model, evaluation: finish(last.evaluation), trainings };
 }
 
 /**

@@ -8,7 +8,7 @@
  * and share of the "sure ones" at the app's accept bar against the precision it promised.
  * Training, held-out predictions, suggestions, the queue and the bar are the app's own code.
  */
-import { evaluate, predictBatch, topClass, train, type Evaluation, type LogisticModel } from '../../src/head';
+import { evaluate, finish, predictBatch, topClass, type Evaluation, type LogisticModel } from '../../src/head';
 import { trainHead } from '../../src/trainer/trainHead';
 import { seededRandom, shuffled } from '../../src/head/random';
 import { acceptBar, pileSketch, pileWeights, reviewQueue, type PileSketch } from '../../src/pile';
@@ -78,8 +78,9 @@ export function simulateLabelling(
   const retrain = (measuring: boolean) => {
     // The app's training worker step, warm-started from the head before. Its cross-validation
     // changes nothing the person sees next, so it runs only where the harness measures.
-    if (measuring) ({ model, evaluation } = trainHead(data(), model));
-    else model = train(data(), { previous: model });
+    const trained = trainHead(data(), model);
+    model = trained.model;
+    if (measuring) evaluation = finish(trained.evaluation);
     probabilities = predictBatch(model, pile);
   };
   retrain(labelled.length >= Math.min(...budgets));

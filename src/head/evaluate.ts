@@ -111,8 +111,13 @@ export function calibration(confidences: number[], correct: boolean[]): Calibrat
  * cross-validation to re-choose the penalty inside each fold: that would multiply the cost by the
  * grid size. The estimate is therefore slightly optimistic, in exchange for staying quick.
  */
-function heldOutPredictions(dataset: Dataset, model: HeadModel, folds: Int32Array, foldIds: number[]): (Float32Array | null)[] {
-  if (model.kind === 'logistic') return logisticHeldOut(dataset, model.lambda, folds, foldIds);
+function* heldOutPredictions(
+  dataset: Dataset,
+  model: HeadModel,
+  folds: Int32Array,
+  foldIds: number[],
+): EvaluationSteps<(Float32Array | null)[]> {
+  if (model.kind === 'logistic') return yield* logisticHeldOut(dataset, model.lambda, folds, foldIds);
   const { dim } = dataset;
   const predictions = new Array<Float32Array | null>(dataset.count).fill(null);
   for (const fold of foldIds) {
@@ -138,7 +143,12 @@ function heldOutPredictions(dataset: Dataset, model: HeadModel, folds: Int32Arra
  * measured too and saved under a tenth of the iterations: it is the last stretch, from near the
  * optimum to HELD_OUT_PRECISION, that costs, wherever it starts.
  */
-function logisticHeldOut(dataset: Dataset, lambda: number, folds: Int32Array, foldIds: number[]): (Float32Array | null)[] {
+function* logisticHeldOut(
+  dataset: Dataset,
+  lambda: number,
+  folds: Int32Array,
+  foldIds: number[],
+): EvaluationSteps<(Float32Array | null)[]> {
   const centred = centreDataset(dataset);
   const { classCount, count, dim } = centred;
   // As in train(): while there are no more photos than dimensions, each refit is solved on its
@@ -158,8 +168,23 @@ function logisticHeldOut(dataset: Dataset, lambda: number, folds: Int32Array, fo
       for (let c = 0; c < classCount; c++) logits[c] = bias[c] + heldOutLogits[h * classCount + c];
       predictions[row] = softmax(logits);
     });
+    yield;
   }
   return predictions;
+}
+
+/**
+ * Work done a part at a time: each `next()` refits one held-out part (the last one also sums up),
+ * so the trainer worker can stop between parts once its head has been replaced.
+ */
+export type EvaluationSteps<T = Evaluation> = Generator<void, T, void>;
+
+/** Runs `steps` to the end. */
+export function finish<T>(steps: EvaluationSteps<T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
 }
 
 /**
@@ -169,6 +194,11 @@ function logisticHeldOut(dataset: Dataset, lambda: number, folds: Int32Array, fo
  * not an exact 95%.
  */
 export function evaluate(data: TrainingData, model: HeadModel): Evaluation {
+  return finish(evaluationSteps(data, model));
+}
+
+/** evaluate(), one held-out part per step. The checks happen at the first step. */
+export function* evaluationSteps(data: TrainingData, model: HeadModel): EvaluationSteps {
   const dataset = prepareDataset(data);
   const { classCount, count } = dataset;
   if (model.dim !== dataset.dim || !sameClassNames(model.classes, data.classes)) {
@@ -181,7 +211,7 @@ export function evaluate(data: TrainingData, model: HeadModel): Evaluation {
     : stratifiedFolds(dataset.labels, classCount, evaluationFoldCount(sizes));
 
   const foldIds = [...new Set(folds)].filter((fold) => fold >= 0);
-  const predictions = heldOutPredictions(dataset, model, folds, foldIds);
+  const predictions = yield* heldOutPredictions(dataset, model, folds, foldIds);
 
   const confusionExamples = Array.from({ length: classCount }, () => Array.from({ length: classCount }, () => [] as number[]));
   const confidences: number[] = [];

@@ -1,6 +1,6 @@
 export { HeadError, type HeadErrorCode } from './errors';
-export { evaluate, wilsonInterval, LEAVE_ONE_OUT_MAX_PHOTOS } from './evaluate';
-export type { Calibration, ClassAccuracy, Evaluation, Interval, ReliabilityBin } from './evaluate';
+export { evaluate, evaluationSteps, finish, wilsonInterval, LEAVE_ONE_OUT_MAX_PHOTOS } from './evaluate';
+export type { Calibration, ClassAccuracy, Evaluation, EvaluationSteps, Interval, ReliabilityBin } from './evaluate';
 export { LAMBDA_GRID, DEFAULT_LAMBDA } from './crossValidation';
 export { trainKnn } from './knn';
 export { classify, isUnsure, predict, predictBatch, topClass, unsureThreshold } from './predict';

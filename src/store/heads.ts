@@ -1,6 +1,7 @@
 /**
  * The trained head of each project with its cross-validated evaluation, so a reopened project
- * shows its accuracy and classifies at once, without training again.
+ * shows its accuracy and classifies at once, without training again (a head saved before its
+ * evaluation was done gets it when the project opens).
  */
 import { createStore, del, get, set } from 'idb-keyval';
 import type { Evaluation, LogisticModel } from '../head';
@@ -30,7 +31,8 @@ export interface HeadRecordV2 {
   signature: string;
   /** Its classes are class ids, not names, so renaming a class needs no retraining. */
   model: LogisticModel;
-  evaluation: Evaluation;
+  /** Absent while it is being checked: a head is saved as soon as it is trained, and again with it. */
+  evaluation?: Evaluation;
 }
 
 export type HeadRecord = HeadRecordV2;
@@ -57,7 +59,8 @@ const store = createStore('handful-heads', 'heads');
 export function migrateHead(raw: unknown): HeadRecord | undefined {
   if (!isRecord(raw) || (raw.version !== 1 && raw.version !== 2)) return undefined;
   if (typeof raw.projectId !== 'string' || typeof raw.signature !== 'string') return undefined;
-  if (!isRecord(raw.model) || raw.model.kind !== 'logistic' || !isRecord(raw.evaluation)) return undefined;
+  if (!isRecord(raw.model) || raw.model.kind !== 'logistic') return undefined;
+  if (raw.evaluation !== undefined && !isRecord(raw.evaluation)) return undefined;
   if (raw.version === 2) return typeof raw.featuresId === 'string' && raw.featuresId !== '' ? (raw as unknown as HeadRecordV2) : undefined;
   const v1 = raw as unknown as HeadRecordV1;
   return { ...v1, version: 2, featuresId: featuresOfSignature(v1.signature) ?? featuresBeforeV2 };

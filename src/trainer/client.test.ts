@@ -1,7 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WorkerFault } from '../engine/restarts';
-import type { TrainingData } from '../head';
-import { TrainerClient, trainingCrashedMessage, trainingStoppedMessage, type TrainerWorkerLike } from './client';
+import type { Evaluation, LogisticModel, TrainingData } from '../head';
+import {
+  evaluationCrashedMessage,
+  TrainerClient,
+  trainingCrashedMessage,
+  trainingStoppedMessage,
+  type TrainerWorkerLike,
+  type TrainOutcome,
+} from './client';
 import type { TrainRequest, TrainResponse } from './protocol';
 
 /** A worker that keeps what it was sent, answers when told to, and can crash. */
@@ -23,10 +30,20 @@ class FakeWorker implements TrainerWorkerLike {
   answer(id: number, message = `answer ${id}`) {
     this.listener?.({ data: { id, type: 'failed', message } } as MessageEvent<TrainResponse>);
   }
+  trained(id: number) {
+    this.listener?.({ data: { id, type: 'trained', model: model(id), ms: 1 } } as MessageEvent<TrainResponse>);
+  }
+  evaluated(id: number) {
+    this.listener?.({ data: { id, type: 'evaluated', evaluation: evaluation(id), ms: 2 } } as MessageEvent<TrainResponse>);
+  }
   crash() {
     this.onError?.(new Event('error'));
   }
 }
+
+// Stand-ins that only need to be told apart.
+const model = (id: number) => ({ lambda: id }) as unknown as LogisticModel;
+const evaluation = (id: number) => ({ correct: id }) as unknown as Evaluation;
 
 const data = (n: number): TrainingData => ({ classes: ['a', 'b'], embeddings: [], labels: new Array(n).fill(0) });
 
@@ -65,6 +82,65 @@ describe('TrainerClient', () => {
     expect(worker.sent.map((m) => m.data.labels.length)).toEqual([1, 3]);
     worker.answer(2);
     expect(await third).toEqual({ type: 'failed', message: 'answer 2' });
+  });
+
+  it('hands over the head at once and its evaluation when it comes', async () => {
+    const { client, last } = setup();
+    const worker = last();
+    const job = client.train(data(3));
+    worker.trained(1);
+    const outcome = (await job) as Extract<TrainOutcome, { type: 'trained' }>;
+    expect(outcome).toMatchObject({ type: 'trained', model: model(1), ms: 1 });
+    worker.evaluated(1);
+    expect(await outcome.evaluation).toEqual({ type: 'evaluated', evaluation: evaluation(1), ms: 2 });
+  });
+
+  it('does not wait for an evaluation when a newer request comes, and drops it', async () => {
+    const { client, last } = setup();
+    const worker = last();
+    const job = client.train(data(3));
+    worker.trained(1);
+    const outcome = (await job) as Extract<TrainOutcome, { type: 'trained' }>;
+    const newer = client.train(data(4), outcome.model);
+    // Sent straight away: the worker stops evaluating the replaced head when it sees it.
+    expect(worker.sent.map((m) => [m.type, m.data.labels.length])).toEqual([
+      ['train', 3],
+      ['train', 4],
+    ]);
+    expect(await outcome.evaluation).toEqual({ type: 'superseded' });
+    worker.evaluated(1);
+    worker.trained(2);
+    await expect(newer).resolves.toMatchObject({ type: 'trained', model: model(2) });
+  });
+
+  it('does not evaluate a head whose replacement is already waiting', async () => {
+    const { client, last } = setup();
+    const worker = last();
+    const job = client.train(data(3));
+    const newer = client.train(data(4));
+    worker.trained(1);
+    const outcome = (await job) as Extract<TrainOutcome, { type: 'trained' }>;
+    expect(await outcome.evaluation).toEqual({ type: 'superseded' });
+    expect(worker.sent.map((m) => m.data.labels.length)).toEqual([3, 4]);
+    worker.trained(2);
+    await expect(newer).resolves.toMatchObject({ type: 'trained' });
+  });
+
+  it('evaluates a stored head, and runs an evaluation lost in a crash again on its own, once', async () => {
+    const { client, workers } = setup();
+    const stored = client.evaluate(data(5), model(9));
+    expect(workers[0].sent[0]).toMatchObject({ type: 'evaluate', model: model(9) });
+    workers[0].evaluated(1);
+    await expect(stored).resolves.toMatchObject({ type: 'evaluated', evaluation: evaluation(1) });
+
+    const job = client.train(data(3));
+    workers[0].trained(2);
+    const outcome = (await job) as Extract<TrainOutcome, { type: 'trained' }>;
+    workers[0].crash();
+    vi.advanceTimersByTime(500);
+    expect(workers[1].sent).toMatchObject([{ type: 'evaluate', model: model(2) }]);
+    workers[1].crash();
+    await expect(outcome.evaluation).resolves.toEqual({ type: 'failed', message: evaluationCrashedMessage });
   });
 
   it('restarts a worker that died after a wait, and trains the job it was running on the new one', async () => {

@@ -1,20 +1,27 @@
 /**
  * The page's side of the training worker. Photos change faster than training finishes (a drop of
- * thirty arrives one by one), so only the newest request matters: while one runs, a newer request
- * replaces any waiting one, and the replaced one resolves as superseded without being trained.
+ * thirty arrives one by one), so only the newest request matters: while one trains, a newer
+ * request replaces any waiting one, and the replaced one resolves as superseded without being
+ * trained. A head comes back as soon as it is trained, with its evaluation still to come (a
+ * promise): the cross-validation takes several times as long as the fit, and a newer request does
+ * not wait for it but replaces it at once (the worker stops evaluating between held-out parts).
  *
  * A worker that dies (out of memory, say) is started again after a wait that grows with each
  * crash, and not at all after too many (../engine/restarts): the page hears of each through
- * `onFault`. Training is a pure function of its input, so the job it was running is run again on
- * the new worker; if it crashes that one too, it fails with a plain message rather than taking
- * every restart with it.
+ * `onFault`. Training and evaluating are pure functions of their input, so the job it was running
+ * is run again on the new worker (an evaluation is run again on its own, for the head already
+ * sent); if it crashes that one too, it fails with a plain message rather than taking every
+ * restart with it.
  */
 import { RestartBudget, type RestartPolicy, type WorkerFault } from '../engine/restarts';
 import type { Evaluation, LogisticModel, TrainingData } from '../head';
 import type { TrainRequest, TrainResponse } from './protocol';
 
+export type EvaluationOutcome =
+  { type: 'evaluated'; evaluation: Evaluation; ms: number } | { type: 'failed'; message: string } | { type: 'superseded' };
+
 export type TrainOutcome =
-  | { type: 'trained'; model: LogisticModel; evaluation: Evaluation; ms: number }
+  | { type: 'trained'; model: LogisticModel; ms: number; evaluation: Promise<EvaluationOutcome> }
   | { type: 'failed'; message: string }
   | { type: 'superseded' };
 
@@ -26,16 +33,19 @@ export interface TrainerWorkerLike {
   terminate(): void;
 }
 
-interface Waiting {
+type Job = (
+  | { type: 'train'; previous?: LogisticModel; resolve(outcome: TrainOutcome): void }
+  | { type: 'evaluate'; model: LogisticModel; resolve(outcome: EvaluationOutcome): void }
+) & {
   data: TrainingData;
-  previous?: LogisticModel;
-  resolve(outcome: TrainOutcome): void;
-  /** Workers that died while training it. */
+  /** Workers that died while running it. */
   crashes?: number;
-}
+};
 
 export const trainingCrashedMessage =
   'Learning stopped unexpectedly twice on these photos, so it was left out this time. It tries again when the photos change.';
+export const evaluationCrashedMessage =
+  'Checking how often it is right stopped unexpectedly twice on these photos, so it was left out this time. It tries again when the photos change.';
 export const trainingStoppedMessage = 'Learning stopped several times in a row and was not started again. Reload the page to try again.';
 
 export class TrainerClient {
@@ -44,11 +54,10 @@ export class TrainerClient {
   private stopped = false;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly budget: RestartBudget;
-  /** The job the worker is training, kept to run again should the worker die. */
-  private job: Waiting | undefined;
   private nextId = 1;
-  private running: { id: number; photos: number; warm: boolean; resolve(outcome: TrainOutcome): void } | undefined;
-  private waiting: Waiting | undefined;
+  /** The job the worker is on; a trained head's evaluation becomes an 'evaluate' job of the same id. */
+  private running: { id: number; job: Job } | undefined;
+  private waiting: Job | undefined;
 
   constructor(
     private readonly createWorker: () => TrainerWorkerLike,
@@ -62,45 +71,55 @@ export class TrainerClient {
   private spawn(): void {
     const worker = this.createWorker();
     worker.addEventListener('message', (event) => {
-      const response = event.data;
-      if (worker !== this.worker || response.id !== this.running?.id) return;
-      const { resolve, photos, warm } = this.running;
-      this.running = undefined;
-      this.job = undefined;
-      // In the browser's performance timeline, where `npm run stress` and the DevTools read it.
-      if (response.type === 'trained') performance.mark('handful:trained', { detail: { ms: response.ms, photos, warm } });
-      resolve(
-        response.type === 'trained'
-          ? { type: 'trained', model: response.model, evaluation: response.evaluation, ms: response.ms }
-          : { type: 'failed', message: response.message },
-      );
-      this.startWaiting();
+      if (worker === this.worker) this.answered(event.data);
     });
     worker.addEventListener('error', () => this.crashed(worker));
     this.worker = worker;
+  }
+
+  private answered(response: TrainResponse): void {
+    const running = this.running;
+    if (!running || response.id !== running.id) return;
+    const { job } = running;
+    const photos = job.data.labels.length;
+    this.running = undefined;
+    if (response.type === 'failed') job.resolve({ type: 'failed', message: response.message });
+    else if (job.type === 'train' && response.type === 'trained') {
+      // In the browser's performance timeline, where `npm run stress` and the DevTools read it.
+      performance.mark('handful:trained', { detail: { ms: response.ms, photos, warm: job.previous !== undefined } });
+      const { model, ms } = response;
+      const evaluation = new Promise<EvaluationOutcome>((resolve) => {
+        // The worker goes on to evaluate it, unless a newer request is already waiting.
+        if (this.waiting) resolve({ type: 'superseded' });
+        else this.running = { id: running.id, job: { type: 'evaluate', data: job.data, model, resolve } };
+      });
+      job.resolve({ type: 'trained', model, ms, evaluation });
+    } else if (job.type === 'evaluate' && response.type === 'evaluated') {
+      performance.mark('handful:evaluated', { detail: { ms: response.ms, photos } });
+      job.resolve({ type: 'evaluated', evaluation: response.evaluation, ms: response.ms });
+    }
+    this.startWaiting();
   }
 
   private crashed(dead: TrainerWorkerLike): void {
     if (dead !== this.worker) return;
     dead.terminate();
     this.worker = undefined;
-    const running = this.running;
-    const job = this.job;
+    const job = this.running?.job;
     this.running = undefined;
-    this.job = undefined;
     const delayMs = this.budget.next();
     if (delayMs === undefined) {
       this.stopped = true;
-      running?.resolve({ type: 'failed', message: trainingStoppedMessage });
+      job?.resolve({ type: 'failed', message: trainingStoppedMessage });
       this.waiting?.resolve({ type: 'failed', message: trainingStoppedMessage });
       this.waiting = undefined;
       return this.onFault(this.budget.gaveUp());
     }
     // Run again unless a newer request is waiting, which then is the one that matters.
-    if (running && job) {
+    if (job) {
       const crashes = (job.crashes ?? 0) + 1;
-      if (crashes > 1) running.resolve({ type: 'failed', message: trainingCrashedMessage });
-      else if (this.waiting) running.resolve({ type: 'superseded' });
+      if (crashes > 1) job.resolve({ type: 'failed', message: job.type === 'train' ? trainingCrashedMessage : evaluationCrashedMessage });
+      else if (this.waiting) job.resolve({ type: 'superseded' });
       else this.waiting = { ...job, crashes };
     }
     const { restarts } = this.budget;
@@ -113,34 +132,51 @@ export class TrainerClient {
     }, delayMs);
   }
 
-  /** Trains on `data`; resolves with the head and its evaluation, or superseded by a newer call. */
+  /**
+   * Trains on `data`; resolves with the head (its evaluation to follow), or superseded by a newer
+   * call (of either kind).
+   */
   train(data: TrainingData, previous?: LogisticModel): Promise<TrainOutcome> {
-    return new Promise((resolve) => {
-      if (this.stopped) return resolve({ type: 'failed', message: trainingStoppedMessage });
-      this.waiting?.resolve({ type: 'superseded' });
-      this.waiting = { data, previous, resolve };
-      if (!this.running) this.startWaiting();
-    });
+    return new Promise((resolve) => this.enqueue({ type: 'train', data, previous, resolve }));
+  }
+
+  /** Evaluates `model`, trained on `data` before (a stored head whose evaluation was not done). */
+  evaluate(data: TrainingData, model: LogisticModel): Promise<EvaluationOutcome> {
+    return new Promise((resolve) => this.enqueue({ type: 'evaluate', data, model, resolve }));
+  }
+
+  private enqueue(job: Job): void {
+    if (this.stopped) return job.resolve({ type: 'failed', message: trainingStoppedMessage });
+    this.waiting?.resolve({ type: 'superseded' });
+    this.waiting = job;
+    // An evaluation gives way at once: the worker drops it when this request reaches it.
+    if (this.running?.job.type === 'evaluate') {
+      this.running.job.resolve({ type: 'superseded' });
+      this.running = undefined;
+    }
+    if (!this.running) this.startWaiting();
   }
 
   private startWaiting(): void {
-    const next = this.waiting;
+    const job = this.waiting;
     const worker = this.worker;
-    if (!next || !worker) return;
+    if (!job || !worker || this.running) return;
     this.waiting = undefined;
-    this.job = next;
     const id = this.nextId++;
-    this.running = { id, photos: next.data.labels.length, warm: next.previous !== undefined, resolve: next.resolve };
-    worker.postMessage({ id, data: next.data, previous: next.previous });
+    this.running = { id, job };
+    worker.postMessage(
+      job.type === 'train'
+        ? { id, type: 'train', data: job.data, previous: job.previous }
+        : { id, type: 'evaluate', data: job.data, model: job.model },
+    );
   }
 
   dispose(): void {
     clearTimeout(this.restartTimer);
     this.worker?.terminate();
     this.worker = undefined;
-    this.job = undefined;
     this.waiting?.resolve({ type: 'superseded' });
-    this.running?.resolve({ type: 'superseded' });
+    this.running?.job.resolve({ type: 'superseded' });
     this.waiting = undefined;
     this.running = undefined;
   }

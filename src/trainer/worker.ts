@@ -1,22 +1,49 @@
 /// <reference lib="webworker" />
 /**
- * Trains the head and cross-validates it off the page's thread: evaluation refits the head once
- * per photo (up to 50 photos) and would otherwise freeze typing and scrolling for a moment.
+ * Trains the head and cross-validates it off the page's thread. The head is sent as soon as it is
+ * trained; the evaluation, which refits it once per held-out part and takes several times as
+ * long, follows. Between parts the worker lets waiting messages in, and stops evaluating a head
+ * once a newer request has arrived: that head is no longer the one shown.
  */
+import { evaluationSteps, type EvaluationSteps } from '../head';
 import type { TrainRequest, TrainResponse } from './protocol';
 import { trainHead } from './trainHead';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-self.onmessage = (event: MessageEvent<TrainRequest>) => {
-  const { id, data, previous } = event.data;
+/** The id of the newest request received. */
+let newest = 0;
+
+const post = (response: TrainResponse) => self.postMessage(response);
+
+function evaluateInSteps(id: number, steps: EvaluationSteps): void {
   const started = performance.now();
-  let response: TrainResponse;
+  const step = () => {
+    if (id !== newest) return;
+    try {
+      const next = steps.next();
+      if (next.done) return post({ id, type: 'evaluated', evaluation: next.value, ms: performance.now() - started });
+    } catch (error) {
+      return post({ id, type: 'failed', message: (error as Error).message });
+    }
+    setTimeout(step, 0);
+  };
+  // Not at once: a request already waiting replaces this one before any of the work is done.
+  setTimeout(step, 0);
+}
+
+self.onmessage = (event: MessageEvent<TrainRequest>) => {
+  const request = event.data;
+  const { id, data } = request;
+  newest = id;
+  if (request.type === 'evaluate') return evaluateInSteps(id, evaluationSteps(data, request.model));
+  const started = performance.now();
+  let trained: ReturnType<typeof trainHead>;
   try {
-    const { model, evaluation } = trainHead(data, previous);
-    response = { id, type: 'trained', model, evaluation, ms: performance.now() - started };
+    trained = trainHead(data, request.previous);
   } catch (error) {
-    response = { id, type: 'failed', message: (error as Error).message };
+    return post({ id, type: 'failed', message: (error as Error).message });
   }
-  self.postMessage(response);
+  post({ id, type: 'trained', model: trained.model, ms: performance.now() - started });
+  evaluateInSteps(id, trained.evaluation);
 };

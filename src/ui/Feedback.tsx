@@ -34,10 +34,17 @@ export function Feedback() {
         <p className="status" role="status" data-testid="training-status">
           {state.training === 'failed' ? (
             <span className="problem">Learning failed: {state.trainingProblem}</span>
-          ) : current ? (
-            'Up to date.'
-          ) : (
+          ) : !current ? (
             'Learning from your photos…'
+          ) : head.evaluation ? (
+            'Up to date.'
+          ) : head.evaluationProblem ? (
+            <span className="problem">
+              It has learnt from your photos, but how often it is right could not be checked: {head.evaluationProblem}
+            </span>
+          ) : (
+            // The head is in use already; its own accuracy is still being measured, so none is shown.
+            <span data-testid="accuracy-checking">It has learnt from your photos and can be tried. Checking how often it is right…</span>
           )}
         </p>
       )}

@@ -120,7 +120,8 @@ export function usePile(controller: ProjectController, mapWanted: boolean) {
   const suggestionOf = useMemo(() => suggestionsByHash(state.suggestions), [state.suggestions]);
 
   const currentSketch = sketch?.key === key ? sketch : undefined;
-  const heldOut = useMemo(() => (head ? heldOutOf(head.signature, head.evaluation) : undefined), [head]);
+  // The held-out predictions come with the head's evaluation: until then nothing is offered to accept.
+  const heldOut = useMemo(() => (head?.evaluation ? heldOutOf(head.signature, head.evaluation) : undefined), [head]);
 
   /** What "Accept the sure ones" would take, per class id; only from suggestions of the current head. */
   const acceptance = useMemo((): Acceptance | undefined => {

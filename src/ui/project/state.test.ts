@@ -71,6 +71,20 @@ describe('reducer', () => {
     expect(run(changed, { type: 'changed-features', featuresId: 'v1-0.75+v2-1.0' })).toBe(changed);
   });
 
+  it('takes an evaluation only for the head it was made for, never for the one that replaced it', () => {
+    const older = { kind: 'logistic' } as never;
+    const newer = { kind: 'logistic' } as never;
+    const evaluation = { accuracy: 0.9 } as never;
+    const first = run(opened(), { type: 'trained', head: { signature: 's1', model: older } });
+    expect(first.head?.evaluation).toBeUndefined();
+    const replaced = run(first, { type: 'trained', head: { signature: 's2', model: newer } });
+    expect(run(replaced, { type: 'evaluated', model: older, evaluation })).toBe(replaced);
+    expect(run(replaced, { type: 'evaluation-failed', model: older, message: 'no' })).toBe(replaced);
+    const evaluated = run(replaced, { type: 'evaluated', model: newer, evaluation });
+    expect(evaluated.head).toEqual({ signature: 's2', model: newer, evaluation, evaluationProblem: undefined });
+    expect(run(replaced, { type: 'evaluation-failed', model: newer, message: 'no' }).head?.evaluationProblem).toBe('no');
+  });
+
   it('reorders classes within bounds', () => {
     const state = opened();
     expect(names(run(state, { type: 'moved-class', id: 'b', by: -1 }))).toEqual(['Tulip', 'Daisy']);

@@ -9,7 +9,13 @@ import type { ClassRecord, PhotoRef, PileItem, ProjectRecord } from '../../store
 export interface TrainedHead {
   signature: string;
   model: LogisticModel;
-  evaluation: Evaluation;
+  /**
+   * This head's own cross-validated evaluation; absent while it is being checked (the worker sends
+   * the head first), so an earlier head's figures are never shown as this one's.
+   */
+  evaluation?: Evaluation;
+  /** Why its evaluation could not be done, if it could not. */
+  evaluationProblem?: string;
 }
 
 export type Undo =
@@ -101,6 +107,9 @@ export type Action =
   | { type: 'dismissed-undo' }
   | { type: 'training' }
   | { type: 'trained'; head: TrainedHead }
+  /** The evaluation of `model`, taken only while that is still the head. */
+  | { type: 'evaluated'; model: LogisticModel; evaluation: Evaluation }
+  | { type: 'evaluation-failed'; model: LogisticModel; message: string }
   | { type: 'training-failed'; message: string }
   | { type: 'noticed'; notice: Omit<Notice, 'id'> }
   | { type: 'dismissed-notice'; id: number }
@@ -222,6 +231,12 @@ export function reducer(state: TrainerState, action: Action): TrainerState {
       return { ...state, training: 'idle', trainingProblem: undefined, head: action.head };
     case 'suggested':
       return { ...state, suggestions: action.suggestions };
+    case 'evaluated':
+      return state.head?.model === action.model
+        ? { ...state, head: { ...state.head, evaluation: action.evaluation, evaluationProblem: undefined } }
+        : state;
+    case 'evaluation-failed':
+      return state.head?.model === action.model ? { ...state, head: { ...state.head, evaluationProblem: action.message } } : state;
     case 'training-failed':
       return { ...state, training: 'failed', trainingProblem: action.message };
     case 'dismissed-undo':

@@ -4,7 +4,8 @@
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { currentFeaturesId, defaultFeaturesId, featureIds, type EngineClient } from '../../engine';
-import { createTrainer, type TrainerClient } from '../../trainer/client';
+import type { LogisticModel } from '../../head';
+import { createTrainer, type EvaluationOutcome, type TrainerClient } from '../../trainer/client';
 import { loadEmbeddings, saveEmbedding } from '../../store/embeddings';
 import { loadHead, saveHead } from '../../store/heads';
 import {
@@ -33,7 +34,8 @@ import { loadInStages } from './loadInStages';
 import { rememberOriginal } from '../pile/originals';
 import { oncePerFrame, perFrameBatch } from './perFrame';
 import { useSaveProblems } from './saveProblems';
-import { defaultClassName, freeClassName, initialState, reducer, type ImportProgress, type TrainerState } from './state';
+import { takeEvaluation } from './headEvaluation';
+import { defaultClassName, freeClassName, initialState, reducer, type ImportProgress, type TrainedHead, type TrainerState } from './state';
 
 /** The feature configurations a project may use: the ones offered (never an evaluation-only one). */
 export const isOfferedFeatures = (id: string) => (featureIds as readonly string[]).includes(id);
@@ -79,6 +81,8 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
   const [trainer, setTrainer] = useState<TrainerClient>();
   const [persisted, setPersisted] = useState<boolean>();
   const latest = useRef<TrainerState>(state);
+  /** The head whose evaluation was last asked of the trainer, so it is asked only once. */
+  const evaluationAsked = useRef<LogisticModel>(undefined);
   latest.current = state;
   const engineForProject = engine && engineFeaturesId !== undefined && engineFeaturesId === state.project?.featuresId ? engine : undefined;
   /** Photos per second seen here, by speedKey(features, backend). */
@@ -426,19 +430,41 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
 
   useEffect(() => {
     // A tab following another one's edits gets its classifier from there.
-    if (!trainer || !training || tab.role !== 'editing' || latest.current.head?.signature === training.signature) return;
+    if (!trainer || !training || tab.role !== 'editing') return;
     const { id: projectId, featuresId } = latest.current.project!;
+    // A head for other features than the project's now would take the wrong embeddings.
+    const sameProject = () => latest.current.project?.id === projectId && latest.current.project.featuresId === featuresId;
+    const keep = (head: TrainedHead) => {
+      const save = () => saveHead({ version: 2, projectId, featuresId, ...head }).then(() => announceSaved.current());
+      save().catch((error: unknown) => failures.failed(error, 'The trained classifier could not be saved on this device.', save));
+    };
+    const evaluating = (head: TrainedHead, outcome: Promise<EvaluationOutcome>) => {
+      evaluationAsked.current = head.model;
+      void takeEvaluation(
+        outcome,
+        head.model,
+        () => sameProject() && latest.current.head?.model === head.model,
+        dispatch,
+        (evaluation) => keep({ ...head, evaluation }),
+      );
+    };
+    const current = latest.current.head;
+    if (current?.signature === training.signature) {
+      // Saved before its evaluation was done (the page closed meanwhile, or a restored backup's): evaluated now.
+      if (!current.evaluation && !current.evaluationProblem && evaluationAsked.current !== current.model)
+        evaluating(current, trainer.evaluate(training.data, current.model));
+      return;
+    }
     const timer = setTimeout(async () => {
       dispatch({ type: 'training' });
       const outcome = await trainer.train(training.data, latest.current.head?.model);
-      // A head for other features than the project's now would take the wrong embeddings.
-      if (outcome.type === 'superseded' || latest.current.project?.id !== projectId || latest.current.project.featuresId !== featuresId)
-        return;
+      if (outcome.type === 'superseded' || !sameProject()) return;
       if (outcome.type === 'failed') return dispatch({ type: 'training-failed', message: outcome.message });
-      const head = { signature: training.signature, model: outcome.model, evaluation: outcome.evaluation };
+      // Usable at once (predictions, Try it, the pile's suggestions); its accuracy is being checked.
+      const head = { signature: training.signature, model: outcome.model };
       dispatch({ type: 'trained', head });
-      const save = () => saveHead({ version: 2, projectId, featuresId, ...head }).then(() => announceSaved.current());
-      save().catch((error: unknown) => failures.failed(error, 'The trained classifier could not be saved on this device.', save));
+      keep(head);
+      evaluating(head, outcome.evaluation);
     }, trainDelayMs);
     return () => clearTimeout(timer);
   }, [training, trainer, failures, tab.role]);

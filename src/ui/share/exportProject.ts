@@ -33,7 +33,8 @@ export function classifierInput(project: ProjectRecord, head: TrainedHead | unde
     input: {
       model: { ...head.model, classes: names as string[] },
       backboneId: featuresId,
-      evaluationSummary: summariseEvaluation(head.evaluation),
+      // A file saved while its accuracy is still being checked says it was not measured.
+      evaluationSummary: head.evaluation ? summariseEvaluation(head.evaluation) : null,
       name: project.name,
     },
   };

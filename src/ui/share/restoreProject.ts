@@ -25,9 +25,10 @@ export interface RestoreOptions {
   makePhoto?(blob: Blob): Promise<{ image: Blob; thumbnail: Blob; width: number; height: number }>;
   /**
    * Refits the head from the saved one (the same penalty, starting from its weights, so it comes
-   * back as it was when the backup was up to date) and cross-validates it; undefined if it failed.
+   * back as it was when the backup was up to date), with its cross-validation if that is at hand
+   * (else it is done when the project opens); undefined if it failed.
    */
-  trainHead?(data: TrainingData, previous: LogisticModel): Promise<{ model: LogisticModel; evaluation: Evaluation } | undefined>;
+  trainHead?(data: TrainingData, previous: LogisticModel): Promise<{ model: LogisticModel; evaluation?: Evaluation } | undefined>;
   now?: number;
   /** Names in use that may not be saved yet (the open project renamed a moment ago). */
   namesInUse?: readonly string[];
@@ -66,12 +67,16 @@ function knownFeatures(id: string | undefined): string | undefined {
   return id !== undefined && (featureIds as readonly string[]).includes(id) ? id : undefined;
 }
 
-async function trainInWorker(data: TrainingData, previous: LogisticModel) {
+async function trainInWorker(
+  data: TrainingData,
+  previous: LogisticModel,
+): Promise<{ model: LogisticModel; evaluation?: Evaluation } | undefined> {
   const trainer = createTrainer();
   try {
     const outcome = await trainer.train(data, previous);
     if (outcome.type === 'failed') throw new Error(outcome.message);
-    return outcome.type === 'trained' ? { model: outcome.model, evaluation: outcome.evaluation } : undefined;
+    // Not waiting for its evaluation (at thousands of photos, several times the fit): the project evaluates it when it opens.
+    return outcome.type === 'trained' ? { model: outcome.model } : undefined;
   } finally {
     trainer.dispose();
   }

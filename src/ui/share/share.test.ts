@@ -131,8 +131,8 @@ describe('restoring a backup', () => {
     const probe = embeddings.get(hash(2))!;
     const [p0, p1] = [predict(head.model, probe), predict(saved.model, probe)];
     p0.forEach((p, c) => expect(p1[c]).toBeCloseTo(p, 9));
-    expect(saved.evaluation.correct).toBe(head.evaluation.correct);
-    expect(saved.evaluation.accuracy).toBe(head.evaluation.accuracy);
+    expect(saved.evaluation?.correct).toBe(head.evaluation?.correct);
+    expect(saved.evaluation?.accuracy).toBe(head.evaluation?.accuracy);
   });
 
   it('keeps the head when a class is renamed on the way in and an unreadable photo left out, and says so', async () => {

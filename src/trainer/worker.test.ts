@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../head';
+import { gaussianClusters } from '../head/testData';
+import type { TrainRequest, TrainResponse } from './protocol';
+
+/** Runs the worker's module with a stand-in for the worker global. */
+async function loadWorker() {
+  const posted: TrainResponse[] = [];
+  const scope = {
+    onmessage: undefined as ((event: MessageEvent<TrainRequest>) => void) | undefined,
+    postMessage: (response: TrainResponse) => posted.push(response),
+  };
+  (globalThis as unknown as { self: typeof scope }).self = scope;
+  await import('./worker');
+  return { posted, send: (request: TrainRequest) => scope.onmessage!({ data: request } as MessageEvent<TrainRequest>) };
+}
+
+/** Lets the worker's queued steps run until it has posted `count` answers. */
+async function until(posted: TrainResponse[], count: number) {
+  while (posted.length < count) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+// Leave-one-out over 12 photos: 12 steps, each a refit.
+const first = gaussianClusters([6, 6], 16, 1, 1);
+const second = gaussianClusters([6, 7], 16, 1, 2);
+
+describe('training worker', () => {
+  it('sends the head before its evaluation, and drops the evaluation of a head a newer request has replaced', async () => {
+    const { posted, send } = await loadWorker();
+    send({ id: 1, type: 'train', data: first });
+    // The head comes at once, with nothing of its evaluation done yet.
+    expect(posted.map((r) => [r.id, r.type])).toEqual([[1, 'trained']]);
+    // A newer request arriving between evaluation steps replaces it.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    send({ id: 2, type: 'train', data: second });
+    await until(posted, 3);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(posted.map((r) => [r.id, r.type])).toEqual([
+      [1, 'trained'],
+      [2, 'trained'],
+      [2, 'evaluated'],
+    ]);
+    const head = posted[1].type === 'trained' ? posted[1].model : undefined;
+    const evaluation = posted[2].type === 'evaluated' ? posted[2].evaluation : undefined;
+    expect(evaluation).toEqual(evaluate(second, head!));
+
+    // A stored head can be evaluated on its own.
+    send({ id: 3, type: 'evaluate', data: second, model: head! });
+    await until(posted, 4);
+    expect(posted[3]).toMatchObject({ id: 3, type: 'evaluated', evaluation: evaluate(second, head!) });
+  });
+});
