@@ -116,8 +116,9 @@ function* heldOutPredictions(
   model: HeadModel,
   folds: Int32Array,
   foldIds: number[],
+  interrupt?: () => void,
 ): EvaluationSteps<(Float32Array | null)[]> {
-  if (model.kind === 'logistic') return yield* logisticHeldOut(dataset, model.lambda, folds, foldIds);
+  if (model.kind === 'logistic') return yield* logisticHeldOut(dataset, model.lambda, folds, foldIds, interrupt);
   const { dim } = dataset;
   const predictions = new Array<Float32Array | null>(dataset.count).fill(null);
   for (const fold of foldIds) {
@@ -148,6 +149,7 @@ function* logisticHeldOut(
   lambda: number,
   folds: Int32Array,
   foldIds: number[],
+  interrupt?: () => void,
 ): EvaluationSteps<(Float32Array | null)[]> {
   const centred = centreDataset(dataset);
   const { classCount, count, dim } = centred;
@@ -160,7 +162,7 @@ function* logisticHeldOut(
     const rows = rowsWhere(folds, (f) => f !== fold);
     const heldOut = rowsWhere(folds, (f) => f === fold);
     const split = gram ? kernelSplit(centred, gram, rows, heldOut) : primalSplit(centred, rows, heldOut);
-    const solution = solveClosely(split.training, lambda, split.params);
+    const solution = solveClosely(split.training, lambda, split.params, interrupt);
     const width = split.training.dim;
     const bias = solution.params.subarray(classCount * width, classCount * width + classCount);
     const heldOutLogits = split.heldOutLogits(solution.params);
@@ -197,8 +199,12 @@ export function evaluate(data: TrainingData, model: HeadModel): Evaluation {
   return finish(evaluationSteps(data, model));
 }
 
-/** evaluate(), one held-out part per step. The checks happen at the first step. */
-export function* evaluationSteps(data: TrainingData, model: HeadModel): EvaluationSteps {
+/**
+ * evaluate(), one held-out part per step. The checks happen at the first step. `interrupt` is
+ * called between solver iterations and may throw to abandon the evaluation: a part of thousands
+ * of photos takes seconds.
+ */
+export function* evaluationSteps(data: TrainingData, model: HeadModel, interrupt?: () => void): EvaluationSteps {
   const dataset = prepareDataset(data);
   const { classCount, count } = dataset;
   if (model.dim !== dataset.dim || !sameClassNames(model.classes, data.classes)) {
@@ -211,7 +217,7 @@ export function* evaluationSteps(data: TrainingData, model: HeadModel): Evaluati
     : stratifiedFolds(dataset.labels, classCount, evaluationFoldCount(sizes));
 
   const foldIds = [...new Set(folds)].filter((fold) => fold >= 0);
-  const predictions = yield* heldOutPredictions(dataset, model, folds, foldIds);
+  const predictions = yield* heldOutPredictions(dataset, model, folds, foldIds, interrupt);
 
   const confusionExamples = Array.from({ length: classCount }, () => Array.from({ length: classCount }, () => [] as number[]));
   const confidences: number[] = [];

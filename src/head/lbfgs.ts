@@ -35,6 +35,8 @@ export interface MinimizeOptions {
   /** …and, if given, this holds too. */
   converged?: (x: Float64Array, gradientNorm: number) => boolean;
   maxIterations: number;
+  /** Called before every iteration; it may throw to abandon the minimisation (a newer request came). */
+  interrupt?: () => void;
 }
 
 export interface MinimizeResult {
@@ -97,6 +99,7 @@ export function minimize(objective: Objective, start: Float64Array, options: Min
   const converged = () => gradientNorm <= options.gradientTolerance && (!options.converged || options.converged(x, gradientNorm));
   let iterations = 0;
   while (!converged() && iterations < options.maxIterations) {
+    options.interrupt?.();
     // Two-loop recursion: direction = -H·gradient with H the L-BFGS inverse Hessian estimate.
     for (let i = 0; i < size; i++) direction[i] = -gradient[i];
     for (let m = steps.length - 1; m >= 0; m--) {

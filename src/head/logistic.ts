@@ -96,9 +96,10 @@ export function solve(problem: SoftmaxProblem, lambda: number, start: Float64Arr
 export const HELD_OUT_PRECISION = 1e-3;
 
 /** solve(), to HELD_OUT_PRECISION (and never less closely than FINAL_TOLERANCE asks). */
-export function solveClosely(problem: SoftmaxProblem, lambda: number, start: Float64Array): Solution {
+export function solveClosely(problem: SoftmaxProblem, lambda: number, start: Float64Array, interrupt?: () => void): Solution {
   const objective = softmaxObjective(problem, lambda);
   const { x, iterations } = minimize(objective, start, {
+    interrupt,
     gradientTolerance: Math.min(FINAL_TOLERANCE * problem.gradientScale, (HELD_OUT_PRECISION * lambda) / problem.count),
     maxIterations: MAX_ITERATIONS,
   });

@@ -5,7 +5,7 @@ import { centreDataset, FINAL_TOLERANCE, toParams } from './logistic';
 import { softmaxObjective, softmaxProblem } from './objective';
 import { predict, predictBatch, topClass } from './predict';
 import { gaussianClusters } from './testData';
-import { fit, train } from './train';
+import { fit, selectionSubsample, SELECTION_MAX_PHOTOS, train } from './train';
 import type { LogisticModel, TrainingData } from './types';
 
 function onCircle(angles: number[]): Float32Array[] {
@@ -189,5 +189,33 @@ describe('train', () => {
     const restored = JSON.parse(JSON.stringify(model)) as LogisticModel;
     expect(restored).toEqual(model);
     expect(predictBatch(restored, data.embeddings)).toEqual(predictBatch(model, data.embeddings));
+  });
+});
+
+describe('choosing the penalty on a subsample of a large set', () => {
+  it('takes every photo of small classes and an evenly spread, ordered share of large ones', () => {
+    const sizes = [1000, 600, 50, 10];
+    const data = gaussianClusters(sizes, 4, 1, 3);
+    const dataset = centreDataset(prepareDataset(data));
+    const subsample = selectionSubsample(dataset, 500);
+    const kept = [0, 1, 2, 3].map((c) => Array.from(subsample.labels).filter((label) => label === c).length);
+    expect(kept.slice(2)).toEqual([50, 10]);
+    expect(kept[0]).toBe(kept[1]);
+    expect(kept.reduce((a, b) => a + b)).toBeLessThanOrEqual(500);
+    expect(kept[0]).toBeGreaterThan(200);
+    // The first class's photos, in order: row 0, then every (1000 / quota)-th.
+    const firstClass = Array.from({ length: kept[0] }, (_, j) => Math.floor((j * 1000) / kept[0]));
+    firstClass.forEach((row, j) =>
+      expect(Array.from(subsample.features.subarray(j * 4, j * 4 + 4))).toEqual(
+        Array.from(dataset.features.subarray(row * 4, row * 4 + 4)),
+      ),
+    );
+  });
+
+  it('still learns from every photo: the optimum for the penalty chosen', () => {
+    const data = gaussianClusters([SELECTION_MAX_PHOTOS, 400], 8, 1.5, 4);
+    const result = fit(data);
+    expect(relativeGradientNorm(result.model, data)).toBeLessThanOrEqual(FINAL_TOLERANCE);
+    expect(result.folds).toBe(2);
   });
 });

@@ -56,8 +56,12 @@ export class TrainerClient {
   private readonly budget: RestartBudget;
   private nextId = 1;
   /** The job the worker is on; a trained head's evaluation becomes an 'evaluate' job of the same id. */
-  private running: { id: number; job: Job } | undefined;
+  /** `sentAt`: when it was sent to the worker (an evaluation: when its head arrived). */
+  private running: { id: number; job: Job; sentAt: number } | undefined;
   private waiting: Job | undefined;
+  /** The id of the newest request sent, shared with the worker where the page may share memory. */
+  private readonly newest =
+    typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
 
   constructor(
     private readonly createWorker: () => TrainerWorkerLike,
@@ -85,17 +89,20 @@ export class TrainerClient {
     this.running = undefined;
     if (response.type === 'failed') job.resolve({ type: 'failed', message: response.message });
     else if (job.type === 'train' && response.type === 'trained') {
-      // In the browser's performance timeline, where `npm run stress` and the DevTools read it.
-      performance.mark('handful:trained', { detail: { ms: response.ms, photos, warm: job.previous !== undefined } });
+      // In the browser's performance timeline, where `npm run stress` and the DevTools read it: the
+      // time the page waited (a request may wait for the worker to finish what it was doing) and
+      // the worker's own.
+      const waited = performance.now() - running.sentAt;
+      performance.mark('handful:trained', { detail: { ms: waited, workerMs: response.ms, photos, warm: job.previous !== undefined } });
       const { model, ms } = response;
       const evaluation = new Promise<EvaluationOutcome>((resolve) => {
         // The worker goes on to evaluate it, unless a newer request is already waiting.
         if (this.waiting) resolve({ type: 'superseded' });
-        else this.running = { id: running.id, job: { type: 'evaluate', data: job.data, model, resolve } };
+        else this.running = { id: running.id, job: { type: 'evaluate', data: job.data, model, resolve }, sentAt: performance.now() };
       });
       job.resolve({ type: 'trained', model, ms, evaluation });
     } else if (job.type === 'evaluate' && response.type === 'evaluated') {
-      performance.mark('handful:evaluated', { detail: { ms: response.ms, photos } });
+      performance.mark('handful:evaluated', { detail: { ms: performance.now() - running.sentAt, workerMs: response.ms, photos } });
       job.resolve({ type: 'evaluated', evaluation: response.evaluation, ms: response.ms });
     }
     this.startWaiting();
@@ -163,11 +170,14 @@ export class TrainerClient {
     if (!job || !worker || this.running) return;
     this.waiting = undefined;
     const id = this.nextId++;
-    this.running = { id, job };
+    this.running = { id, job, sentAt: performance.now() };
+    if (this.newest) Atomics.store(this.newest, 0, id);
+    const { data } = job;
+    const newest = this.newest;
     worker.postMessage(
       job.type === 'train'
-        ? { id, type: 'train', data: job.data, previous: job.previous }
-        : { id, type: 'evaluate', data: job.data, model: job.model },
+        ? { id, type: 'train', data, previous: job.previous, newest }
+        : { id, type: 'evaluate', data, model: job.model, newest },
     );
   }
 

@@ -3,15 +3,25 @@ import type { Evaluation, LogisticModel, TrainingData } from '../head';
 
 export type TrainRequest =
   /** Train a head, send it ('trained'), then evaluate it ('evaluated') unless a newer request comes first. */
-  | {
-      id: number;
-      type: 'train';
-      data: TrainingData;
-      /** The previous head, a warm start when its classes are the same. */
-      previous?: LogisticModel;
-    }
-  /** Evaluate a head trained earlier on `data` (one stored before its evaluation was done). */
-  | { id: number; type: 'evaluate'; data: TrainingData; model: LogisticModel };
+  (
+    | {
+        id: number;
+        type: 'train';
+        data: TrainingData;
+        /** The previous head, a warm start when its classes are the same. */
+        previous?: LogisticModel;
+      }
+    /** Evaluate a head trained earlier on `data` (one stored before its evaluation was done). */
+    | { id: number; type: 'evaluate'; data: TrainingData; model: LogisticModel }
+  ) & {
+    /**
+     * Memory shared with the page (where SharedArrayBuffer is available: a cross-origin isolated
+     * page) holding the id of the newest request sent: the worker reads it between solver
+     * iterations, so an evaluation gives way to a newer request within one iteration rather than
+     * at the end of a held-out part, which takes seconds at thousands of photos.
+     */
+    newest?: Int32Array;
+  };
 
 /**
  * Every request is answered by 'trained' (a train request) or 'failed', then by 'evaluated' or

@@ -10,7 +10,12 @@ import { evaluationSteps, train, type EvaluationSteps, type LogisticModel, type 
  * cross-validation as steps still to run: the worker sends the head at once and evaluates it
  * after, a held-out part at a time, dropping the rest once a newer request has replaced the head.
  */
-export function trainHead(data: TrainingData, previous?: LogisticModel): { model: LogisticModel; evaluation: EvaluationSteps } {
+export function trainHead(
+  data: TrainingData,
+  previous?: LogisticModel,
+  /** See evaluationSteps. */
+  interrupt?: () => void,
+): { model: LogisticModel; evaluation: EvaluationSteps } {
   const model = train(data, { previous });
-  return { model, evaluation: evaluationSteps(data, model) };
+  return { model, evaluation: evaluationSteps(data, model, interrupt) };
 }

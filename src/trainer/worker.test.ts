@@ -44,9 +44,19 @@ describe('training worker', () => {
     const evaluation = posted[2].type === 'evaluated' ? posted[2].evaluation : undefined;
     expect(evaluation).toEqual(evaluate(second, head!));
 
+    // Where the page shares the newest request's id, the worker sees it in the middle of a refit.
+    const newest = new Int32Array(new SharedArrayBuffer(4));
+    Atomics.store(newest, 0, 4);
+    send({ id: 4, type: 'train', data: first, newest });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    Atomics.store(newest, 0, 5);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(posted.slice(3).map((r) => [r.id, r.type])).toEqual([[4, 'trained']]);
+
     // A stored head can be evaluated on its own.
-    send({ id: 3, type: 'evaluate', data: second, model: head! });
-    await until(posted, 4);
-    expect(posted[3]).toMatchObject({ id: 3, type: 'evaluated', evaluation: evaluate(second, head!) });
+    send({ id: 6, type: 'evaluate', data: second, model: head!, newest });
+    Atomics.store(newest, 0, 6);
+    await until(posted, 5);
+    expect(posted[4]).toMatchObject({ id: 6, type: 'evaluated', evaluation: evaluate(second, head!) });
   });
 });

@@ -11,19 +11,26 @@ import { trainHead } from './trainHead';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-/** The id of the newest request received. */
+/** The id of the newest request received, and the one sent (see TrainRequest's `newest`). */
 let newest = 0;
+let newestSent: Int32Array | undefined;
+
+/** Thrown out of an evaluation that a newer request has replaced. */
+class Replaced extends Error {}
+
+const replaced = (id: number) => id !== newest || (newestSent !== undefined && Atomics.load(newestSent, 0) !== id);
 
 const post = (response: TrainResponse) => self.postMessage(response);
 
 function evaluateInSteps(id: number, steps: EvaluationSteps): void {
   const started = performance.now();
   const step = () => {
-    if (id !== newest) return;
+    if (replaced(id)) return;
     try {
       const next = steps.next();
       if (next.done) return post({ id, type: 'evaluated', evaluation: next.value, ms: performance.now() - started });
     } catch (error) {
+      if (error instanceof Replaced) return;
       return post({ id, type: 'failed', message: (error as Error).message });
     }
     setTimeout(step, 0);
@@ -36,11 +43,15 @@ self.onmessage = (event: MessageEvent<TrainRequest>) => {
   const request = event.data;
   const { id, data } = request;
   newest = id;
-  if (request.type === 'evaluate') return evaluateInSteps(id, evaluationSteps(data, request.model));
+  newestSent = request.newest ?? newestSent;
+  const interrupt = () => {
+    if (replaced(id)) throw new Replaced();
+  };
+  if (request.type === 'evaluate') return evaluateInSteps(id, evaluationSteps(data, request.model, interrupt));
   const started = performance.now();
   let trained: ReturnType<typeof trainHead>;
   try {
-    trained = trainHead(data, request.previous);
+    trained = trainHead(data, request.previous, interrupt);
   } catch (error) {
     return post({ id, type: 'failed', message: (error as Error).message });
   }
