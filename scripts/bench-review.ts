@@ -5,25 +5,50 @@
  * run), the app opens it, and the review is answered 30 times by key. For each answer: the time
  * from the key to the frame that shows the next photo, decoded. Meanwhile, every main-thread task
  * over 50 ms the browser reports (the classifier relearns and the pile is re-suggested after each
- * answer, in workers). Writes BENCHMARKS.md (section bench:pile).
+ * answer, in workers). Writes BENCHMARKS.md (section bench:review) unless --no-write; --baseline
+ * DIR measures another build in turn with this one; --profile FILE records where the page's main
+ * thread spent its time while answering (a .cpuprofile, summarised on the console).
  */
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { defaultFeaturesId } from '../src/engine/backbones';
 import { chromiumArgs, chromiumPath } from '../e2e/chromium';
 import { machineDescription, servePreview, writeBenchmarkSection } from './lib/lab';
+import { summariseProfile, type CpuProfile } from './lib/cpuProfile';
 
 const pileSize = Number(process.env.PILE_SIZE ?? 2000);
 const answers = 30;
 const dim = 2048;
-// Today's features: embeddings of another id would make the app look at all 2,000 photos again.
-const featuresId = defaultFeaturesId;
+/** `--profile FILE`: a CPU profile of the page's main thread while answering, saved as FILE (.cpuprofile) and summarised. */
+const profileFile = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined;
 
-const loadBefore = os.loadavg()[0];
-const { server, address } = await servePreview();
-const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-try {
-  const page = await browser.newPage();
+/**
+ * `--baseline DIR`: the same measurement on another build (for example the code before a change),
+ * run in turn with this one, `rounds` times each, so both see the same machine.
+ */
+const baseline = process.argv.includes('--baseline') ? process.argv[process.argv.indexOf('--baseline') + 1] : undefined;
+const rounds = baseline ? 2 : 1;
+
+interface Measured {
+  build: string;
+  times: number[];
+  longTasks: number[];
+  openSeconds: number;
+}
+
+/** Opens the generated project in `outDir`'s build and answers the review `answers` times. */
+async function measure(outDir: string, profile: string | undefined): Promise<Measured> {
+  const { server, address } = await servePreview(outDir);
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  try {
+    return await answerReview(await browser.newPage(), address, outDir, profile);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+async function answerReview(page: Page, address: string, build: string, profileFile: string | undefined): Promise<Measured> {
   // tsx names the functions it compiles with a helper the page does not have.
   await page.addInitScript('window.__name = (f) => f');
   await page.addInitScript(() => {
@@ -34,6 +59,9 @@ try {
       buffered: true,
     });
   });
+  // Today's features, as the build has them: embeddings of another id would make the app look at all 2,000 photos again.
+  await page.goto(new URL('lab.html', address).href);
+  const featuresId = await page.waitForFunction(() => window.handfulLab?.defaultFeaturesId).then((handle) => handle.jsonValue());
   // Same origin as the app, before it runs: the project goes into its stores as the app writes them.
   await page.goto(new URL('manifest.webmanifest', address).href);
   await page.evaluate(
@@ -112,6 +140,12 @@ try {
   }
   await review.focus();
   const longTasksBefore = await longTaskCount();
+  const cdp = profileFile ? await page.context().newCDPSession(page) : undefined;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
 
   const times: number[] = [];
   for (let i = 0; i < answers; i++) {
@@ -137,32 +171,94 @@ try {
     await page.waitForTimeout(400);
   }
   await page.waitForTimeout(2000);
+  if (cdp && profileFile) {
+    const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+    await writeFile(profileFile, JSON.stringify(profile));
+    console.log(`CPU profile of the main thread while answering: ${profileFile}\n${summariseProfile(profile, 25)}`);
+  }
   const longTasks = await page.evaluate((from) => (window as unknown as { longTasks: number[] }).longTasks.slice(from), longTasksBefore);
-  const sorted = [...times].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)];
-  const worst = sorted.at(-1)!;
-  const summary = `${answers} answers with ${pileSize} photos in the pile: next photo shown after median ${median.toFixed(0)} ms, worst ${worst.toFixed(0)} ms; main-thread tasks over 50 ms meanwhile: ${longTasks.length} (longest ${Math.round(Math.max(0, ...longTasks))} ms); the project opened and suggested in ${openSeconds.toFixed(1)} s`;
-  console.log(summary);
+  const measured = { build, times, longTasks, openSeconds };
+  console.log(summaryOf(measured));
   console.log(`per answer (ms): ${times.map((t) => t.toFixed(0)).join(', ')}`);
   console.log(`long tasks (ms): ${JSON.stringify(longTasks.map(Math.round))}`);
-  if (!process.argv.includes('--no-write'))
-    await writeBenchmarkSection(
-      'bench:review',
-      `## Sorting a pile: "Check these next" with ${pileSize} photos
+  return measured;
+}
 
-Measured ${new Date().toISOString().slice(0, 10)} on ${machineDescription()}, load average ${loadBefore.toFixed(1)} at the start
-(a busy shared machine makes every number larger), by \`npx tsx scripts/bench-review.ts\`:
+const statsOf = ({ times, longTasks }: Measured) => {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], worst: sorted.at(-1)!, longest: Math.round(Math.max(0, ...longTasks)) };
+};
+
+function summaryOf(measured: Measured): string {
+  const { median, worst, longest } = statsOf(measured);
+  return `${measured.build}: ${answers} answers with ${pileSize} photos in the pile: next photo shown after median ${median.toFixed(0)} ms, worst ${worst.toFixed(0)} ms; main-thread tasks over 50 ms meanwhile: ${measured.longTasks.length} (longest ${longest} ms); the project opened and suggested in ${measured.openSeconds.toFixed(1)} s`;
+}
+
+const build = process.env.E2E_DIST ?? 'dist';
+const loads: number[] = [];
+const results: Measured[] = [];
+for (let round = 0; round < rounds; round++)
+  for (const outDir of baseline ? [baseline, build] : [build]) {
+    loads.push(os.loadavg()[0]);
+    results.push(await measure(outDir, outDir === build && round === 0 ? profileFile : undefined));
+  }
+const row = (measured: Measured) => {
+  const { median, worst, longest } = statsOf(measured);
+  const label =
+    measured.build === build ? `${pileSize}` : `${pileSize}, ${measured.build === baseline ? 'before (--baseline)' : measured.build}`;
+  return `| ${label} | ${median.toFixed(0)} ms | ${worst.toFixed(0)} ms | ${measured.longTasks.length} | ${longest} ms |`;
+};
+function pooledRow(outDir: string, runs: Measured[]): string {
+  const { median, worst, longest } = statsOf({
+    build: outDir,
+    times: runs.flatMap((run) => run.times),
+    longTasks: runs.flatMap((run) => run.longTasks),
+    openSeconds: 0,
+  });
+  const tasks = runs.reduce((sum, run) => sum + run.longTasks.length, 0);
+  const label = outDir === build ? 'this one' : 'before (--baseline)';
+  return `| ${label} | ${median.toFixed(0)} ms | ${worst.toFixed(0)} ms | ${tasks} | ${longest} ms |`;
+}
+for (const outDir of baseline ? [baseline, build] : [])
+  console.log(
+    pooledRow(
+      outDir,
+      results.filter((measured) => measured.build === outDir),
+    ),
+  );
+if (!process.argv.includes('--no-write'))
+  await writeBenchmarkSection(
+    'bench:review',
+    `## Sorting a pile: "Check these next" with ${pileSize} photos
+
+Measured ${new Date().toISOString().slice(0, 10)} on ${machineDescription()}, load average ${loads.map((load) => load.toFixed(1)).join(', ')} at the start
+of each run (a busy shared machine makes every number larger), by \`npx tsx scripts/bench-review.ts${baseline ? ' --baseline <build before>' : ''}\`:
 a project of 3 classes of 5 photos and ${pileSize} unsorted ones (synthetic photos and ${dim}-number embeddings
 written straight into IndexedDB), ${answers} answers by key, 0.4 s apart. Time from the key to the frame
 that shows the next photo, decoded; main-thread tasks over 50 ms as Chromium reports them, while the
-classifier relearns after each answer and the pile is suggested again (both in workers).
+classifier relearns after each answer and the pile is suggested, queued and offered again (in workers).${
+      baseline ? ` Each build was run ${rounds} times, in turn with the other.` : ''
+    }
 
 | pile | next photo shown, median | worst | tasks over 50 ms | longest task |
 |---|---|---|---|---|
-| ${pileSize} | ${median.toFixed(0)} ms | ${worst.toFixed(0)} ms | ${longTasks.length} | ${Math.round(Math.max(0, ...longTasks))} ms |
-`,
-    );
-} finally {
-  await browser.close();
-  await server.close();
-}
+${results.map(row).join('\n')}
+${
+  baseline
+    ? `
+All ${answers * rounds} answers of each build together:
+
+| build | next photo shown, median | worst | tasks over 50 ms | longest task |
+|---|---|---|---|---|
+${[baseline, build]
+  .map((outDir) =>
+    pooledRow(
+      outDir,
+      results.filter((measured) => measured.build === outDir),
+    ),
+  )
+  .join('\n')}
+`
+    : ''
+}`,
+  );

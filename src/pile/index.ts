@@ -6,6 +6,7 @@
  * How it works, and why: docs/labelling.md.
  */
 export { reviewQueue, margin, COVERAGE_UNTIL_LABELS_PER_CLASS, type LabelledEmbedding, type ReviewQueueInput } from './queue';
+export { reviewOrder, type ReviewOrderInput } from './reviewOrder';
 export { pileSketch, type PileSketch, type SketchOptions } from './sketch';
 export {
   acceptBar,

@@ -25,7 +25,16 @@ class FakeWorker implements PileWorkerLike {
   }
 }
 
-const ask = (pile: string[], fresh = false): PileAsk => ({ pile, classPhotos: ['c'], sketch: true, map: false, fresh });
+const ask = (pile: string[], fresh = false): PileAsk => ({
+  pile,
+  accepted: [],
+  skipped: [],
+  classes: [{ id: 'k', photos: ['c', 'missing'] }],
+  sketch: true,
+  map: false,
+  queueLength: 10,
+  fresh,
+});
 const embeddingOf = (hash: string) => (hash === 'missing' ? undefined : new Float32Array([hash.length]));
 
 describe('PileClient', () => {
@@ -37,6 +46,7 @@ describe('PileClient', () => {
     const third = client.ask(ask(['a', 'b', 'c2']), embeddingOf);
     expect(await second).toEqual({ superseded: true });
     expect(worker.sent[0].pile).toEqual(['a']);
+    expect(worker.sent[0].classes).toEqual([{ id: 'k', photos: ['c'] }]);
     expect(worker.sent[0].embeddings.map(([hash]) => hash)).toEqual(['a', 'c']);
     worker.answer(1);
     expect(await first).toEqual({ id: 1 });

@@ -98,14 +98,15 @@ export class PileClient {
     if (ask.fresh) this.held = new Set();
     const known = (hashes: string[]) => hashes.filter((hash) => this.held.has(hash) || embeddingOf(hash) !== undefined);
     const pile = known(ask.pile);
-    const classPhotos = known(ask.classPhotos);
+    const classes = ask.classes.map(({ id, photos }) => ({ id, photos: known(photos) }));
+    const classPhotos = classes.flatMap((c) => c.photos);
     const embeddings: [string, Float32Array][] = [];
     for (const hash of [...pile, ...classPhotos]) if (!this.held.has(hash)) embeddings.push([hash, embeddingOf(hash)!]);
     // The worker drops what is in neither list; so does this record of what it holds.
     this.held = new Set([...pile, ...classPhotos]);
     const id = this.nextId++;
     this.running = { id, resolve: next.resolve };
-    this.worker.postMessage({ ...ask, id, pile, classPhotos, embeddings });
+    this.worker.postMessage({ ...ask, id, pile, classes, embeddings });
   }
 
   dispose(): void {

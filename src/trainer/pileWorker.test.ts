@@ -16,7 +16,7 @@ async function loadWorker() {
 const vector = (i: number) => Float32Array.from({ length: 8 }, (_, d) => Math.cos(i * 1.7 + d) + (i % 2 ? 1 : -1) * (d === 0 ? 2 : 0));
 
 describe('pile worker', () => {
-  it('suggests, sketches and maps only what changed', async () => {
+  it('suggests, queues, offers and maps only what changed', async () => {
     const { send } = await loadWorker();
     const pile = Array.from({ length: 12 }, (_, i) => `p${i}`);
     const model = {
@@ -28,40 +28,66 @@ describe('pile worker', () => {
       lambda: 1,
       normalisation: 'l2' as const,
     };
-    const base = { pile, classPhotos: ['c0'], sketch: true, map: true, fresh: true, head: { signature: 's1', model } };
+    const heldOut = { rows: ['c0'], labels: [0], probabilities: [new Float32Array([0.9, 0.1])] };
+    const base = {
+      pile,
+      accepted: [],
+      skipped: [],
+      classes: [
+        { id: 'a', photos: ['c0'] },
+        { id: 'b', photos: [] },
+      ],
+      sketch: true,
+      map: true,
+      queueLength: 4,
+      fresh: true,
+      head: { signature: 's1', model, heldOut },
+    };
     const first = send({ id: 1, embeddings: [...pile, 'c0'].map((hash, i) => [hash, vector(i)]), ...base });
     expect(first.problem).toBeUndefined();
     expect(first.suggestions?.hashes).toEqual(pile);
-    expect(first.suggestions?.probabilities[0]).toHaveLength(2);
-    expect(first.sketch?.sketch.count).toBe(12);
+    expect(first.suggestions?.classCount).toBe(2);
+    expect(first.suggestions?.probabilities).toHaveLength(24);
+    expect(first.queue).toHaveLength(4);
+    expect(new Set(first.queue).size).toBe(4);
+    // One held-out prediction is too few to promise anything: every class offers nothing.
+    expect(first.acceptance).toMatchObject({ signature: 's1', heldOutCount: 1 });
+    expect(first.acceptance?.offers.map((o) => [o.classId, o.photos.length])).toEqual([
+      ['a', 0],
+      ['b', 0],
+    ]);
     expect(first.map?.hashes).toEqual(['c0', ...pile]);
     expect(first.map?.positions).toHaveLength(26);
 
     const again = send({ id: 2, embeddings: [], ...base, fresh: false });
     expect(again).toEqual({ id: 2 });
-    // One photo labelled: new suggestions for the smaller pile, no new sketch, the same map.
+    // The first in the queue labelled: new suggestions for the smaller pile and a queue without it, the same map.
+    const answered = first.queue![0];
     const labelled = send({
       id: 3,
       embeddings: [],
       ...base,
       fresh: false,
-      pile: pile.slice(1),
-      classPhotos: ['c0', 'p0'],
-      head: { signature: 's2', model },
+      pile: pile.filter((hash) => hash !== answered),
+      classes: [
+        { id: 'a', photos: ['c0', answered] },
+        { id: 'b', photos: [] },
+      ],
+      head: { signature: 's2', model, heldOut },
     });
-    expect(labelled.suggestions?.hashes).toEqual(pile.slice(1));
-    expect(labelled.sketch).toBeUndefined();
+    expect(labelled.suggestions?.hashes).toEqual(pile.filter((hash) => hash !== answered));
+    expect(labelled.queue).toHaveLength(4);
+    expect(labelled.queue).not.toContain(answered);
     expect(labelled.map).toBeUndefined();
-    const grown = send({
-      id: 4,
-      embeddings: [['n', vector(40)]],
-      ...base,
-      fresh: false,
-      pile: [...pile.slice(1), 'n'],
-      classPhotos: ['c0', 'p0'],
-      head: { signature: 's2', model },
-    });
-    expect(grown.sketch?.hashes).toHaveLength(12);
+    // Skipped and accepted photos are not asked about.
+    const skipping = send({ id: 4, embeddings: [], ...base, fresh: false, skipped: [pile[0]], accepted: pile.slice(1, 10) });
+    expect(skipping.queue).toEqual(pile.slice(10));
+    const grown = send({ id: 5, embeddings: [['n', vector(40)]], ...base, fresh: false, pile: [...pile, 'n'] });
+    expect(grown.suggestions?.hashes).toHaveLength(13);
     expect(grown.map?.hashes).toHaveLength(14);
+    // A head not evaluated yet: suggested and queued at once; nothing offered until its held-out predictions come.
+    const unevaluated = send({ id: 6, embeddings: [], ...base, fresh: false, pile: [...pile, 'n'], head: { signature: 's3', model } });
+    expect(unevaluated.suggestions?.signature).toBe('s3');
+    expect(unevaluated.acceptance).toBeUndefined();
   });
 });

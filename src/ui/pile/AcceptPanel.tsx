@@ -30,8 +30,12 @@ function wrongInWords(expected: number, range: { lower: number; upper: number },
  */
 export function AcceptPanel({ classes, pile, acceptance, stale, dispatch }: Props) {
   const acceptedBy = new Map<string, string[]>();
-  for (const item of pile)
-    if (item.accepted) acceptedBy.set(item.accepted.classId, [...(acceptedBy.get(item.accepted.classId) ?? []), item.hash]);
+  for (const item of pile) {
+    if (!item.accepted) continue;
+    const hashes = acceptedBy.get(item.accepted.classId);
+    if (hashes) hashes.push(item.hash);
+    else acceptedBy.set(item.accepted.classId, [item.hash]);
+  }
   const plan = acceptance;
   return (
     <div className="accept" role="group" aria-labelledby="accept-title" data-testid="accept">

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { PileItem } from '../../store/projects';
 import type { PhotoLibrary } from '../project/library';
 import { useGridRows } from '../useGridRows';
@@ -24,7 +25,7 @@ export const percent = (p: number) => `${Math.round(p * 100)}%`;
  * was accepted as. Renders only the rows on screen (@tanstack/react-virtual), so a pile of thousands
  * costs what a screenful does.
  */
-export function PileGrid({ pile, library, nameOf, suggestionOf, onChoose }: Props) {
+export const PileGrid = memo(function PileGrid({ pile, library, nameOf, suggestionOf, onChoose }: Props) {
   const { scroller, columns, virtualizer } = useGridRows({
     count: pile.length,
     cellWidth,
@@ -70,4 +71,4 @@ export function PileGrid({ pile, library, nameOf, suggestionOf, onChoose }: Prop
       </ul>
     </div>
   );
-}
+});

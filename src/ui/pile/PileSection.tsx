@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { FilePicker } from '../FilePicker';
 import { ImportProgressBar } from '../ImportProgressBar';
 import { filesFromInput, filesFromTransfer } from '../files/collect';
@@ -28,10 +28,10 @@ export function PileSection() {
   const [shown, setShown] = useState<string>();
   const reviewPanel = useRef<HTMLDivElement>(null);
   /** A photo chosen in the grid or on the map is shown for review, and the keys answer it. */
-  const review = (hash: string) => {
+  const review = useCallback((hash: string) => {
     setShown(hash);
     reviewPanel.current?.focus();
-  };
+  }, []);
   /**
    * Photos answered while the project was at `revision`, whose answers are still being applied (see
    * ReviewPanel): not shown again until the project moves on.
@@ -39,7 +39,8 @@ export function PileSection() {
   const [leaving, setLeaving] = useState<{ revision: number; hashes: ReadonlySet<string> }>({ revision: -1, hashes: new Set() });
   const project = state.project!;
   const classes = project.classes;
-  const nameOf = (id: string) => classes.find((c) => c.id === id)?.name;
+  // Stable while the classes are, so the grid of thousands does not render again when only the photo under review changes.
+  const nameOf = useCallback((id: string) => classes.find((c) => c.id === id)?.name, [classes]);
 
   function receive(found: FoundFile[]) {
     if (found.length === 0) return;
@@ -51,12 +52,23 @@ export function PileSection() {
   }
   const { dragging, dropHandlers } = useDropTarget((transfer) => void filesFromTransfer(transfer).then(receive));
 
-  const open = new Set(project.pile.filter((item) => !item.accepted).map((item) => item.hash));
+  // Once per change of the pile, not on every photo shown.
+  const open = useMemo(() => new Set(project.pile.filter((item) => !item.accepted).map((item) => item.hash)), [project.pile]);
   const askable = (hash: string) => open.has(hash) && !(leaving.revision === state.revision && leaving.hashes.has(hash));
+  const skipped = useMemo(() => new Set(state.review.skipped), [state.review.skipped]);
+  /**
+   * The worker's queue, without photos answered or skipped since it was ordered; should answers
+   * outrun it, the pile's order, until the worker's next queue arrives (and takes over without
+   * replacing the photo on screen).
+   */
+  const queued = (other?: string) => {
+    const wanted = (hash: string) => hash !== other && askable(hash) && !skipped.has(hash);
+    return pile.queue.find(wanted) ?? project.pile.find((item) => wanted(item.hash))?.hash;
+  };
   // The photo chosen stays on screen until answered; then the queue's first.
-  const currentHash = shown !== undefined && askable(shown) ? shown : pile.queue.find(askable);
+  const currentHash = shown !== undefined && askable(shown) ? shown : queued();
   const current = project.pile.find((item) => item.hash === currentHash);
-  const nextHash = pile.queue.find((hash) => hash !== currentHash && askable(hash));
+  const nextHash = queued(currentHash);
   const next = project.pile.find((item) => item.hash === nextHash);
   const accepted = project.pile.length - open.size;
   const canSuggest = classes.filter((c) => c.photos.length > 0).length >= 2;

@@ -1,4 +1,4 @@
-import { startTransition, useEffect, useMemo, useRef, type KeyboardEvent, type Ref } from 'react';
+import { startTransition, useEffect, useRef, useState, type KeyboardEvent, type Ref } from 'react';
 import type { ClassRecord, PileItem } from '../../store/projects';
 import type { PhotoLibrary } from '../project/library';
 import type { Action, ReviewStep } from '../project/state';
@@ -26,29 +26,57 @@ interface Props {
 
 const isTyping = (target: EventTarget) => target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
 
-/** The stored copy (longest side 512) of `hash` as an address, made once and let go when no longer shown. */
-function useImageUrls(library: PhotoLibrary, hashes: (string | undefined)[]): Map<string, string> {
+/**
+ * Addresses of the stored copies (longest side 512) of the photo on screen and the next one. The
+ * next one's is made once the photo on screen is painted: making an address is a synchronous call
+ * into the browser (milliseconds on a busy machine) that must not stand between a key and the next
+ * photo. Each is made once and let go when it is neither on screen nor next.
+ */
+function useImageUrls(library: PhotoLibrary, shown: string | undefined, next: string | undefined): ReadonlyMap<string, string> {
   const urls = useRef(new Map<string, string>());
-  const key = hashes.join();
-  const current = useMemo(() => {
-    const wanted = new Set(hashes.filter((h): h is string => h !== undefined));
-    for (const hash of wanted) {
-      const record = library.recordOf(hash);
-      if (record && !urls.current.has(hash)) urls.current.set(hash, URL.createObjectURL(record.image));
-    }
-    return new Map([...urls.current].filter(([hash]) => wanted.has(hash)));
-    // `key` stands for `hashes`.
-  }, [key, library]);
+  const [, setMade] = useState(0);
+  const urlOf = (hash: string) => {
+    let url = urls.current.get(hash);
+    const record = url === undefined ? library.recordOf(hash) : undefined;
+    if (record) urls.current.set(hash, (url = URL.createObjectURL(record.image)));
+    return url;
+  };
+  // Usually made ahead, as the next photo; a photo chosen in the grid or on the map is made now.
+  if (shown !== undefined) urlOf(shown);
   useEffect(() => {
-    for (const [hash, url] of urls.current) {
-      if (!current.has(hash)) {
-        URL.revokeObjectURL(url);
+    for (const [hash, made] of urls.current)
+      if (hash !== shown && hash !== next) {
+        URL.revokeObjectURL(made);
         urls.current.delete(hash);
       }
-    }
-  }, [current]);
-  useEffect(() => () => urls.current.forEach((url) => URL.revokeObjectURL(url)), []);
-  return current;
+    if (next === undefined || urls.current.has(next)) return;
+    return afterPaint(() => urlOf(next) && setMade((n) => n + 1));
+    // `urlOf` reads only the ref and the library.
+  }, [shown, next, library]);
+  useEffect(() => () => urls.current.forEach((made) => URL.revokeObjectURL(made)), []);
+  return urls.current;
+}
+
+/**
+ * Runs `work` once the browser has painted what was just rendered, or after 100 ms where it paints
+ * nothing (a hidden tab), so an answer is never left waiting. Calls run in the order made. Returns
+ * a function that cancels it.
+ */
+function afterPaint(work: () => void): () => void {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(fallback);
+    work();
+  };
+  const fallback = setTimeout(once, 100);
+  // A task queued from a frame's callback runs after that frame is painted.
+  requestAnimationFrame(() => setTimeout(once, 0));
+  return () => {
+    done = true;
+    clearTimeout(fallback);
+  };
 }
 
 /**
@@ -57,17 +85,19 @@ function useImageUrls(library: PhotoLibrary, hashes: (string | undefined)[]): Ma
  * next photo shows at once.
  */
 export function ReviewPanel({ classes, photo, next, suggestion, lastStep, library, dispatch, onShow, panelRef }: Props) {
-  const urls = useImageUrls(library, [photo?.hash, next?.hash]);
+  const urls = useImageUrls(library, photo?.hash, next?.hash);
+  const url = photo && urls.get(photo.hash);
+  const nextUrl = next && urls.get(next.hash);
   const nameOf = (id: string) => classes.find((c) => c.id === id)?.name;
 
   /**
    * The next photo shows at once (an urgent update of this panel only); the project's change, which
-   * re-renders the whole page and starts learning, follows as a transition that yields to the
-   * browser, so it never holds the next photo back.
+   * re-renders the whole page and starts learning, follows once that photo is painted, as a
+   * transition that yields to the browser, so it never holds the next photo back.
    */
   function act(action: Action, show: string | undefined, change: { leaving?: string; returning?: string }) {
     onShow(show, change);
-    startTransition(() => dispatch(action));
+    afterPaint(() => startTransition(() => dispatch(action)));
   }
   const answer = (classId: string) =>
     photo && act({ type: 'labelled-from-pile', hash: photo.hash, classId }, next?.hash, { leaving: photo.hash });
@@ -85,16 +115,6 @@ export function ReviewPanel({ classes, photo, next, suggestion, lastStep, librar
     event.preventDefault();
   }
 
-  const url = photo && urls.get(photo.hash);
-  const nextUrl = next && urls.get(next.hash);
-  // The next photo is decoded while this one is looked at, so an answer shows it at once.
-  useEffect(() => {
-    if (!nextUrl) return;
-    const image = new Image();
-    image.src = nextUrl;
-    // Only a head start: a photo that cannot be decoded ahead is shown (or not) when its turn comes.
-    image.decode().catch(() => {});
-  }, [nextUrl]);
   return (
     <div
       ref={panelRef}
@@ -113,7 +133,15 @@ export function ReviewPanel({ classes, photo, next, suggestion, lastStep, librar
       {photo ? (
         <>
           <figure className="review-photo">
-            {url ? <img src={url} alt={photo.name} data-testid="review-photo" /> : <span className="thumb-placeholder">{photo.name}</span>}
+            {url ? (
+              <img key={photo.hash} src={url} alt={photo.name} data-testid="review-photo" />
+            ) : (
+              <span className="thumb-placeholder">{photo.name}</span>
+            )}
+            {/* The next photo, loaded and decoded out of sight: an answer only shows this element. */}
+            {next && nextUrl && (
+              <img key={next.hash} src={nextUrl} alt="" hidden onLoad={(event) => void event.currentTarget.decode().catch(() => {})} />
+            )}
             <figcaption>
               <span className="review-name">{photo.path ?? photo.name}</span>{' '}
               <span data-testid="review-suggestion">

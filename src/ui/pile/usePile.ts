@@ -1,15 +1,16 @@
 /**
- * Sorting the unsorted pile around the project's state: asks the pile worker for the classifier's
- * suggestions (after each fit), the pile's sketch and the photo map, and derives from them what the
- * page shows: the review queue, what "Accept the sure ones" would take, and the maybe-mislabelled
- * class photos. The state itself (the pile, answers, suggestions) lives in the reducer.
+ * Sorting the unsorted pile around the project's state: asks the pile worker, after every change,
+ * for the classifier's suggestions, the review queue, what "Accept the sure ones" would take and
+ * the photo map, and derives the maybe-mislabelled class photos. Every pass over the pile runs in
+ * the worker, so an answer costs the page no more than showing the next photo. The state itself
+ * (the pile, answers, suggestions) lives in the reducer.
  */
 import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import type { Evaluation } from '../../head';
 import { topClass } from '../../head';
-import { acceptBar, maybeMislabelled, pileWeights, reviewQueue, type ClassAcceptance, type HeldOut, type PileSketch } from '../../pile';
+import { maybeMislabelled, type HeldOut } from '../../pile';
 import { createPileClient, type PileClient } from '../../trainer/pileClient';
-import type { ProjectRecord } from '../../store/projects';
+import type { ClassOffer, PileResponse } from '../../trainer/pileProtocol';
 import type { ProjectController } from '../project/useProject';
 import type { PileSuggestions } from '../project/state';
 import { trainedOn } from '../project/derive';
@@ -28,7 +29,7 @@ export interface Acceptance {
   heldOutCount: number;
   targetPrecision: number;
   /** By class id: the pile photos that clear its bar, and how many of them are expected to be wrong. */
-  offers: Map<string, Omit<ClassAcceptance, 'photos'> & { photos: { hash: string; confidence: number }[] }>;
+  offers: Map<string, ClassOffer>;
 }
 
 export interface FlaggedPhoto {
@@ -62,8 +63,13 @@ export function usePile(controller: ProjectController, mapWanted: boolean) {
   const { state, dispatch, library } = controller;
   const project = state.project;
   const [client, setClient] = useState<PileClient>();
-  const [sketch, setSketch] = useState<{ key: string; hashes: string[]; sketch: PileSketch }>();
-  const [map, setMap] = useState<{ key: string; hashes: string[]; positions: Float32Array }>();
+  /** What the worker last said, for the project and features in `key`. */
+  const [sorted, setSorted] = useState<{
+    key: string;
+    queue?: string[];
+    acceptance?: NonNullable<PileResponse['acceptance']>;
+    map?: NonNullable<PileResponse['map']>;
+  }>();
   const [problem, setProblem] = useState<string>();
 
   useEffect(() => {
@@ -77,6 +83,9 @@ export function usePile(controller: ProjectController, mapWanted: boolean) {
   const askedFor = useRef('');
   const head = state.head;
   const importing = state.progress !== undefined;
+  // The held-out predictions come with the head's evaluation: until then nothing is offered to accept.
+  const heldOut = useMemo(() => (head?.evaluation ? heldOutOf(head.signature, head.evaluation) : undefined), [head]);
+  const skipped = state.review.skipped;
 
   useEffect(() => {
     const current = project;
@@ -90,59 +99,57 @@ export function usePile(controller: ProjectController, mapWanted: boolean) {
         .ask(
           {
             pile: current.pile.map((p) => p.hash),
-            classPhotos: current.classes.flatMap((c) => c.photos.map((p) => p.hash)),
-            head: head && model && { signature: head.signature, model },
+            accepted: current.pile.filter((p) => p.accepted).map((p) => p.hash),
+            skipped,
+            classes: current.classes.map((c) => ({ id: c.id, photos: c.photos.map((p) => p.hash) })),
+            head: head && model && { signature: head.signature, model, heldOut },
             // Sketching waits for the photos to be in: a pile growing by the second would be sketched again and again.
             sketch: !importing,
             map: mapWanted && !importing,
+            queueLength,
             fresh,
           },
           library.embeddingOf,
         )
         .then((answer) => {
           if ('superseded' in answer) return;
-          // A later answer without a problem clears the message.
-          setProblem(answer.problem);
-          if (answer.suggestions && head && model) {
-            const { signature, hashes, probabilities } = answer.suggestions;
-            const byHash = new Map(hashes.map((hash, i) => [hash, probabilities[i]]));
-            // Re-rendering the pile's suggestions must never hold up a key press in the review.
-            startTransition(() => dispatch({ type: 'suggested', suggestions: { signature, classIds: model.classes, byHash } }));
-          }
-          if (answer.sketch) setSketch({ key, ...answer.sketch });
-          if (answer.map) setMap({ key, ...answer.map });
+          // What the worker says re-renders the page; that must never hold up a key press in the review.
+          startTransition(() => {
+            // A later answer without a problem clears the message.
+            setProblem(answer.problem);
+            if (answer.suggestions && head && model) {
+              const { signature, hashes, classCount, probabilities } = answer.suggestions;
+              const byHash = new Map(hashes.map((hash, i) => [hash, probabilities.subarray(i * classCount, (i + 1) * classCount)]));
+              dispatch({ type: 'suggested', suggestions: { signature, classIds: model.classes, byHash } });
+            }
+            const { queue, acceptance, map } = answer;
+            if (queue || acceptance || map)
+              setSorted((before) => {
+                const kept = before?.key === key ? before : { key };
+                return { ...kept, ...(queue && { queue }), ...(acceptance && { acceptance }), ...(map && { map }) };
+              });
+          });
         });
     }, askDelayMs);
     return () => clearTimeout(timer);
     // The revision covers the pile, the classes and embeddings arriving.
-  }, [client, key, state.revision, head, importing, mapWanted]);
+  }, [client, key, state.revision, head, heldOut, skipped, importing, mapWanted]);
 
   const suggestionOf = useMemo(() => suggestionsByHash(state.suggestions), [state.suggestions]);
+  const worker = sorted?.key === key ? sorted : undefined;
 
-  const currentSketch = sketch?.key === key ? sketch : undefined;
-  // The held-out predictions come with the head's evaluation: until then nothing is offered to accept.
-  const heldOut = useMemo(() => (head?.evaluation ? heldOutOf(head.signature, head.evaluation) : undefined), [head]);
-
-  /** What "Accept the sure ones" would take, per class id; only from suggestions of the current head. */
+  /**
+   * What "Accept the sure ones" would take, per class id; only from suggestions of the current head.
+   * A class whose offer holds a photo accepted or gone since is left out until the worker has
+   * counted again: its expected number of wrong ones would no longer be true.
+   */
   const acceptance = useMemo((): Acceptance | undefined => {
-    if (!project || !heldOut || !state.suggestions || state.suggestions.signature !== head?.signature) return undefined;
-    const { byHash, classIds } = state.suggestions;
-    const probabilities = project.pile.map((item) => (item.accepted ? undefined : byHash.get(item.hash)));
-    const plan = acceptBar(
-      { ...heldOut, weights: heldOutWeights(heldOut.rows, currentSketch, project, library.embeddingOf) },
-      probabilities,
-    );
-    const offers = new Map(
-      plan.perClass.map((offer) => [
-        classIds[offer.classIndex],
-        {
-          ...offer,
-          photos: offer.photos.map((i) => ({ hash: project.pile[i].hash, confidence: probabilities[i]![offer.classIndex] })),
-        },
-      ]),
-    );
-    return { heldOutCount: plan.heldOutCount, targetPrecision: plan.targetPrecision, offers };
-  }, [project, heldOut, state.suggestions, head, currentSketch, library]);
+    const plan = worker?.acceptance;
+    if (!project || !plan || plan.signature !== head?.signature || state.suggestions?.signature !== head.signature) return undefined;
+    const open = new Set(project.pile.filter((item) => !item.accepted).map((item) => item.hash));
+    const offers = plan.offers.filter((offer) => offer.photos.every((photo) => open.has(photo.hash)));
+    return { heldOutCount: plan.heldOutCount, targetPrecision: plan.targetPrecision, offers: new Map(offers.map((o) => [o.classId, o])) };
+  }, [project, worker?.acceptance, head, state.suggestions]);
 
   const mislabelled = useMemo((): FlaggedPhoto[] => {
     if (!project || !heldOut) return [];
@@ -164,79 +171,18 @@ export function usePile(controller: ProjectController, mapWanted: boolean) {
     });
   }, [project, heldOut]);
 
-  const queue = useMemo(
-    () => reviewOrder(project, currentSketch, state.suggestions, state.review.skipped, library.embeddingOf),
-    [project, currentSketch, state.suggestions, state.review.skipped, library],
-  );
-
   return {
     suggestionOf,
     acceptance,
     mislabelled,
-    /** Pile photos to ask about next, best first. */
-    queue,
-    map: map?.key === key ? map : undefined,
+    /**
+     * Pile photos to ask about next, best first, as the worker last ordered them: photos answered
+     * since may still be in it (the page leaves them out), and it is empty until the worker answers.
+     */
+    queue: worker?.queue ?? noQueue,
+    map: worker?.map,
     problem,
   };
 }
 
-/**
- * How many pile photos each held-out photo stands for (src/pile's pileWeights), as the evaluation
- * harness weighs them: the queue sends the person to doubtful photos, which alone would make the
- * pile look harder than it is. Unweighted until the pile has been sketched.
- */
-function heldOutWeights(
-  rows: string[],
-  sketch: { hashes: string[]; sketch: PileSketch } | undefined,
-  project: ProjectRecord,
-  embeddingOf: (hash: string) => Float32Array | undefined,
-): number[] | undefined {
-  if (!sketch) return undefined;
-  const embeddings = rows.map(embeddingOf);
-  if (embeddings.some((embedding) => embedding === undefined)) return undefined;
-  // Photos labelled out of the pile (or deleted) since the sketch no longer stand for anything.
-  const inPile = new Set(project.pile.map((item) => item.hash));
-  const gone = new Set<number>();
-  sketch.hashes.forEach((hash, i) => inPile.has(hash) || gone.add(i));
-  return pileWeights(sketch.sketch, embeddings as Float32Array[], gone);
-}
-
-/**
- * The review queue over the pile as last sketched: photos that left the pile since, were accepted
- * or skipped are left out. Before the first sketch (a pile still arriving) it is the pile's order.
- */
-function reviewOrder(
-  project: ProjectRecord | undefined,
-  sketch: { hashes: string[]; sketch: PileSketch } | undefined,
-  suggestions: PileSuggestions | undefined,
-  skipped: string[],
-  embeddingOf: (hash: string) => Float32Array | undefined,
-): string[] {
-  if (!project) return [];
-  const open = new Set(project.pile.filter((item) => !item.accepted).map((item) => item.hash));
-  for (const hash of skipped) open.delete(hash);
-  if (!sketch) return [...open].slice(0, queueLength);
-  const exclude = new Set<number>();
-  sketch.hashes.forEach((hash, i) => open.has(hash) || exclude.add(i));
-  const classIndex = new Map((suggestions?.classIds ?? project.classes.map((c) => c.id)).map((id, i) => [id, i]));
-  const labelled = project.classes.flatMap((c) =>
-    c.photos.flatMap((photo) => {
-      const embedding = embeddingOf(photo.hash);
-      const index = classIndex.get(c.id);
-      return embedding && index !== undefined ? [{ embedding, classIndex: index }] : [];
-    }),
-  );
-  const order = reviewQueue({
-    pile: sketch.hashes.map((hash) => embeddingOf(hash) ?? new Float32Array(0)),
-    labelled,
-    probabilities: suggestions ? sketch.hashes.map((hash) => suggestions.byHash.get(hash)) : undefined,
-    exclude,
-    count: queueLength,
-    sketch: sketch.sketch,
-    classCount: classIndex.size,
-  }).map((i) => sketch.hashes[i]);
-  // Photos that joined the pile after the sketch come last, until the next one.
-  const sketched = new Set(sketch.hashes);
-  const newer = [...open].filter((hash) => !sketched.has(hash));
-  return [...order, ...newer].slice(0, queueLength);
-}
+const noQueue: string[] = [];
