@@ -48,6 +48,8 @@ const loadBefore = os.loadavg()[0];
 const lab = await openLab(sharedDatasets);
 const { page } = lab;
 const throughput: string[] = [];
+const stageRows: string[] = [];
+let cores = 1;
 let gpu = '';
 let defaultId = '';
 let weights: { backbone: string; files: string[] }[] = [];
@@ -57,24 +59,36 @@ try {
   weights = await page.evaluate((id) => window.handfulLab.weightsOf(id), defaultId);
   // WebGPU is measured only on a real graphics card: SwiftShader emulates one on this same processor.
   const gpuBackends = gpu.startsWith('WebGPU adapter') && !gpu.includes('fallback') ? ['webgpu'] : [];
+  cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  // LiteRT on WASM also runs with every core on the model (the decoding thread then shares one), to
+  // compare with the default of every core but one.
   const runs = pairs.flatMap((pair) => [
-    ...['wasm', ...gpuBackends].map((backend) => ({ pair, engine: 'before (TF.js)', features: pair.before, backend })),
-    ...['wasm', ...gpuBackends].map((backend) => ({ pair, engine: 'now (LiteRT)', features: pair.after, backend })),
+    ...['wasm', ...gpuBackends].map((backend) => ({ pair, engine: 'before (TF.js)', features: pair.before, backend, threads: undefined })),
+    ...['wasm', ...gpuBackends].map((backend) => ({ pair, engine: 'now (LiteRT)', features: pair.after, backend, threads: undefined })),
+    ...(cores > 1 ? [{ pair, engine: 'now, every core on the model', features: pair.after, backend: 'wasm', threads: cores }] : []),
   ]);
   const urls = jpegs('hymenoptera/val', photoCount);
   const rates = new Map<(typeof runs)[number], number[]>(runs.map((run) => [run, []]));
   const runtimes = new Map<(typeof runs)[number], string>();
+  /** Milliseconds per photo in each stage of the pipeline, summed over rounds (stages overlap). */
+  const stageTimes = new Map<(typeof runs)[number], Map<string, number>>(runs.map((run) => [run, new Map()]));
   for (let round = 1; round <= rounds; round++) {
     for (const run of runs) {
-      const ready = await page.evaluate(({ f, b, size }) => window.handfulLab.start(f, b as 'wasm', size), {
+      const ready = await page.evaluate(({ f, b, size, t }) => window.handfulLab.start(f, b as 'wasm', size, t), {
         f: run.features,
         b: run.backend,
         size: batchSize,
+        t: run.threads,
       });
       runtimes.set(run, ready.runtime);
       // Warm-up: kernels compile on first use; users pay that once per session, not per photo.
       await page.evaluate((warm) => window.handfulLab.embedUrls(warm, 0, undefined, true), urls.slice(0, batchSize));
+      await page.evaluate(() => window.handfulLab.stats());
       const { seconds, results } = await page.evaluate((all) => window.handfulLab.embedUrls(all, 0, undefined, true), urls);
+      const { stages } = await page.evaluate(() => window.handfulLab.stats());
+      for (const [stage, { ms }] of Object.entries(stages)) {
+        stageTimes.get(run)!.set(stage, (stageTimes.get(run)!.get(stage) ?? 0) + ms / urls.length / rounds);
+      }
       const failed = results.filter((r) => r.problem).length;
       if (failed > 0) throw new Error(`${run.features} on ${run.backend}: ${failed} photos failed`);
       rates.get(run)!.push(urls.length / seconds);
@@ -86,13 +100,17 @@ try {
     for (const run of ofPair) {
       const rate = median(rates.get(run)!);
       const before = ofPair.find((other) => other.engine.startsWith('before') && other.backend === run.backend);
-      const speedUp = run.engine.startsWith('now') && before ? ` (${(rate / median(rates.get(before)!)).toFixed(1)}x)` : '';
+      const speedUp = !run.engine.startsWith('before') && before ? ` (${(rate / median(rates.get(before)!)).toFixed(1)}x)` : '';
       throughput.push(
         `| ${pair.name}${run.features === defaultId ? ' (default)' : ''} | ${run.engine}: \`${run.features}\` | ${runtimes.get(run)} | ${rates
           .get(run)!
           .map((r) => r.toFixed(1))
           .join(', ')} | **${rate.toFixed(1)}**${speedUp} |`,
       );
+      if (run.engine.startsWith('now')) {
+        const times = [...stageTimes.get(run)!].map(([stage, ms]) => `${stage} ${ms.toFixed(1)}`).join(', ');
+        stageRows.push(`| \`${run.features}\` | ${runtimes.get(run)} | ${times} |`);
+      }
     }
   }
 } finally {
@@ -175,11 +193,23 @@ interleaved).
 **Photos per second, end to end**: what adding a photo costs in the app's own worker (decode, the stored
 copy and thumbnail, centre crop, resize to 224, scaling, every backbone of the features), ${photoCount}
 JPEGs of ~500x375 (hymenoptera), batches of ${batchSize}, after a warm-up batch; each round's figure, then
-the median, with the speed-up over the earlier engine on the same backend.
+the median, with the speed-up over the earlier engine on the same backend. By default LiteRT runs each
+model on every core but one, and photos are decoded on that one meanwhile; "every core on the model"
+is the same engine with LiteRT on all ${cores} cores, for comparison.
 
 | photo features | engine: feature id | runs on | photos/s per round | median |
 |---|---|---|---|---|
 ${throughput.join('\n')}
+
+**Where the time goes** (LiteRT rows): milliseconds per photo in each stage, mean over rounds. The
+decoding thread decodes, makes the model's 224 px square (\`model square\`) and the stored copy and
+thumbnail (\`copies\`, two JPEG encodes) while the engine's thread scales pixels (\`model input\`) and
+runs each model; \`waiting for decoding\` is the engine's thread idle for want of a decoded photo. Stages
+on the two threads overlap, so they add up to more than the time per photo.
+
+| feature id | runs on | ms per photo by stage |
+|---|---|---|
+${stageRows.join('\n')}
 
 **Start-up** (the app's page, a fresh browser profile, then the same profile again; a photo is dropped on
 "Try it" as soon as the page has a place for it, and the time is until the model has looked at it):

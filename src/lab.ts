@@ -20,9 +20,12 @@ const lab = {
     return Array.from(await decodeSquare(blob, size));
   },
   defaultFeaturesId,
-  /** `featuresId`: a backbone id ('v1-0.75', 'v2-1.0') or a combination ('v1-0.75+v2-1.0', 'v2-1.0+flip'). */
-  start(featuresId: string, backend: BackendChoice, batchSize: number): Promise<EngineReady> {
-    return engine.start({ featuresId, backend, batchSize });
+  /**
+   * `featuresId`: a backbone id ('v1-0.75', 'v2-1.0') or a combination ('v1-0.75+v2-1.0', 'v2-1.0+flip').
+   * `threads`: LiteRT's threads per model, to compare with the default.
+   */
+  start(featuresId: string, backend: BackendChoice, batchSize: number, threads?: number): Promise<EngineReady> {
+    return engine.start({ featuresId, backend, batchSize, ...(threads ? { threads } : {}) });
   },
   /** Which exact weights a configuration uses, so callers can key caches by them, and the files the engine fetches for them. */
   weightsOf(featuresId: string): { backbone: string; weightsManifestSha256: string; files: string[] }[] {

@@ -2,10 +2,11 @@
  * Loads a backbone and runs it: one forward pass gives both the embedding and ImageNet guesses.
  * A TF.js layers model runs on the active tfjs backend; a .tflite model on LiteRT.js.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { formatRunsOn, type BackboneSpec } from './backbones';
 import { compileTflite, type LiteRtAccelerator } from './litert';
 import type { BackendName, Guess } from './protocol';
+import { timed } from './stages';
 
 export interface BackboneOutputs {
   embeddings: Float32Array[];
@@ -15,8 +16,12 @@ export interface BackboneOutputs {
 export interface LoadedBackbone {
   spec: BackboneSpec;
   labels: string[];
-  /** `input` holds `count` images, each inputSize x inputSize x 3, already scaled. */
-  run(input: Float32Array, count: number): Promise<BackboneOutputs>;
+  /**
+   * `input` holds `count` images, each inputSize x inputSize x 3, already scaled. `probabilities`
+   * is false when no ImageNet guesses are wanted: a model that computes them apart (V1's borrowed
+   * classifier layer) then skips that work, and gives none.
+   */
+  run(input: Float32Array, count: number, probabilities?: boolean): Promise<BackboneOutputs>;
   dispose(): void;
 }
 
@@ -75,8 +80,7 @@ export async function fetchBackboneFiles(spec: BackboneSpec, onProgress: Downloa
       ]);
       return { format: 'tflite', bytes, classifier, labels };
     }
-    // http() always implements load(); the interface only marks it optional for save-only handlers.
-    const artifacts = await tf.io.http(spec.modelUrl).load!();
+    const artifacts = await (await import('./tfjs')).fetchLayersArtifacts(spec.modelUrl);
     return { format: 'tfjs-layers', artifacts, labels };
   } catch (error) {
     throw new MissingWeightsError(
@@ -92,37 +96,8 @@ export async function loadBackbone(spec: BackboneSpec, files: BackboneFiles, bac
     if (!formatRunsOn('tflite', backend)) throw new Error(`${spec.title} runs with LiteRT, on wasm or webgpu, not ${backend}`);
     return loadTflite(spec, files, backend as LiteRtAccelerator);
   }
-  const model = await tf.loadLayersModel(tf.io.fromMemory(files.artifacts));
-  const embedding = spec.embeddingLayer ? (model.getLayer(spec.embeddingLayer).output as tf.SymbolicTensor) : model.outputs[0];
-  const classes = model.outputs[0].shape.at(-1);
-  if (spec.embeddingLayer && classes !== files.labels.length) {
-    model.dispose();
-    throw new Error(`${spec.title} has ${classes} outputs but ${files.labels.length} labels`);
-  }
-  // One forward pass for both outputs; a model without a classifier has the embedding only.
-  const outputs = spec.embeddingLayer ? [embedding, model.outputs[0]] : [embedding];
-  const extractor = tf.model({ inputs: model.inputs, outputs });
-  const size = spec.inputSize;
-
-  async function run(input: Float32Array, count: number): Promise<BackboneOutputs> {
-    const results = tf.tidy(() => {
-      const predicted = extractor.predict(tf.tensor4d(input, [count, size, size, 3]));
-      return Array.isArray(predicted) ? predicted : [predicted];
-    });
-    try {
-      const [flatEmbeddings, flatProbabilities] = await Promise.all(results.map((tensor) => tensor.data()));
-      const split = (flat: tf.TypedArray | undefined, width: number) =>
-        Array.from({ length: count }, (_, i) => Float32Array.from(flat?.subarray(i * width, (i + 1) * width) ?? []));
-      return {
-        embeddings: split(flatEmbeddings, spec.embeddingSize),
-        probabilities: split(flatProbabilities, files.labels.length),
-      };
-    } finally {
-      results.forEach((tensor) => tensor.dispose());
-    }
-  }
-
-  return { spec, labels: files.labels, run, dispose: () => model.dispose() };
+  // TF.js (megabytes of script) loads only for the earlier models that need it.
+  return (await import('./tfjs')).loadLayersBackbone(spec, files);
 }
 
 /**
@@ -155,12 +130,15 @@ async function loadTflite(
   }
   const pixels = size * size * 3;
 
-  async function run(input: Float32Array, count: number): Promise<BackboneOutputs> {
+  async function run(input: Float32Array, count: number, wanted = true): Promise<BackboneOutputs> {
     const outputs: BackboneOutputs = { embeddings: [], probabilities: [] };
     for (let i = 0; i < count; i++) {
       const [embedding, probabilities] = await model.run(input.subarray(i * pixels, (i + 1) * pixels));
       outputs.embeddings.push(embedding);
-      outputs.probabilities.push(probabilities ?? (classifier ? classify(classifier, embedding) : new Float32Array(0)));
+      outputs.probabilities.push(
+        probabilities ??
+          (classifier && wanted ? await timed('imagenet classifier', () => classify(classifier, embedding)) : new Float32Array(0)),
+      );
     }
     return outputs;
   }

@@ -5,7 +5,16 @@
  * grows with each crash (./restarts); calls made meanwhile go to it. After too many crashes in a
  * row it is not started again, and every call fails with EngineStoppedError.
  */
-import type { BackendChoice, EngineMeasured, EngineReady, EngineRequest, EngineResponse, Guess, PhotoCopies } from './protocol';
+import type {
+  BackendChoice,
+  EngineMeasured,
+  EngineReady,
+  EngineRequest,
+  EngineResponse,
+  EngineStats,
+  Guess,
+  PhotoCopies,
+} from './protocol';
 import { transferablesOf } from './protocol';
 import { RestartBudget, type RestartPolicy, type WorkerFault } from './restarts';
 
@@ -14,6 +23,8 @@ export interface EngineConfig {
   featuresId: string;
   backend: BackendChoice;
   batchSize: number;
+  /** Threads each LiteRT model runs on, for comparisons; absent for the default. */
+  threads?: number;
 }
 
 export interface StartOptions {
@@ -262,8 +273,8 @@ export class EngineClient {
     });
   }
 
-  /** Tensor count and backend, for tests and the details panel. */
-  stats(): Promise<{ numTensors: number; numBytes: number; backend: string }> {
+  /** Tensor count, backend and time per stage, for tests, the details panel and the benchmark. */
+  stats(): Promise<EngineStats> {
     return new Promise((resolve, reject) => {
       this.send(
         { type: 'stats' },

@@ -1,4 +1,5 @@
 import { centerSquare } from './preprocess';
+import { timed } from './stages';
 
 /** A file the browser could not turn into pixels: not an image, damaged, or a format it lacks. */
 export class ImageDecodeError extends Error {}
@@ -41,8 +42,22 @@ export async function openBitmap(source: Blob): Promise<ImageBitmap> {
   }
 }
 
+function whiteCanvas(width: number, height: number): { canvas: OffscreenCanvas; context: OffscreenCanvasRenderingContext2D } {
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  if (!context) throw new Error('2D canvas unavailable in this browser');
+  context.fillStyle = '#fff';
+  context.fillRect(0, 0, width, height);
+  return { canvas, context };
+}
+
 /** Draws a rectangle of `source` resized to width x height on white (JPEG and the model know no transparency). */
-async function draw(source: ImageBitmap, [x, y, w, h]: readonly number[], width: number, height: number): Promise<OffscreenCanvas> {
+async function draw(
+  source: ImageBitmap | OffscreenCanvas,
+  [x, y, w, h]: readonly number[],
+  width: number,
+  height: number,
+): Promise<OffscreenCanvas> {
   // The browser's high-quality resampler downscales in one step, so a 12 MP photo never
   // reaches JavaScript at full size.
   const scaled = await createImageBitmap(source, x, y, w, h, {
@@ -50,26 +65,34 @@ async function draw(source: ImageBitmap, [x, y, w, h]: readonly number[], width:
     resizeHeight: Math.max(1, height),
     resizeQuality: 'high',
   });
-  const canvas = new OffscreenCanvas(scaled.width, scaled.height);
-  const context = canvas.getContext('2d', { willReadFrequently: true });
-  if (!context) throw new Error('2D canvas unavailable in this browser');
-  context.fillStyle = '#fff';
-  context.fillRect(0, 0, scaled.width, scaled.height);
+  const { canvas, context } = whiteCanvas(scaled.width, scaled.height);
   context.drawImage(scaled, 0, 0);
   scaled.close();
   return canvas;
 }
 
-/** The stored copy (longest side 512, JPEG 0.9) and the thumbnail (the centred square, 128 px, JPEG 0.85). */
+/**
+ * The stored copy (longest side 512, JPEG 0.9) and the thumbnail (the centred square, 128 px,
+ * JPEG 0.85). The thumbnail is made from the stored copy, not from the full photo: far fewer
+ * pixels to resample for the same 128 px.
+ */
 export async function makeCopies(full: ImageBitmap): Promise<PhotoCopies> {
   const { width, height } = full;
   const scale = Math.min(1, STORED_LONGEST_SIDE / Math.max(width, height));
-  const stored = await draw(full, [0, 0, width, height], Math.round(width * scale), Math.round(height * scale));
-  const image = await stored.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
-  const crop = centerSquare(width, height);
-  const square = await draw(full, [crop.x, crop.y, crop.width, crop.height], THUMBNAIL_SIDE, THUMBNAIL_SIDE);
-  const thumbnail = await square.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
-  return { image, thumbnail, width, height };
+  let stored: OffscreenCanvas;
+  if (scale === 1) {
+    // Small enough already: no resampling, only the white under any transparency.
+    const blank = whiteCanvas(width, height);
+    blank.context.drawImage(full, 0, 0);
+    stored = blank.canvas;
+  } else {
+    stored = await draw(full, [0, 0, width, height], Math.round(width * scale), Math.round(height * scale));
+  }
+  const image = stored.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+  const crop = centerSquare(stored.width, stored.height);
+  const square = await draw(stored, [crop.x, crop.y, crop.width, crop.height], THUMBNAIL_SIDE, THUMBNAIL_SIDE);
+  const thumbnail = square.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+  return { image: await image, thumbnail: await thumbnail, width, height };
 }
 
 /**
@@ -78,12 +101,14 @@ export async function makeCopies(full: ImageBitmap): Promise<PhotoCopies> {
  * look as they do on a page rather than black; and, when asked, the copies the app stores.
  */
 export async function decodePhoto(source: Blob | ImageBitmap, size: number, withCopies = false): Promise<DecodedPhoto> {
-  const full = source instanceof Blob ? await openBitmap(source) : source;
+  const full = source instanceof Blob ? await timed('decode', () => openBitmap(source)) : source;
   try {
     const crop = centerSquare(full.width, full.height);
-    const canvas = await draw(full, [crop.x, crop.y, crop.width, crop.height], size, size);
-    const rgba = canvas.getContext('2d')!.getImageData(0, 0, size, size).data;
-    return { rgba, copies: withCopies ? await makeCopies(full) : undefined };
+    const rgba = await timed('model square', async () => {
+      const canvas = await draw(full, [crop.x, crop.y, crop.width, crop.height], size, size);
+      return canvas.getContext('2d')!.getImageData(0, 0, size, size).data;
+    });
+    return { rgba, copies: withCopies ? await timed('copies', () => makeCopies(full)) : undefined };
   } finally {
     if (source instanceof Blob) full.close();
   }

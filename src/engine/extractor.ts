@@ -7,6 +7,7 @@ import type { FeatureConfig } from './backbones';
 import { composeFeatures } from './features';
 import { mirrorRgba, toModelInput } from './preprocess';
 import type { BackendName, Guess } from './protocol';
+import { timed } from './stages';
 
 export interface Features {
   embedding: Float32Array;
@@ -41,10 +42,21 @@ export async function loadExtractor(
     // Views of photo i sit at i * viewCount + v: the photo (v = 0), then its mirror.
     const views = photos.flatMap((rgba) => (config.flip ? [rgba, mirrorRgba(rgba, size)] : [rgba]));
     const outputs: BackboneOutputs[] = [];
-    for (const model of models) {
-      const input = new Float32Array(views.length * pixels);
-      views.forEach((rgba, i) => input.set(toModelInput(rgba, model.spec.scaling), i * pixels));
-      outputs.push(await model.run(input, views.length));
+    // Backbones that scale pixels alike (both 8-bit ones) share one input.
+    const inputs = new Map<string, Float32Array>();
+    for (const [b, model] of models.entries()) {
+      const { scaling } = model.spec;
+      const key = `${scaling.divisor}/${scaling.zeroPoint ?? scaling.divisor}`;
+      const input =
+        inputs.get(key) ??
+        (await timed('model input', () => {
+          const input = new Float32Array(views.length * pixels);
+          views.forEach((rgba, i) => input.set(toModelInput(rgba, scaling), i * pixels));
+          inputs.set(key, input);
+          return input;
+        }));
+      // Guesses come from the first backbone only.
+      outputs.push(await timed(model.spec.id, () => model.run(input, views.length, b === 0 && guesses > 0)));
     }
     const [first] = models;
     return photos.map((_, i) => ({

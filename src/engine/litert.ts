@@ -19,12 +19,30 @@ import threadedBinaryUrl from '@litertjs/core/wasm/litert_wasm_threaded_internal
 export type LiteRtAccelerator = 'wasm' | 'webgpu';
 
 export interface LiteRtRuntime {
-  /** 'threads (2)', 'single thread': for the details panel and the benchmark. */
-  description: string;
-  threads: number;
+  /** Threads a model can run on: every core with the threaded build, 1 without. */
+  maxThreads: number;
 }
 
 let loading: Promise<LiteRtRuntime> | undefined;
+let threadsAsked: number | undefined;
+
+/**
+ * The threads each model compiled from now on runs on; undefined for the default: every core but
+ * one, which the engine's decoding thread has to itself (XNNPACK gains little from a second
+ * thread on these small models, and photos decode meanwhile; see BENCHMARKS.md).
+ */
+export function askModelThreads(threads: number | undefined): void {
+  threadsAsked = threads;
+}
+
+export function modelThreads({ maxThreads }: LiteRtRuntime): number {
+  return Math.min(maxThreads, threadsAsked ?? Math.max(1, maxThreads - 1));
+}
+
+/** 'threads (2)', 'single thread': for the details panel and the benchmark. */
+export function describeRuntime(runtime: LiteRtRuntime): string {
+  return runtime.maxThreads === 1 ? 'single thread' : `threads (${modelThreads(runtime)})`;
+}
 
 async function canUseThreads(): Promise<boolean> {
   if (!self.crossOriginIsolated || typeof SharedArrayBuffer === 'undefined') return false;
@@ -54,8 +72,7 @@ async function load(): Promise<LiteRtRuntime> {
     if (ownImportScripts) Object.defineProperty(scope, 'importScripts', ownImportScripts);
     else delete (scope as { importScripts?: unknown }).importScripts;
   }
-  const threads = threaded ? navigator.hardwareConcurrency : 1;
-  return { threads, description: threaded ? `threads (${threads})` : 'single thread' };
+  return { maxThreads: threaded ? navigator.hardwareConcurrency : 1 };
 }
 
 /** Loads the runtime the first time it is needed; later calls share that load (LiteRT.js allows one per worker). */
@@ -102,7 +119,7 @@ export async function compileTflite(bytes: Uint8Array, accelerator: LiteRtAccele
   // LiteRT keeps a reference to the bytes it compiles, so each compile gets its own copy.
   const model: CompiledModel = await loadAndCompile(bytes.slice(), {
     accelerator,
-    cpuOptions: { numThreads: runtime.threads },
+    cpuOptions: { numThreads: modelThreads(runtime) },
   });
   const [inputDetails] = model.getInputDetails();
   const inputShape = Array.from(inputDetails.shape);

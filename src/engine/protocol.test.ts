@@ -10,6 +10,7 @@ describe('engine protocol', () => {
     const requests = [
       { type: 'init', id: 1, featuresId: 'v1-0.75', backend: 'auto', batchSize: 8 },
       { type: 'init', id: 5, featuresId: 'v1-0.75+v2-1.0+flip', backend: 'wasm', batchSize: 1 },
+      { type: 'init', id: 7, featuresId: 'v1-0.75-int8', backend: 'wasm', batchSize: 8, threads: 2 },
       { type: 'embed', id: 2, images: [blob], guesses: 3 },
       { type: 'embed', id: 6, images: [blob], guesses: 0, copies: true },
       { type: 'cancel', id: 3, target: 2 },
@@ -27,6 +28,8 @@ describe('engine protocol', () => {
       { type: 'init', id: 1, featuresId: 'v1-0.75', backend: 'wasm', batchSize: 0 },
       { type: 'init', id: 1, featuresId: '', backend: 'wasm', batchSize: 8 },
       { type: 'init', id: 1, backboneId: 'v1-0.75', backend: 'wasm', batchSize: 8 },
+      { type: 'init', id: 1, featuresId: 'v1-0.75', backend: 'wasm', batchSize: 8, threads: 0 },
+      { type: 'init', id: 1, featuresId: 'v1-0.75', backend: 'wasm', batchSize: 8, threads: '2' },
       { type: 'embed', id: 1, images: ['not a blob'], guesses: 3 },
       { type: 'embed', id: 1, images: [], guesses: -1 },
       { type: 'embed', id: 1, images: [], guesses: 0, copies: 'yes' },

@@ -28,7 +28,15 @@ export interface Guess {
 
 export type EngineRequest =
   /** `featuresId` names a feature configuration (see featuresById): 'v1-0.75', 'v1-0.75+v2-1.0', 'v2-1.0+flip', ... */
-  | { type: 'init'; id: number; featuresId: string; backend: BackendChoice; batchSize: number }
+  | {
+      type: 'init';
+      id: number;
+      featuresId: string;
+      backend: BackendChoice;
+      batchSize: number;
+      /** Threads each LiteRT model runs on; absent for the default (every core but the decoding thread's). For comparisons. */
+      threads?: number;
+    }
   /**
    * `copies`: also make each photo's stored copy and thumbnail from the same decode, sent in a
    * 'prepared' message before the model looks at it (so it can be saved at once).
@@ -55,6 +63,15 @@ export interface EngineMeasured {
   measurements: BackendMeasurement[];
 }
 
+export interface EngineStats {
+  /** tfjs's tensors (LiteRT's are freed as each photo is done). */
+  numTensors: number;
+  numBytes: number;
+  backend: string;
+  /** Milliseconds spent per stage of the pipeline, and how often, since the last stats request. */
+  stages: Record<string, { ms: number; count: number }>;
+}
+
 export type EngineResponse =
   /** Weights download progress of an init, in bytes (expected 0 when unknown). */
   | { type: 'loading'; id: number; received: number; expected: number }
@@ -64,7 +81,7 @@ export type EngineResponse =
   | { type: 'embedded'; id: number; index: number; embedding: Float32Array; guesses: Guess[]; ms: number }
   | { type: 'image-failed'; id: number; index: number; message: string }
   | { type: 'done'; id: number; cancelled: boolean }
-  | { type: 'stats'; id: number; numTensors: number; numBytes: number; backend: string }
+  | ({ type: 'stats'; id: number } & EngineStats)
   | { type: 'error'; id: number; message: string };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -82,7 +99,15 @@ export function decodeRequest(data: unknown): EngineRequest {
     case 'init':
       if (typeof data.featuresId !== 'string' || data.featuresId === '' || !isBackendChoice(data.backend)) break;
       if (!Number.isInteger(data.batchSize) || (data.batchSize as number) < 1) break;
-      return { type: 'init', id: data.id, featuresId: data.featuresId, backend: data.backend, batchSize: data.batchSize as number };
+      if (data.threads !== undefined && (!Number.isInteger(data.threads) || (data.threads as number) < 1)) break;
+      return {
+        type: 'init',
+        id: data.id,
+        featuresId: data.featuresId,
+        backend: data.backend,
+        batchSize: data.batchSize as number,
+        ...(data.threads !== undefined ? { threads: data.threads as number } : {}),
+      };
     case 'embed': {
       const { images, guesses, copies } = data;
       if (!Array.isArray(images) || !Number.isInteger(guesses) || (guesses as number) < 0) break;

@@ -10,13 +10,14 @@
  * background: on real photos the person added, one small step at a time, only while no request
  * waits; the engine switches only to a backend clearly faster, and says what it found in 'measured'.
  */
-import * as tf from '@tensorflow/tfjs';
-import { activate, unavailableReason, wasmFeatures } from './backends';
+import { unavailableReason } from './backends';
 import { fetchBackboneFiles, type BackboneFiles } from './backbone';
 import { featuresById, formatRunsOn, type FeatureConfig } from './backbones';
-import { decodePhoto, ImageDecodeError } from './decode';
+import { ImageDecodeError, type DecodedPhoto } from './decode';
+import { Decoder } from './decoder';
 import { loadExtractor, type FeatureExtractor } from './extractor';
-import { liteRt, webGpuUnavailableReason } from './litert';
+import { askModelThreads, describeRuntime, liteRt, webGpuUnavailableReason } from './litert';
+import { takeStageTimes, timed } from './stages';
 import {
   decodeRequest,
   transferablesOf,
@@ -45,6 +46,7 @@ interface Measuring {
 }
 
 let engine: Engine | undefined;
+const decoder = new Decoder();
 let measuring: Measuring | undefined;
 /** Weights fetched once per worker, kept across restarts on other backends or configurations. */
 const filesByBackbone = new Map<string, BackboneFiles>();
@@ -66,8 +68,8 @@ const usesLiteRt = (config: FeatureConfig) => config.backbones.every((spec) => s
 
 /** What runs the models on `backend`, in words for the details panel and the benchmark. */
 async function runtimeOf(config: FeatureConfig, backend: BackendName): Promise<string> {
-  if (usesLiteRt(config)) return `LiteRT ${backend === 'webgpu' ? 'WebGPU' : 'WASM'}, ${(await liteRt()).description}`;
-  const features = wasmFeatures();
+  if (usesLiteRt(config)) return `LiteRT ${backend === 'webgpu' ? 'WebGPU' : 'WASM'}, ${describeRuntime(await liteRt())}`;
+  const features = (await import('./tfjs')).wasmFeatures();
   return `tfjs ${backend}${features ? ` (${features})` : ''}`;
 }
 
@@ -94,7 +96,7 @@ async function backendsFor(config: FeatureConfig): Promise<{ usable: BackendName
 
 async function start(config: FeatureConfig, backend: BackendName): Promise<FeatureExtractor> {
   // LiteRT picks its accelerator per model; tfjs has one active backend for the whole worker.
-  if (!usesLiteRt(config)) await activate(backend);
+  if (!usesLiteRt(config)) await (await import('./tfjs')).activate(backend);
   return loadExtractor(config, filesByBackbone, backend);
 }
 
@@ -188,21 +190,19 @@ async function init(request: Extract<EngineRequest, { type: 'init' }>): Promise<
   engine = undefined;
   samples = [];
   const config = featuresById(request.featuresId);
-  await fetchFiles(config, request.id);
-  const { usable, problems } = await backendsFor(config);
-  let backend: BackendName;
-  let others: BackendName[] = [];
-  if (request.backend === 'auto') {
-    if (usable.length === 0) throw new Error('No way to run the model works in this browser.');
-    [backend] = usable;
-    // tfjs has one active backend per worker, so only LiteRT's accelerators are measured side by side.
-    others = usesLiteRt(config) ? usable.slice(1) : [];
-  } else {
-    backend = request.backend;
-  }
+  askModelThreads(request.threads);
+  // Only an automatic choice looks at what else could run here (asking for a WebGPU adapter
+  // takes a while), while the weights come.
+  const asked = request.backend;
+  const [, listed] = await Promise.all([fetchFiles(config, request.id), asked === 'auto' ? backendsFor(config) : undefined]);
+  const usable = listed?.usable ?? [];
+  if (asked === 'auto' && usable.length === 0) throw new Error('No way to run the model works in this browser.');
+  const backend = asked === 'auto' ? usable[0] : asked;
+  // tfjs has one active backend per worker, so only LiteRT's accelerators are measured side by side.
+  const others = asked === 'auto' && usesLiteRt(config) ? usable.slice(1) : [];
   const extractor = await start(config, backend);
   engine = { extractor, backend, batchSize: request.batchSize, initId: request.id };
-  if (others.length > 0) measuring = { initId: request.id, remaining: others, results: [...problems] };
+  if (others.length > 0) measuring = { initId: request.id, remaining: others, results: [...listed!.problems] };
   const { id: featuresId, embeddingSize } = config;
   const runtime = await runtimeOf(config, backend);
   post({ type: 'ready', id: request.id, backend, featuresId, embeddingSize, runtime, measuring: measuring !== undefined });
@@ -228,18 +228,30 @@ async function embed(request: Extract<EngineRequest, { type: 'embed' }>): Promis
     pending = [];
   };
 
-  for (const [index, image] of request.images.entries()) {
+  // One decode per photo, whatever the number of backbones and views; the stored copy and
+  // thumbnail come from it too. The decoding thread works up to two batches ahead, so the next
+  // photos are decoded while the models run on these.
+  const { images } = request;
+  const decoding: (Promise<DecodedPhoto> | undefined)[] = [];
+  const ahead = 2 * batchSize;
+  for (const [index] of images.entries()) {
     if (cancelled.has(request.id)) break;
+    for (let next = decoding.length; next < Math.min(images.length, index + ahead); next++) {
+      decoding[next] = decoder.decode(images[next], extractor.config.inputSize, !!request.copies);
+      // Photos a cancel leaves undecoded are not waited for; their failures are nobody's.
+      decoding[next]!.catch(() => {});
+    }
     const started = performance.now();
     try {
-      // One decode per photo, whatever the number of backbones and views; the stored copy and
-      // thumbnail come from it too, and go out before the model runs so they can be saved at once.
-      const { rgba, copies } = await decodePhoto(image, extractor.config.inputSize, request.copies);
+      const { rgba, copies } = await timed('waiting for decoding', () => decoding[index]!);
+      // The copies go out before the model runs, so they can be saved at once.
       if (copies) post({ type: 'prepared', id: request.id, index, ...copies });
       pending.push({ index, started, rgba });
     } catch (error) {
       if (!(error instanceof ImageDecodeError)) throw error;
       post({ type: 'image-failed', id: request.id, index, message: error.message });
+    } finally {
+      decoding[index] = undefined;
     }
     if (pending.length === batchSize) await flush();
   }
@@ -254,10 +266,11 @@ async function handle(request: Exclude<EngineRequest, { type: 'cancel' }>): Prom
     case 'embed':
       return embed(request);
     case 'stats': {
-      // tfjs's tensors (LiteRT's are freed as each photo is done).
-      const memory = tf.memory();
-      const backend = engine?.backend ?? tf.getBackend();
-      post({ type: 'stats', id: request.id, numTensors: memory.numTensors, numBytes: memory.numBytes, backend });
+      // tfjs's tensors (LiteRT's are freed as each photo is done): none while only LiteRT has run.
+      const memory = engine && usesLiteRt(engine.extractor.config) ? undefined : (await import('./tfjs')).tensorMemory();
+      const backend = engine?.backend ?? memory?.backend ?? 'none';
+      const { numTensors = 0, numBytes = 0 } = memory ?? {};
+      post({ type: 'stats', id: request.id, numTensors, numBytes, backend, stages: takeStageTimes() });
       return;
     }
   }
@@ -265,8 +278,10 @@ async function handle(request: Exclude<EngineRequest, { type: 'cancel' }>): Prom
 
 // The LiteRT runtime (a WASM binary and its threads) loads while the page is still opening and
 // the weights download: the first start then only compiles the models. A failure here is not
-// lost: it is what every start that needs LiteRT reports (liteRt() keeps the failed load).
+// lost: it is what every start that needs LiteRT reports (liteRt() keeps the failed load). The
+// decoding thread starts now too, ready for the first photo.
 liteRt().catch(() => {});
+decoder.start();
 
 self.onmessage = (event: MessageEvent<unknown>) => {
   let request: EngineRequest;
