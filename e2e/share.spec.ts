@@ -104,6 +104,14 @@ test('train three classes, then download the classifier and back up the project'
   });
   expect(file.evaluation).toMatchObject({ evaluated: 18, perClass: [{ evaluated: 6 }, { evaluated: 6 }, { evaluated: 6 }] });
 
+  // The backup holds the unsorted pile too: three photos waiting to be sorted, with suggestions.
+  await dropOn(
+    page.getByTestId('pile-drop'),
+    species.map((name) => flowerFiles('train', name, 6, 1)[0]),
+  );
+  await expect(page.getByTestId('pile-count')).toHaveText(/^3 unsorted photos\./);
+  await expect(page.getByTestId('import-progress')).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByTestId('review-suggestion')).toHaveText(/^Suggestion:/);
   const [backup] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Back up project' }).click()]);
   expect(backup.suggestedFilename()).toMatch(/^handful-flowers-\d{4}-\d\d-\d\d\.zip$/);
   await backup.saveAs(made.backup);
@@ -194,6 +202,10 @@ test('a backup restores in a fresh browser: same classes, photos, accuracy and a
   }
   await expect(page.getByTestId('training-status')).toHaveText('Up to date.');
   await expect(page.getByTestId('accuracy')).toHaveText(made.accuracy);
+  // The unsorted pile came back with its embeddings: suggested at once, no photo looked at again.
+  await expect(page.getByTestId('pile-count')).toHaveText(/^3 unsorted photos\./);
+  await expect(page.getByTestId('pile-photo')).toHaveCount(3);
+  await expect(page.getByTestId('review-suggestion')).toHaveText(/^Suggestion:/);
   expect(await page.evaluate(() => window.__handfulPhotosEmbedded ?? 0), 'photos embedded after the restore').toBe(0);
   for (const i of [0, 2])
     expectSameAnswer(await answerFor(page, heldOut[i]), made.answers[i], `held-out photo ${heldOut[i].name} after the restore`);

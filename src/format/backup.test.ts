@@ -28,6 +28,7 @@ function project(): ProjectBackup {
     ['p1', Float32Array.from({ length: 768 }, (_, i) => Math.cos(i))],
     ['p2', Float32Array.from({ length: 768 }, (_, i) => -0.5 + i / 1000)],
     ['p3', new Float32Array(768).fill(0.125)],
+    ['u1', Float32Array.from({ length: 768 }, (_, i) => Math.sin(i))],
   ]);
   return {
     project: { name: 'Pets at home', featuresId: 'v1-0.75', createdAt: '2025-05-30T08:00:00.000Z' },
@@ -46,6 +47,16 @@ function project(): ProjectBackup {
         photos: [{ id: 'p3', name: 'rex.jpg', blob: new Blob([jpeg(3)], { type: 'image/jpeg' }) }],
       },
       { id: 'empty-class', name: 'Bird', photos: [] },
+    ],
+    pile: [
+      { id: 'u1', name: 'IMG_0107.JPG', path: 'trip/day 1/IMG_0107.JPG', blob: new Blob([jpeg(4)], { type: 'image/jpeg' }), width: 800 },
+      {
+        id: 'u2',
+        name: 'café, “été”.webp',
+        path: 'trip/día 2/café, “été”.webp',
+        blob: new Blob([jpeg(5, 200)], { type: 'image/webp' }),
+        accepted: { classId: '0b7e2a4c-1111-4e0e-9c55-6a1d6f7f0002', confidence: 0.975 },
+      },
     ],
     embeddings: { featuresId: 'v1-0.75', vectors },
     head: { model: model(), backboneId: 'v1-0.75', createdAt: '2025-06-01T00:00:00.000Z', appVersion: '0.1.0' },
@@ -73,8 +84,13 @@ describe('project backup round trip', () => {
         expect(await bytesOf(restored.classes[c].photos[p].blob)).toEqual(await bytesOf(photo.blob));
       }
     }
+    // The unsorted pile, in its order, with where each photo came from and what was accepted.
+    const pileOf = (pile: ProjectBackup['pile']) =>
+      pile!.map(({ id, name, path, blob, width, height, accepted }) => ({ id, name, path, type: blob.type, width, height, accepted }));
+    expect(pileOf(restored.pile)).toEqual(pileOf(original.pile));
+    for (const [p, photo] of original.pile!.entries()) expect(await bytesOf(restored.pile[p].blob)).toEqual(await bytesOf(photo.blob));
     expect(restored.embeddings?.featuresId).toBe('v1-0.75');
-    expect([...restored.embeddings!.vectors.keys()]).toEqual(['p1', 'p2', 'p3']);
+    expect([...restored.embeddings!.vectors.keys()]).toEqual(['p1', 'p2', 'p3', 'u1']);
     for (const [id, vector] of original.embeddings!.vectors) expect(restored.embeddings!.vectors.get(id)).toEqual(vector);
     expect(restored.head?.model).toEqual(model());
     expect(restored.head?.backboneId).toBe('v1-0.75');
@@ -90,9 +106,20 @@ describe('project backup round trip', () => {
       'photos/0b7e2a4c-1111-4e0e-9c55-6a1d6f7f0001/p1.jpg',
       'photos/0b7e2a4c-1111-4e0e-9c55-6a1d6f7f0001/p2.png',
       'photos/0b7e2a4c-1111-4e0e-9c55-6a1d6f7f0002/p3.jpg',
+      'pile/u1.jpg',
+      'pile/u2.webp',
     ]);
     const manifest = JSON.parse(new TextDecoder().decode(files['manifest.json']));
-    expect(manifest).toMatchObject({ format: 'handful-project', version: 1, project: { name: 'Pets at home' }, head: 'head.json' });
+    expect(manifest).toMatchObject({ format: 'handful-project', version: 2, project: { name: 'Pets at home' }, head: 'head.json' });
+    expect(manifest.pile[1]).toEqual({
+      id: 'u2',
+      name: 'café, “été”.webp',
+      path: 'trip/día 2/café, “été”.webp',
+      type: 'image/webp',
+      size: 200,
+      file: 'pile/u2.webp',
+      accepted: { classId: '0b7e2a4c-1111-4e0e-9c55-6a1d6f7f0002', confidence: 0.975 },
+    });
     expect(manifest.classes[0].photos[0]).toEqual({
       id: 'p1',
       name: 'IMG_0001.JPG',
@@ -103,15 +130,37 @@ describe('project backup round trip', () => {
       height: 3024,
     });
     expect(JSON.parse(new TextDecoder().decode(files['head.json'])).format).toBe('handful-classifier');
-    expect(files['embeddings/v1-0.75.f32'].length).toBe(3 * 768 * 4);
+    expect(files['embeddings/v1-0.75.f32'].length).toBe(4 * 768 * 4);
   });
 
-  it('works without a head or embeddings', async () => {
+  it('works without a head, embeddings or pile', async () => {
     const { project: info, classes } = project();
     const restored = await readBackup(await writeBackup({ project: info, classes }));
     expect(restored.head).toBeUndefined();
     expect(restored.embeddings).toBeUndefined();
     expect(restored.classes).toHaveLength(3);
+    expect(restored.pile).toEqual([]);
+  });
+
+  it('opens a version 1 backup (from before the pile) with an empty pile', async () => {
+    const restored = await readBackup(
+      new Blob([craft({}, { manifest: { ...manifestFor({ 'photos/c1/p1.jpg': jpeg(1) }), version: 1 } }) as BlobPart]),
+    );
+    expect(restored.classes[0].photos.map((photo) => photo.id)).toEqual(['p1']);
+    expect(restored.pile).toEqual([]);
+    expect(restored.warnings).toEqual([]);
+  });
+
+  it('refuses to write a pile it could not read back', async () => {
+    const unknownClass = project();
+    unknownClass.pile![1].accepted!.classId = 'no-such-class';
+    await expect(writeBackup(unknownClass)).rejects.toMatchObject({ code: 'invalid', message: /accepted as a class the project lacks/ });
+    const twice = project();
+    twice.pile![1].id = 'u1';
+    await expect(writeBackup(twice)).rejects.toThrow(/the unsorted pile has the photo “u1” twice/);
+    const control = project();
+    control.pile![0].path = 'trip/\u0000/x.jpg';
+    await expect(writeBackup(control)).rejects.toThrow(/too long or holds control characters/);
   });
 
   it('opens a project whose head or embeddings were made for other weights, without them', async () => {
@@ -256,9 +305,9 @@ const malformed: Case[] = [
   },
   {
     name: 'a newer backup version',
-    file: () => craft({}, { manifest: { ...manifestFor({ 'photos/c1/p1.jpg': jpeg(1) }), version: 2 } }),
+    file: () => craft({}, { manifest: { ...manifestFor({ 'photos/c1/p1.jpg': jpeg(1) }), version: 3 } }),
     code: 'newer-version',
-    message: /saved by a newer version of Handful \(backup format version 2.*Update Handful/,
+    message: /saved by a newer version of Handful \(backup format version 3.*Update Handful/,
   },
   {
     name: 'an older backup version',
@@ -428,7 +477,59 @@ const malformed: Case[] = [
     code: 'damaged-archive',
     message: /photo “cat\.jpg” of class “Cat” is damaged/,
   },
+  ...pileCases(),
 ];
+
+/** Version 2 manifests whose unsorted pile is wrong in one way each. */
+function pileCases(): Case[] {
+  const pilePhoto = { id: 'u1', name: 'x.jpg', path: 'trip/x.jpg', type: 'image/jpeg', size: 300, file: 'pile/u1.jpg' };
+  const withPile = (pile: unknown, photos: Record<string, Uint8Array> = { 'pile/u1.jpg': jpeg(9) }) =>
+    craft(photos, { manifest: { ...manifestFor({ 'photos/c1/p1.jpg': jpeg(1) }), version: 2, pile } });
+  return [
+    {
+      name: 'an unsorted photo pointing elsewhere',
+      file: () => withPile([{ ...pilePhoto, file: 'photos/c1/p1.jpg' }]),
+      code: 'invalid',
+      message: /unsorted photo “x\.jpg” points at “photos\/c1\/p1\.jpg” instead of its own place/,
+    },
+    {
+      name: 'an unsorted photo listed twice',
+      file: () => withPile([pilePhoto, pilePhoto]),
+      code: 'invalid',
+      message: /its unsorted pile lists the photo “u1” twice/,
+    },
+    {
+      name: 'an unsorted photo accepted as a class the backup lacks',
+      file: () => withPile([{ ...pilePhoto, accepted: { classId: 'c9', confidence: 0.99 } }]),
+      code: 'invalid',
+      message: /unsorted photo “x\.jpg” is accepted as a class the backup does not have/,
+    },
+    {
+      name: 'an acceptance more than certain',
+      file: () => withPile([{ ...pilePhoto, accepted: { classId: 'c1', confidence: 1.5 } }]),
+      code: 'invalid',
+      message: /“pile\.0\.accepted\.confidence” must be between 0 and 1/,
+    },
+    {
+      name: 'a path with control characters',
+      file: () => withPile([{ ...pilePhoto, path: 'trip/\u001b[31mred.jpg' }]),
+      code: 'invalid',
+      message: /“pile\.0\.path” must not contain control characters/,
+    },
+    {
+      name: 'a pile that is not a list',
+      file: () => withPile({ u1: pilePhoto }),
+      code: 'invalid',
+      message: /“pile” should be Array/,
+    },
+    {
+      name: 'an unsorted photo missing from the archive',
+      file: () => withPile([pilePhoto], {}),
+      code: 'missing-entry',
+      message: /unsorted photo “x\.jpg” is missing from it/,
+    },
+  ];
+}
 
 describe('readBackup refuses malformed archives with a plain message', () => {
   it.each(malformed.map((c) => [c.name, c] as const))('%s', async (_, { file, options, code, message, detail }) => {

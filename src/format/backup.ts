@@ -3,8 +3,9 @@
  * head) in one .zip that "Back up project" saves and "Restore from backup" restores, on this computer
  * or another. Layout (docs/backup-format.md):
  *
- *   manifest.json                       format, version, project, classes and their photos
+ *   manifest.json                       format, version, project, classes and their photos, the pile
  *   photos/<class-id>/<photo-id>.<ext>  each photo's bytes, stored as they are (JPEG does not deflate)
+ *   pile/<photo-id>.<ext>               each unsorted photo's bytes (version 2 on)
  *   embeddings/<features-id>.f32        optional: little-endian float32 rows, in manifest order
  *   head.json                           optional: the classifier file (./head.ts), as downloaded
  *
@@ -25,8 +26,11 @@ import { readZipDirectory, readZipEntry, ZipReadError, type ZipEntry } from './z
 import { fileSlug } from './slug';
 
 export const BACKUP_FORMAT = 'handful-project';
-export const BACKUP_FORMAT_VERSION = 1;
-export const BACKUP_MIGRATIONS: readonly Migration[] = [];
+export const BACKUP_FORMAT_VERSION = 2;
+export const BACKUP_MIGRATIONS: readonly Migration[] = [
+  // Version 1 had no unsorted pile: its projects come back with an empty one.
+  { from: 1, up: (manifest) => ({ ...manifest, version: 2, pile: [] }) },
+];
 
 export interface BackupLimits {
   /** Entries in the archive, photos or not. */
@@ -58,7 +62,18 @@ export const BACKUP_LIMITS: BackupLimits = {
 
 /** Photo and class ids become path segments, so they are restricted to safe characters. */
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-const MAX_NAME = 300;
+/** Longest name (of the project, a class or a photo) a backup holds. */
+export const BACKUP_MAX_NAME = 300;
+const MAX_NAME = BACKUP_MAX_NAME;
+/** A relative path as a folder listing gives it; longer than any a file system keeps. */
+const MAX_PATH = 4096;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** Whether a photo's `path` (where it was found) can go into a backup: not too long, no control characters. */
+export function isBackupPath(path: string): boolean {
+  return path.length <= MAX_PATH && !CONTROL_CHARACTERS.test(path);
+}
 const PHOTO_TYPES: Record<string, string> = {
   'image/jpeg': 'jpg',
   'image/png': 'png',
@@ -74,11 +89,22 @@ export interface BackupPhoto {
   id: string;
   /** The file name it was added with; shown to people, never used as a path. */
   name: string;
+  /**
+   * Where it was found in what the person dropped or picked ("trip/day 1/IMG_01.jpg"), when
+   * known: shown and written to the labels CSV, never used as a path here.
+   */
+  path?: string;
   /** Its type should be one of image/jpeg, png, webp, gif, bmp, avif, heic (else image/jpeg is assumed). */
   blob: Blob;
   /** Of the original photo, when known. */
   width?: number;
   height?: number;
+}
+
+/** An unsorted photo: not learned from, perhaps accepted as the classifier suggested. */
+export interface BackupPilePhoto extends BackupPhoto {
+  /** "Accept the sure ones" took it as this class (an id in `classes`), with this confidence (0 to 1). */
+  accepted?: { classId: string; confidence: number };
 }
 
 export interface BackupClass {
@@ -97,12 +123,16 @@ export interface BackupEmbeddings {
 export interface ProjectBackup {
   project: { name: string; featuresId?: string; createdAt?: string; updatedAt?: string };
   classes: BackupClass[];
+  /** The unsorted pile, in its order; ids unique within it. Backups before version 2 restore with none. */
+  pile?: BackupPilePhoto[];
+  /** Embeddings of class and pile photos alike. */
   embeddings?: BackupEmbeddings;
   /** The trained head, written as head.json in the classifier file format. */
   head?: HeadFileInput;
 }
 
 export interface RestoredProject extends ProjectBackup {
+  pile: BackupPilePhoto[];
   head?: HeadFile;
   /** When the backup was made, and by which version of Handful. */
   createdAt: string;
@@ -124,7 +154,7 @@ export interface BackupOptions {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The manifest, version 1.
+// The manifest, version 2 (older ones are migrated to it first).
 
 const idSchema = v.pipe(v.string(), v.regex(ID_PATTERN, 'must be 1 to 128 letters, digits, "-" or "_"'));
 const nameSchema = v.pipe(v.string(), v.maxLength(MAX_NAME, `must be at most ${MAX_NAME} characters`));
@@ -132,6 +162,26 @@ const timestamp = v.pipe(v.string(), v.isoTimestamp('must be a date and time lik
 const dimension = v.optional(
   v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(100_000, 'is too large')),
 );
+const photoSchema = v.object({
+  id: idSchema,
+  name: nameSchema,
+  path: v.optional(
+    v.pipe(
+      v.string(),
+      v.maxLength(MAX_PATH, `must be at most ${MAX_PATH} characters`),
+      v.check(isBackupPath, 'must not contain control characters'),
+    ),
+  ),
+  type: v.picklist(Object.keys(PHOTO_TYPES)),
+  size: v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(0, 'must not be negative')),
+  file: v.string(),
+  width: dimension,
+  height: dimension,
+});
+const acceptedSchema = v.object({
+  classId: idSchema,
+  confidence: v.pipe(v.number(), v.minValue(0, 'must be between 0 and 1'), v.maxValue(1, 'must be between 0 and 1')),
+});
 
 const manifestSchema = v.object({
   format: v.literal(BACKUP_FORMAT),
@@ -149,21 +199,12 @@ const manifestSchema = v.object({
       v.object({
         id: idSchema,
         name: nameSchema,
-        photos: v.array(
-          v.object({
-            id: idSchema,
-            name: nameSchema,
-            type: v.picklist(Object.keys(PHOTO_TYPES)),
-            size: v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(0, 'must not be negative')),
-            file: v.string(),
-            width: dimension,
-            height: dimension,
-          }),
-        ),
+        photos: v.array(photoSchema),
       }),
     ),
     v.maxLength(HEAD_LIMITS.maxClasses, `must have at most ${HEAD_LIMITS.maxClasses} classes`),
   ),
+  pile: v.array(v.object({ ...photoSchema.entries, accepted: v.optional(acceptedSchema) })),
   embeddings: v.nullable(
     v.object({
       featuresId: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(300, 'is too long')),
@@ -184,6 +225,7 @@ const manifestSchema = v.object({
 type Manifest = v.InferOutput<typeof manifestSchema>;
 
 const photoPath = (classId: string, photoId: string, type: string) => `photos/${classId}/${photoId}.${PHOTO_TYPES[type]}`;
+const pilePath = (photoId: string, type: string) => `pile/${photoId}.${PHOTO_TYPES[type]}`;
 const embeddingsPath = (featuresId: string) => `embeddings/${featuresId.replace(/[^A-Za-z0-9._+-]/g, '_')}.f32`;
 
 // ---------------------------------------------------------------------------------------------
@@ -218,6 +260,21 @@ function checkBackup(backup: ProjectBackup): void {
       if (photoIds.has(photo.id)) throw invalid(`class “${cls.name}” has the photo “${photo.id}” twice`);
       photoIds.add(photo.id);
     }
+  }
+  const pileIds = new Set<string>();
+  for (const photo of backup.pile ?? []) {
+    if (!ID_PATTERN.test(photo.id)) throw invalid(`photo id “${photo.id}” must be 1 to 128 letters, digits, "-" or "_"`);
+    if (pileIds.has(photo.id)) throw invalid(`the unsorted pile has the photo “${photo.id}” twice`);
+    pileIds.add(photo.id);
+    const { accepted } = photo;
+    if (accepted && !classIds.has(accepted.classId)) throw invalid(`unsorted photo “${photo.name}” is accepted as a class the project lacks`);
+    if (accepted && !(accepted.confidence >= 0 && accepted.confidence <= 1))
+      throw invalid(`unsorted photo “${photo.name}” has a confidence that is not between 0 and 1`);
+  }
+  for (const photo of [...backup.classes.flatMap((c) => c.photos), ...(backup.pile ?? [])]) {
+    if (photo.name.length > MAX_NAME) throw invalid(`the name of photo “${photo.name.slice(0, 40)}…” is too long`);
+    if (photo.path !== undefined && !isBackupPath(photo.path))
+      throw invalid(`the place photo “${photo.name}” came from is too long or holds control characters`);
   }
   if (backup.project.name.length > MAX_NAME) throw invalid('the project name is too long');
   const embeddings = backup.embeddings;
@@ -260,6 +317,17 @@ export async function writeBackup(backup: ProjectBackup, options: BackupOptions 
     };
   }
 
+  const photoEntry = (photo: BackupPhoto, file: string) => ({
+    id: photo.id,
+    name: photo.name,
+    ...(photo.path !== undefined && { path: photo.path }),
+    type: photoType(photo.blob),
+    size: photo.blob.size,
+    file,
+    ...(photo.width !== undefined && { width: photo.width }),
+    ...(photo.height !== undefined && { height: photo.height }),
+  });
+  const pile = backup.pile ?? [];
   const manifest: Manifest = {
     format: BACKUP_FORMAT,
     version: BACKUP_FORMAT_VERSION,
@@ -269,15 +337,11 @@ export async function writeBackup(backup: ProjectBackup, options: BackupOptions 
     classes: backup.classes.map((cls) => ({
       id: cls.id,
       name: cls.name,
-      photos: cls.photos.map((photo) => ({
-        id: photo.id,
-        name: photo.name,
-        type: photoType(photo.blob),
-        size: photo.blob.size,
-        file: photoPath(cls.id, photo.id, photoType(photo.blob)),
-        ...(photo.width !== undefined && { width: photo.width }),
-        ...(photo.height !== undefined && { height: photo.height }),
-      })),
+      photos: cls.photos.map((photo) => photoEntry(photo, photoPath(cls.id, photo.id, photoType(photo.blob)))),
+    })),
+    pile: pile.map((photo) => ({
+      ...photoEntry(photo, pilePath(photo.id, photoType(photo.blob))),
+      ...(photo.accepted && { accepted: { classId: photo.accepted.classId, confidence: photo.accepted.confidence } }),
     })),
     embeddings,
     head: headFile ? 'head.json' : null,
@@ -305,6 +369,7 @@ export async function writeBackup(backup: ProjectBackup, options: BackupOptions 
       add(photo.file, new Uint8Array(await source.photos[index].blob.arrayBuffer()), false);
     }
   }
+  for (const [index, photo] of manifest.pile.entries()) add(photo.file, new Uint8Array(await pile[index].blob.arrayBuffer()), false);
   zip.end();
   if (failure) throw failure;
   return new Blob(chunks as BlobPart[], { type: 'application/zip' });
@@ -522,22 +587,38 @@ export async function readBackup(file: Blob, options: BackupOptions = {}): Promi
     }
   }
 
+  const pileIds = new Set<string>();
+  for (const photo of manifest.pile) {
+    if (pileIds.has(photo.id)) throw fail('invalid', `${cannotRestore} its unsorted pile lists the photo “${photo.id}” twice.`);
+    pileIds.add(photo.id);
+    if (photo.file !== pilePath(photo.id, photo.type))
+      throw fail('invalid', `${cannotRestore} unsorted photo “${photo.name}” points at “${photo.file.slice(0, 100)}” instead of its own place.`);
+    if (photo.accepted && !classIds.has(photo.accepted.classId))
+      throw fail('invalid', `${cannotRestore} unsorted photo “${photo.name}” is accepted as a class the backup does not have.`);
+  }
+
+  const photoOf = async (photo: (typeof manifest.classes)[number]['photos'][number], what: string): Promise<BackupPhoto> => {
+    const bytes = await read(photo.file, limits.maxPhotoBytes, what);
+    if (bytes.length !== photo.size) throw fail('damaged-archive', `${cannotRestore} ${what} has the wrong size.`);
+    return {
+      id: photo.id,
+      name: photo.name,
+      ...(photo.path !== undefined && { path: photo.path }),
+      blob: new Blob([bytes as BlobPart], { type: photo.type }),
+      ...(photo.width !== undefined && { width: photo.width }),
+      ...(photo.height !== undefined && { height: photo.height }),
+    };
+  };
   const classes: BackupClass[] = [];
   for (const cls of manifest.classes) {
     const photos: BackupPhoto[] = [];
-    for (const photo of cls.photos) {
-      const bytes = await read(photo.file, limits.maxPhotoBytes, `photo “${photo.name}” of class “${cls.name}”`);
-      if (bytes.length !== photo.size)
-        throw fail('damaged-archive', `${cannotRestore} photo “${photo.name}” of class “${cls.name}” has the wrong size.`);
-      photos.push({
-        id: photo.id,
-        name: photo.name,
-        blob: new Blob([bytes as BlobPart], { type: photo.type }),
-        ...(photo.width !== undefined && { width: photo.width }),
-        ...(photo.height !== undefined && { height: photo.height }),
-      });
-    }
+    for (const photo of cls.photos) photos.push(await photoOf(photo, `photo “${photo.name}” of class “${cls.name}”`));
     classes.push({ id: cls.id, name: cls.name, photos });
+  }
+  const pile: BackupPilePhoto[] = [];
+  for (const photo of manifest.pile) {
+    const restored = await photoOf(photo, `unsorted photo “${photo.name}”`);
+    pile.push({ ...restored, ...(photo.accepted && { accepted: { ...photo.accepted } }) });
   }
 
   const warnings: string[] = [];
@@ -586,6 +667,7 @@ export async function readBackup(file: Blob, options: BackupOptions = {}): Promi
   return {
     project: { ...manifest.project },
     classes,
+    pile,
     ...(embeddings && { embeddings }),
     ...(head && { head }),
     createdAt: manifest.createdAt,

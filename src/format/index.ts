@@ -24,7 +24,9 @@ export {
   BACKUP_FORMAT,
   BACKUP_FORMAT_VERSION,
   BACKUP_LIMITS,
+  BACKUP_MAX_NAME,
   backupFileName,
+  isBackupPath,
   readBackup,
   writeBackup,
   type BackupClass,
@@ -32,6 +34,7 @@ export {
   type BackupLimits,
   type BackupOptions,
   type BackupPhoto,
+  type BackupPilePhoto,
   type ProjectBackup,
   type RestoredProject,
 } from './backup';

@@ -139,8 +139,15 @@ interface ManifestPhoto {
   size: number;
   type: string;
 }
+interface PileManifestPhoto extends ManifestPhoto {
+  name: string;
+  path?: Json;
+  accepted?: Json;
+}
 interface Manifest {
   classes: { id: string; name: string; photos: ManifestPhoto[] }[];
+  /** Version 2 on. */
+  pile?: PileManifestPhoto[];
   embeddings: { photoIds: string[]; file: string; dim: number; featuresId: string } | null;
   project: Record<string, Json>;
   head: string | null;
@@ -156,6 +163,9 @@ function readManifest(archive: Archive): Manifest {
     throw new Skip();
   }
 }
+/** Every photo the manifest lists: the classes' and the unsorted pile's. */
+const photosOf = (manifest: Manifest): ManifestPhoto[] => [...manifest.classes.flatMap((c) => c.photos), ...(manifest.pile ?? [])];
+
 function writeManifest(archive: Archive, manifest: Manifest | string) {
   const text = typeof manifest === 'string' ? manifest : JSON.stringify(manifest, null, 2);
   setData(archive, 'manifest.json', encoder.encode(text), true);
@@ -354,10 +364,7 @@ const bombs: Record<string, (archive: Archive, random: Random) => void> = {
 const manifestMutations: Record<string, (archive: Archive, random: Random, corpus: Corpus) => void> = {
   'photo-path-escapes': (archive, random) => {
     const manifest = readManifest(archive);
-    const photo = pick(
-      random,
-      manifest.classes.flatMap((c) => c.photos),
-    );
+    const photo = pick(random, photosOf(manifest));
     if (!photo) return;
     const old = photo.file;
     photo.file = pick(random, ['../' + old, '/' + old, old.replace(/\//g, '\\'), 'manifest.json', 'head.json', old + '/']);
@@ -381,15 +388,70 @@ const manifestMutations: Record<string, (archive: Archive, random: Random, corpu
         renamed.set(photo.id, id);
         Object.assign(photo, { id, file });
       }
+    for (const photo of manifest.pile ?? []) {
+      if (random() < 0.5) continue;
+      const id = pick(random, hashes);
+      const file = `pile/${id}.${photo.file.split('.').pop()}`;
+      const e = find(archive, photo.file);
+      if (e) e.name = encoder.encode(file);
+      renamed.set(photo.id, id);
+      Object.assign(photo, { id, file });
+    }
     if (manifest.embeddings) manifest.embeddings.photoIds = manifest.embeddings.photoIds.map((id) => renamed.get(id) ?? id);
+    writeManifest(archive, manifest);
+  },
+  /** What the pile says about its photos: where they came from, what was accepted, and the pile itself. */
+  'pile-fields': (archive, random) => {
+    const manifest = readManifest(archive);
+    const pile = manifest.pile;
+    if (!pile || pile.length === 0) throw new Skip();
+    const photo = pick(random, pile);
+    const classIds = manifest.classes.map((c) => c.id);
+    const choice = int(random, 6);
+    if (choice === 0)
+      photo.path = pick<Json>(random, [
+        '',
+        '../../etc/passwd',
+        '/absolute/x.jpg',
+        'C:\\photos\\x.jpg',
+        'tab\there.jpg',
+        'new\nline.jpg',
+        '\u0000',
+        longText(pick(random, [4096, 4097, 100_000]), random),
+        42,
+        null,
+        ['a'],
+      ]);
+    if (choice === 1)
+      photo.accepted = pick<Json>(random, [
+        { classId: pick(random, ['missing', '__proto__', '', ...classIds]), confidence: 0.9 },
+        { classId: pick(random, classIds) ?? 'x', confidence: pick(random, [-0.01, 0, 1, 1.01, 1e308, -1e308]) },
+        { classId: pick(random, classIds) ?? 'x' },
+        { confidence: 0.5 },
+        null,
+        'yes',
+        true,
+      ]);
+    // The same photo in the pile twice, or in a class and the pile.
+    if (choice === 2) pile.push({ ...photo });
+    if (choice === 3 && manifest.classes[0]?.photos[0]) {
+      const inClass = manifest.classes[0].photos[0];
+      const file = `pile/${inClass.id}.${inClass.file.split('.').pop()}`;
+      const e = find(archive, inClass.file);
+      if (e) setData(archive, file, dataOf(e), false);
+      pile.push({ ...inClass, name: 'copy.jpg', file });
+    }
+    if (choice === 4) manifest.pile = pick<Json>(random, [null, {}, 'pile', [null], [[]]]) as unknown as PileManifestPhoto[];
+    if (choice === 5) {
+      // The pile of a version 1 manifest is never read; a version 2 one without a pile is invalid.
+      if (random() < 0.5) manifest.version = 1;
+      else delete manifest.pile;
+    }
     writeManifest(archive, manifest);
   },
   'photo-size-lie': (archive, random) => {
     const manifest = readManifest(archive);
-    const photo = pick(
-      random,
-      manifest.classes.flatMap((c) => c.photos),
-    );
+    const photo = pick(random, photosOf(manifest));
     if (photo) photo.size = pick(random, [0, photo.size - 1, photo.size + 1, 2 ** 53, 1e300]);
     writeManifest(archive, manifest);
   },
@@ -433,10 +495,7 @@ const manifestMutations: Record<string, (archive: Archive, random: Random, corpu
 const contentMutations: Record<string, (archive: Archive, random: Random) => void> = {
   'photo-not-an-image': (archive, random) => {
     const manifest = readManifest(archive);
-    const photo = pick(
-      random,
-      manifest.classes.flatMap((c) => c.photos),
-    );
+    const photo = pick(random, photosOf(manifest));
     if (!photo) return;
     const data = pick(random, [
       new Uint8Array(0),

@@ -79,8 +79,13 @@ async function fixture(id: string, name: string, classNames: string[], perClass:
     })),
   );
   const time = Date.parse(CREATED_AT);
-  // The last photo of the last class lies in the unsorted pile instead.
-  const pile = classes.at(-1)!.photos.splice(-1, 1);
+  // The last two photos of the last class lie in the unsorted pile instead: one found in a folder,
+  // one accepted as that class.
+  const [found, sure] = classes.at(-1)!.photos.splice(-2, 2);
+  const pile = [
+    { ...found, path: `unsorted/${classNames.at(-1)}/${found.name}` },
+    { ...sure, accepted: { classId: classes.at(-1)!.id, confidence: 0.97 } },
+  ];
   const project: ProjectRecord = { version: 2, id, name, createdAt: time, updatedAt: time, featuresId: FEATURES, classes, pile };
   if (!trained) return { project, records, embeddings };
   const set = trainingSet(project, (hash) => embeddings.get(hash))!;
@@ -126,6 +131,13 @@ export async function makeCorpus(): Promise<Corpus> {
           name: photo.name,
           blob: other.records.find((record) => record.hash === photo.hash)!.image,
         })),
+      })),
+      pile: other.project.pile.map((item, pi) => ({
+        id: `unsorted-${pi}`,
+        name: item.name,
+        path: `signs/${item.name}`,
+        blob: other.records.find((record) => record.hash === item.hash)!.image,
+        ...(item.accepted && { accepted: { classId: 'c1', confidence: item.accepted.confidence } }),
       })),
     },
     { createdAt: CREATED_AT, appVersion: '0.1.0' },

@@ -250,9 +250,22 @@ async function checkRestored(context: FuzzContext, outcome: RestoreOutcome): Pro
     ),
   );
   check(new Set(project.classes.map((c) => c.id)).size === project.classes.length, 'restored two classes with one id');
-  const refs = project.classes.flatMap((c) => c.photos);
-  check(refs.length === outcome.photoCount, `says ${outcome.photoCount} photos but the project has ${refs.length}`);
-  check(new Set(refs.map((ref) => ref.hash)).size === refs.length, 'restored a photo twice');
+  const classPhotos = project.classes.flatMap((c) => c.photos);
+  check(classPhotos.length === outcome.photoCount, `says ${outcome.photoCount} photos but the project has ${classPhotos.length}`);
+  check(project.pile.length === outcome.pileCount, `says ${outcome.pileCount} unsorted photos but the pile has ${project.pile.length}`);
+  const refs = [...classPhotos, ...project.pile];
+  check(new Set(refs.map((ref) => ref.hash)).size === refs.length, 'restored a photo twice (in the classes or the pile)');
+  for (const ref of refs)
+    check(
+      typeof ref.name === 'string' && (ref.path === undefined || (typeof ref.path === 'string' && !/[\u0000-\u001f]/.test(ref.path))),
+      `restored a photo whose name or place is not plain text: ${JSON.stringify(ref).slice(0, 200)}`,
+    );
+  for (const { accepted } of project.pile)
+    if (accepted)
+      check(
+        project.classes.some((c) => c.id === accepted.classId) && accepted.confidence >= 0 && accepted.confidence <= 1,
+        `restored an unsorted photo accepted as ${JSON.stringify(accepted).slice(0, 200)}, not a class of the project with a confidence`,
+      );
   const photos = await loadPhotos(refs.map((ref) => ref.hash));
   check(photos.every(Boolean), 'the restored project refers to a photo that is not stored');
   const size = featuresById(project.featuresId).embeddingSize;
@@ -279,7 +292,7 @@ async function checkRestored(context: FuzzContext, outcome: RestoreOutcome): Pro
 }
 
 const shapeOf = (project: ProjectRecord, outcome: RestoreOutcome, hasHead: boolean) =>
-  JSON.stringify([project.featuresId, outcome.originalName, project.classes.map((c) => [c.name, c.photos]), hasHead]);
+  JSON.stringify([project.featuresId, outcome.originalName, project.classes.map((c) => [c.name, c.photos]), project.pile, hasHead]);
 
 // ---------------------------------------------------------------------------------------------
 // Cases.

@@ -2,9 +2,9 @@
  * What "Download classifier" and "Back up project" hand to src/format: the open project and its
  * trained head, with class ids turned into the names people gave the classes.
  */
-import { summariseEvaluation, type HeadFileInput, type ProjectBackup } from '../../format';
+import { BACKUP_MAX_NAME, isBackupPath, summariseEvaluation, type BackupPhoto, type HeadFileInput, type ProjectBackup } from '../../format';
 import type { PhotoRecord } from '../../store/photos';
-import type { ProjectRecord } from '../../store/projects';
+import type { PhotoRef, ProjectRecord } from '../../store/projects';
 import type { TrainedHead } from '../project/state';
 
 /** The feature configuration a head was trained on, as recorded in its training signature. */
@@ -42,7 +42,8 @@ export function classifierInput(project: ProjectRecord, head: TrainedHead | unde
 
 /**
  * The project as src/format's backup writer wants it: each photo's stored (downscaled) copy under
- * its content hash, its embedding when there is one, and the head when it fits the project.
+ * its content hash, with the place it came from, its embedding when there is one, the unsorted
+ * pile (with what was accepted as suggested), and the head when it fits the project.
  */
 export function projectBackup(
   project: ProjectRecord,
@@ -50,17 +51,32 @@ export function projectBackup(
   photos: { recordOf(hash: string): PhotoRecord | undefined; embeddingOf(hash: string): Float32Array | undefined },
 ): ProjectBackup {
   const vectors = new Map<string, Float32Array>();
-  const classes = project.classes.map((c) => ({
-    id: c.id,
-    name: c.name,
-    photos: c.photos.flatMap((photo) => {
-      const record = photos.recordOf(photo.hash);
-      if (!record) return [];
-      const embedding = photos.embeddingOf(photo.hash);
-      if (embedding) vectors.set(photo.hash, embedding);
-      return [{ id: photo.hash, name: photo.name, blob: record.image, width: record.width, height: record.height }];
-    }),
-  }));
+  const backupPhoto = (photo: PhotoRef): BackupPhoto[] => {
+    const record = photos.recordOf(photo.hash);
+    if (!record) return [];
+    const embedding = photos.embeddingOf(photo.hash);
+    if (embedding) vectors.set(photo.hash, embedding);
+    return [
+      {
+        id: photo.hash,
+        // As the backup format allows: longer names are cut, a place no file system could have is left out.
+        name: photo.name.slice(0, BACKUP_MAX_NAME),
+        ...(photo.path !== undefined && isBackupPath(photo.path) && { path: photo.path }),
+        blob: record.image,
+        width: record.width,
+        height: record.height,
+      },
+    ];
+  };
+  const classes = project.classes.map((c) => ({ id: c.id, name: c.name, photos: c.photos.flatMap(backupPhoto) }));
+  const classIds = new Set(project.classes.map((c) => c.id));
+  const pile = project.pile.flatMap((item) =>
+    backupPhoto(item).map((photo) => ({
+      ...photo,
+      // An acceptance outlives its class only by mistake; the photo stays, unsorted.
+      ...(item.accepted && classIds.has(item.accepted.classId) && { accepted: item.accepted }),
+    })),
+  );
   const classifier = classifierInput(project, head);
   const headFits = 'input' in classifier && classifier.input.backboneId === project.featuresId;
   return {
@@ -71,6 +87,7 @@ export function projectBackup(
       updatedAt: new Date(project.updatedAt).toISOString(),
     },
     classes,
+    pile,
     ...(vectors.size > 0 && { embeddings: { featuresId: project.featuresId, vectors } }),
     ...(headFits && { head: classifier.input }),
   };

@@ -8,12 +8,12 @@
  * opens and, at worst, learns again.
  */
 import { currentFeaturesId, featureIds, featuresById } from '../../engine';
-import type { HeadFile, RestoredProject } from '../../format';
+import type { BackupPilePhoto, HeadFile, RestoredProject } from '../../format';
 import type { Evaluation, LogisticModel, TrainingData } from '../../head';
 import { loadEmbeddings, saveEmbedding } from '../../store/embeddings';
 import { saveHead } from '../../store/heads';
 import { loadPhotos, savePhoto, type PhotoRecord } from '../../store/photos';
-import { loadAllProjects, newId, saveProject, type ClassRecord, type PhotoRef, type ProjectRecord } from '../../store/projects';
+import { loadAllProjects, newId, saveProject, type ClassRecord, type PileItem, type ProjectRecord } from '../../store/projects';
 import { createTrainer } from '../../trainer/client';
 import { downscale, sha256Hex, STORED_LONGEST_SIDE } from '../files/images';
 import { countWord, trainingSet } from '../project/derive';
@@ -40,7 +40,10 @@ export interface RestoreOutcome {
   name: string;
   /** The name it had in the backup (the same unless that was taken). */
   originalName: string;
+  /** Photos in its classes. */
   photoCount: number;
+  /** Photos in its unsorted pile. */
+  pileCount: number;
   /** Plain sentences about what was left out or changed. */
   warnings: string[];
 }
@@ -113,30 +116,52 @@ export async function restoreProject(restored: RestoredProject, options: Restore
   }
 
   // Photos: stored under the content hash of their original file (the id Handful gives them).
-  const items: { classIndex: number; ref: PhotoRef; blob: Blob; width?: number; height?: number; vector?: Float32Array }[] = [];
+  // Class photos first, then the unsorted pile (classIndex -1): a photo in both stays in its class.
+  const items: {
+    classIndex: number;
+    ref: PileItem;
+    blob: Blob;
+    width?: number;
+    height?: number;
+    vector?: Float32Array;
+  }[] = [];
   const seen = new Set<string>();
   let repeated = 0;
-  for (const [classIndex, c] of restored.classes.entries()) {
-    for (const photo of c.photos) {
-      const hash = hashPattern.test(photo.id) ? photo.id : await sha256Hex(photo.blob);
-      if (seen.has(hash)) {
-        repeated++;
-        continue;
-      }
-      seen.add(hash);
-      const vector = savedVectors.get(photo.id);
-      items.push({
-        classIndex,
-        ref: { hash, name: photo.name },
-        blob: photo.blob,
-        width: photo.width,
-        height: photo.height,
-        vector: vector && vector.length === embeddingSize ? vector : undefined,
-      });
+  let repeatedInPile = 0;
+  const unsorted = restored.pile ?? [];
+  const sources = [
+    ...restored.classes.flatMap((c, classIndex) => c.photos.map((photo) => ({ classIndex, photo: photo as BackupPilePhoto }))),
+    ...unsorted.map((photo) => ({ classIndex: -1, photo })),
+  ];
+  for (const { classIndex, photo } of sources) {
+    const hash = hashPattern.test(photo.id) ? photo.id : await sha256Hex(photo.blob);
+    if (seen.has(hash)) {
+      if (classIndex < 0) repeatedInPile++;
+      else repeated++;
+      continue;
     }
+    seen.add(hash);
+    const vector = savedVectors.get(photo.id);
+    items.push({
+      classIndex,
+      ref: {
+        hash,
+        name: photo.name,
+        ...(photo.path !== undefined && { path: photo.path }),
+        ...(classIndex < 0 && photo.accepted && { accepted: { ...photo.accepted } }),
+      },
+      blob: photo.blob,
+      width: photo.width,
+      height: photo.height,
+      vector: vector && vector.length === embeddingSize ? vector : undefined,
+    });
   }
   if (repeated > 0)
     warnings.push(`${countWord(repeated, 'photo')} appeared in more than one class and ${repeated === 1 ? 'was' : 'were'} kept once.`);
+  if (repeatedInPile > 0)
+    warnings.push(
+      `${countWord(repeatedInPile, 'unsorted photo')} ${repeatedInPile === 1 ? 'was' : 'were'} also in a class or twice in the pile, and ${repeatedInPile === 1 ? 'was' : 'were'} kept once.`,
+    );
 
   const hashes = items.map((item) => item.ref.hash);
   const [storedPhotos, storedEmbeddings] = await Promise.all([loadPhotos(hashes), loadEmbeddings(featuresId, hashes)]);
@@ -191,8 +216,9 @@ export async function restoreProject(restored: RestoredProject, options: Restore
   const allProjects = await loadAllProjects();
   const originalName = restored.project.name;
   const name = restoredName(originalName, [...allProjects.map((p) => p.name), ...(options.namesInUse ?? [])]);
-  // Backups do not carry an unsorted pile (docs/backup-format.md): it comes back empty.
-  const project: ProjectRecord = { version: 2, id: newId(), name, createdAt: now, updatedAt: now, featuresId, classes, pile: [] };
+  // Acceptances name classes by the backup's ids, which the classes keep here.
+  const pile = kept.filter((item) => item.classIndex < 0).map((item) => item.ref);
+  const project: ProjectRecord = { version: 2, id: newId(), name, createdAt: now, updatedAt: now, featuresId, classes, pile };
   await saveProject(project);
 
   // The trained head comes back with its accuracy, so the project opens "up to date" without learning again.
@@ -225,5 +251,5 @@ export async function restoreProject(restored: RestoredProject, options: Restore
     }
   }
 
-  return { projectId: project.id, name, originalName, photoCount: kept.length, warnings };
+  return { projectId: project.id, name, originalName, photoCount: kept.length - pile.length, pileCount: pile.length, warnings };
 }

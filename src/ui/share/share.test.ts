@@ -135,6 +135,50 @@ describe('restoring a backup', () => {
     expect(saved.evaluation?.accuracy).toBe(head.evaluation?.accuracy);
   });
 
+  it('brings the unsorted pile back: its photos, where they came from, what was accepted, and their embeddings', async () => {
+    const { project, head, photos, embeddings, records } = fixture();
+    const unsorted = [hash(101), hash(102), hash(103)];
+    for (const [i, h] of unsorted.entries()) {
+      records.set(h, { ...records.get(hash(1))!, hash: h, image: new Blob([`unsorted ${i}`], { type: 'image/jpeg' }) });
+      embeddings.set(h, Float32Array.from({ length: dim }, (_, d) => Math.cos(d * (i + 2) * 0.01)));
+    }
+    const withPile: ProjectRecord = {
+      ...project,
+      pile: [
+        { hash: unsorted[0], name: 'IMG_1.jpg', path: 'trip/day 1/IMG_1.jpg' },
+        { hash: unsorted[1], name: 'IMG_2.jpg', path: 'trip/day 2/IMG_2.jpg', accepted: { classId: 'cls-b', confidence: 0.97 } },
+        { hash: unsorted[2], name: 'loose.jpg' },
+      ],
+    };
+    const outcome = await restoreProject(await readBackup(await writeBackup(projectBackup(withPile, head, photos))), {
+      makePhoto: fakePhoto,
+      trainHead: trainHere,
+    });
+    expect(outcome).toMatchObject({ photoCount: 6, pileCount: 3, warnings: [] });
+    const copy = (await loadProject(outcome.projectId))!;
+    expect(copy.pile).toEqual(withPile.pile);
+    expect(copy.classes).toEqual(project.classes);
+    expect(await Promise.all((await loadPhotos(unsorted)).map((record) => record!.image.text()))).toEqual([
+      'unsorted 0',
+      'unsorted 1',
+      'unsorted 2',
+    ]);
+    const vectors = await loadEmbeddings(project.featuresId, unsorted);
+    vectors.forEach((vector, i) => expect(Array.from(vector!)).toEqual(Array.from(embeddings.get(unsorted[i])!)));
+    // The pile is never learned from: the head comes back trained on the class photos alone.
+    expect((await loadHead(outcome.projectId))?.signature).toBe(head.signature);
+  });
+
+  it('keeps a photo that is both in a class and in the pile in its class, and says so', async () => {
+    const { project, head, photos } = fixture();
+    const backup = projectBackup(project, head, photos);
+    backup.pile = [{ ...backup.classes[0].photos[0], accepted: { classId: 'cls-b', confidence: 0.99 } }];
+    const outcome = await restoreProject(await readBackup(await writeBackup(backup)), { makePhoto: fakePhoto, trainHead: trainHere });
+    expect(outcome).toMatchObject({ photoCount: 6, pileCount: 0 });
+    expect(outcome.warnings).toEqual(['1 unsorted photo was also in a class or twice in the pile, and was kept once.']);
+    expect((await loadProject(outcome.projectId))!.pile).toEqual([]);
+  });
+
   it('keeps the head when a class is renamed on the way in and an unreadable photo left out, and says so', async () => {
     const { project, head, photos } = fixture();
     const backup = projectBackup(
