@@ -267,7 +267,8 @@ function checkBackup(backup: ProjectBackup): void {
     if (pileIds.has(photo.id)) throw invalid(`the unsorted pile has the photo “${photo.id}” twice`);
     pileIds.add(photo.id);
     const { accepted } = photo;
-    if (accepted && !classIds.has(accepted.classId)) throw invalid(`unsorted photo “${photo.name}” is accepted as a class the project lacks`);
+    if (accepted && !classIds.has(accepted.classId))
+      throw invalid(`unsorted photo “${photo.name}” is accepted as a class the project lacks`);
     if (accepted && !(accepted.confidence >= 0 && accepted.confidence <= 1))
       throw invalid(`unsorted photo “${photo.name}” has a confidence that is not between 0 and 1`);
   }
@@ -592,7 +593,10 @@ export async function readBackup(file: Blob, options: BackupOptions = {}): Promi
     if (pileIds.has(photo.id)) throw fail('invalid', `${cannotRestore} its unsorted pile lists the photo “${photo.id}” twice.`);
     pileIds.add(photo.id);
     if (photo.file !== pilePath(photo.id, photo.type))
-      throw fail('invalid', `${cannotRestore} unsorted photo “${photo.name}” points at “${photo.file.slice(0, 100)}” instead of its own place.`);
+      throw fail(
+        'invalid',
+        `${cannotRestore} unsorted photo “${photo.name}” points at “${photo.file.slice(0, 100)}” instead of its own place.`,
+      );
     if (photo.accepted && !classIds.has(photo.accepted.classId))
       throw fail('invalid', `${cannotRestore} unsorted photo “${photo.name}” is accepted as a class the backup does not have.`);
   }

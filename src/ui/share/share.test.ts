@@ -140,7 +140,10 @@ describe('restoring a backup', () => {
     const unsorted = [hash(101), hash(102), hash(103)];
     for (const [i, h] of unsorted.entries()) {
       records.set(h, { ...records.get(hash(1))!, hash: h, image: new Blob([`unsorted ${i}`], { type: 'image/jpeg' }) });
-      embeddings.set(h, Float32Array.from({ length: dim }, (_, d) => Math.cos(d * (i + 2) * 0.01)));
+      embeddings.set(
+        h,
+        Float32Array.from({ length: dim }, (_, d) => Math.cos(d * (i + 2) * 0.01)),
+      );
     }
     const withPile: ProjectRecord = {
       ...project,
