@@ -4,28 +4,9 @@
  * given up on, plainly. A worker is made to die by an uncaught error inside it, which the page
  * hears as the Worker's 'error' event, as it does a crash.
  */
-import { expect, test, type Page, type Worker } from '@playwright/test';
+import { expect, test, type Worker } from '@playwright/test';
 import { card, dropOn, flowerFiles, openApp } from './trainer-helpers';
-
-/** The page's running worker named `name` ('handful-engine', 'handful-trainer'), other than `not`. */
-async function workerNamed(page: Page, name: string, not?: Worker): Promise<Worker> {
-  let found: Worker | undefined;
-  await expect
-    .poll(async () => {
-      for (const worker of page.workers()) {
-        if (worker === not) continue;
-        // Some workers never answer (LiteRT's WASM threads wait on their locks): each gets a moment.
-        const named = await Promise.race([
-          worker.evaluate(() => (self as unknown as { name: string }).name).catch(() => undefined),
-          new Promise<undefined>((resolve) => setTimeout(resolve, 2000)),
-        ]);
-        if (named === name) found = worker;
-      }
-      return found !== undefined;
-    }, `a running worker named ${name}`)
-    .toBe(true);
-  return found!;
-}
+import { workerNamed } from './workers';
 
 async function crash(worker: Worker): Promise<void> {
   await worker.evaluate(() => {

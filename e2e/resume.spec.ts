@@ -4,8 +4,9 @@
  * once, finished by the model without the person doing anything but, for a full disk, "Look at
  * them now" once there is room.
  */
-import { expect, test, type Page, type Worker } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { card, dropOn, flowerFiles, openApp } from './trainer-helpers';
+import { workerNamed } from './workers';
 
 /** The photo hashes the saved project names, read straight from IndexedDB. */
 async function savedHashes(page: Page): Promise<string[]> {
@@ -72,17 +73,13 @@ test('the model worker crashing mid-import is restarted and the import carries o
   await dropSixty(page);
   await expect(page.getByTestId('import-progress')).toContainText(/Looking at photos: ([5-9]|\d\d) of 60/, { timeout: 120_000 });
   // An uncaught error in the worker is what an out-of-memory or driver crash looks like to the page.
-  let engine: Worker | undefined;
-  // Some workers never answer (WASM threads wait on their locks): each gets a moment to say its name.
-  const nameOf = (worker: Worker) =>
-    Promise.race([worker.evaluate(() => self.name).catch(() => undefined), new Promise<undefined>((resolve) => setTimeout(resolve, 2000))]);
-  for (const worker of page.workers()) if ((await nameOf(worker)) === 'handful-engine') engine = worker;
-  expect(engine, 'the engine worker').toBeDefined();
-  await engine!.evaluate(() =>
+  const engine = await workerNamed(page, 'handful-engine');
+  await engine.evaluate(() =>
     setTimeout(() => {
       throw new Error('simulated crash');
     }),
   );
+  await expect(page.getByTestId('model-fault')).toHaveText(/The model stopped and (is being|was) restarted \(1\)/);
   await expectAllSixtyDone(page);
 });
 
