@@ -87,15 +87,18 @@ test('a full disk mid-import keeps every photo saved so far, and the import resu
   test.setTimeout(300_000);
   // Storage as a full disk fails it: the writes are accepted, then their transaction aborts with
   // QuotaExceededError, all of them together.
+  type Disk = { disk?: 'full after the originals' | 'full' };
   await page.addInitScript(() => {
     const put = IDBObjectStore.prototype.put;
     const failing = new WeakSet<IDBTransaction>();
     IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
       const request = put.apply(this, args);
       const transaction = this.transaction;
-      // The originals still fit (they are read first); everything after them does not. Once per
-      // transaction: the app writes many photos in one, and its `error` can be set only once.
-      if ((window as unknown as { diskFull?: boolean }).diskFull && this.name !== 'inbox' && !failing.has(transaction)) {
+      // First the originals still fit (they are read first) and everything after them does not;
+      // then nothing does. Once per transaction: the app writes many photos in one, and its
+      // `error` can be set only once.
+      const { disk } = window as unknown as Disk;
+      if ((disk === 'full' || (disk === 'full after the originals' && this.name !== 'inbox')) && !failing.has(transaction)) {
         failing.add(transaction);
         Object.defineProperty(transaction, 'error', { value: new DOMException('The quota has been exceeded.', 'QuotaExceededError') });
         // Before the write can complete (a microtask runs before any IndexedDB event); a
@@ -112,7 +115,7 @@ test('a full disk mid-import keeps every photo saved so far, and the import resu
     };
   });
   await openApp(page);
-  await page.evaluate(() => ((window as unknown as { diskFull?: boolean }).diskFull = true));
+  await page.evaluate(() => ((window as unknown as Disk).disk = 'full after the originals'));
   await dropSixty(page, { open: false });
   await expect(page.getByTestId('save-state')).toHaveClass(/problem/, { timeout: 120_000 });
   await expect(page.getByTestId('notice-problem').filter({ hasText: 'no room left' }).first()).toBeVisible();
@@ -125,10 +128,26 @@ test('a full disk mid-import keeps every photo saved so far, and the import resu
   const waitingBar = page.getByTestId('waiting-bar');
   await expect(waitingBar).toBeVisible();
   // Room again: one click finishes the import.
-  await page.evaluate(() => ((window as unknown as { diskFull?: boolean }).diskFull = false));
+  await page.evaluate(() => ((window as unknown as Disk).disk = undefined));
   await waitingBar.getByRole('button', { name: /^Look at/ }).click();
   await expectAllSixtyDone(page);
   await page.reload();
   await expect(card(page, 0).getByTestId('photo-count')).toHaveText('30 photos');
   await expect(page.getByTestId('training-status')).toHaveText('Up to date.');
+
+  // No room even for the originals: those photos are not added, and are named, with "Try again".
+  await expect(page.getByTestId('engine-status')).toHaveText('Ready.');
+  await page.evaluate(() => ((window as unknown as Disk).disk = 'full'));
+  const more = flowerFiles('train', 'daisy', 30, 3);
+  await dropOn(card(page, 0).getByTestId('class-drop'), more);
+  const noRoom = page.getByTestId('notice-problem').filter({ hasText: '3 photos could not be added' });
+  await expect(noRoom).toContainText(more[0].name);
+  await expect(page.getByTestId('import-progress')).toHaveCount(0);
+  await expect(page.getByTestId('save-state')).toHaveClass(/problem/);
+  await expect(card(page, 0).getByTestId('photo-count')).toHaveText('30 photos');
+  await page.evaluate(() => ((window as unknown as Disk).disk = undefined));
+  await noRoom.getByRole('button', { name: 'Try again' }).click();
+  await expect(card(page, 0).getByTestId('photo-count')).toHaveText('33 photos');
+  await expect(page.getByTestId('training-status')).toHaveText('Up to date.', { timeout: 120_000 });
+  await expect(page.getByTestId('save-state')).toHaveText(/^All saved on this device/);
 });

@@ -145,6 +145,8 @@ export async function importPhotos(files: File[], context: ImportContext): Promi
       // Everything read so far is kept; the rest stays in memory for "Try again".
       report.storageFull = true;
       report.unread = [...toRead.map((item) => item.file), ...files.slice(from + readChunk)];
+      // Handled, though not added: the progress bar ends, and the person is told which they are.
+      report.unread.forEach(() => context.onFileDone(false));
       break;
     }
     context.onWaiting(toRead.map((item) => item.ref));

@@ -17,6 +17,25 @@ describe('saveProblems', () => {
     expect(noticesOf(actions)).toEqual([{ tone: 'problem', title: new StorageFullError().message, lines: [] }]);
   });
 
+  it('names the photos a full disk had no room for, once, with a retry that adds them again', () => {
+    const { actions, problems } = recorded();
+    const files = Array.from({ length: 12 }, (_, i) => new File(['x'], `photo-${i}.jpg`));
+    const retry = () => {};
+    problems.noRoomFor(files, retry);
+    expect(actions[0]).toEqual({ type: 'saving', saving: 'full' });
+    const notices = noticesOf(actions);
+    expect(notices).toHaveLength(1);
+    expect(notices[0].title).toMatch(/^12 photos could not be added: this device has no room left for them\./);
+    expect(notices[0].lines).toEqual([
+      files
+        .slice(0, 10)
+        .map((file) => `“${file.name}”`)
+        .join(', '),
+      'and 2 more photos',
+    ]);
+    expect(notices[0].retry).toBe(retry);
+  });
+
   it('names any other failure with its reason, and a retry that fails again is reported again', async () => {
     const { actions, problems } = recorded();
     let attempts = 0;

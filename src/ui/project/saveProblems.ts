@@ -5,11 +5,17 @@
  */
 import { useMemo, type Dispatch } from 'react';
 import { StorageFullError } from '../../store/records';
+import { countWord } from './derive';
 import type { Action } from './state';
 
 export interface SaveProblems {
   /** Said once, plainly, and kept in the save line until a later save succeeds. */
   storageFull(): void;
+  /**
+   * Like storageFull, for photos the disk filled up before they could be kept: named, since they
+   * are not in the project, and `retry` adds them again (they are still in memory).
+   */
+  noRoomFor(files: File[], retry: () => void): void;
   /**
    * `title` says what was not done ("The trained classifier could not be saved on this device.");
    * `retry` does it again, and a retry that fails is reported the same way.
@@ -25,10 +31,21 @@ export function reasonOf(error: unknown): string {
   return error === null || error === undefined ? 'The browser gave no reason.' : String(error);
 }
 
+/** Photos named in a notice before "and N more photos". */
+const shownNames = 10;
+
 export function saveProblems(dispatch: Dispatch<Action>): SaveProblems {
   const storageFull = () => {
     dispatch({ type: 'saving', saving: 'full' });
     dispatch({ type: 'noticed', notice: { tone: 'problem', title: new StorageFullError().message, lines: [] } });
+  };
+  const noRoomFor = (files: File[], retry: () => void) => {
+    dispatch({ type: 'saving', saving: 'full' });
+    const n = files.length;
+    const names = files.slice(0, shownNames).map((file) => `“${file.name}”`);
+    const more = n > shownNames ? [`and ${countWord(n - shownNames, 'more photo')}`] : [];
+    const title = `${countWord(n, 'photo')} could not be added: this device has no room left for ${n === 1 ? 'it' : 'them'}. Everything saved before is safe. Delete a project or some photos to make room, then try again.`;
+    dispatch({ type: 'noticed', notice: { tone: 'problem', title, lines: [names.join(', '), ...more], retry } });
   };
   const failed = (error: unknown, title: string, retry?: () => Promise<unknown>) => {
     if (error instanceof StorageFullError) return storageFull();
@@ -40,7 +57,7 @@ export function saveProblems(dispatch: Dispatch<Action>): SaveProblems {
     async (...args: A) => {
       await action(...args).catch((error: unknown) => failed(error, title, () => action(...args)));
     };
-  return { storageFull, failed, reporting };
+  return { storageFull, noRoomFor, failed, reporting };
 }
 
 export function useSaveProblems(dispatch: Dispatch<Action>): SaveProblems {

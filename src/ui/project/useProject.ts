@@ -501,7 +501,8 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
           },
         });
       }
-      if (result.storageFull) storageFull();
+      // Photos the disk had no room for are named, with "Try again", by addFiles.
+      if (result.storageFull && result.unread.length === 0) storageFull();
     },
     [storageFull],
   );
@@ -557,10 +558,11 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
         }));
         arrivals.flushNow();
         report(result);
+        if (result.unread.length > 0) failures.noRoomFor(result.unread, () => addFiles(classId, result.unread, paths));
         if (result.added > 0 && persisted === undefined) void requestPersistentStorage().then(setPersisted);
       });
     },
-    [engineForProject, report, persisted, growProgress, advanceProgress, arrivals, photoEvents],
+    [engineForProject, report, persisted, growProgress, advanceProgress, arrivals, photoEvents, failures],
   );
 
   /**
