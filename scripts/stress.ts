@@ -1,21 +1,27 @@
 /**
  * `npm run stress -- --photos N`: the app at the scale of a real labelling job. Makes N distinct
  * real JPEGs of varied sizes (crops, tints and sizes of the photos in ../shared/datasets, drawn by
- * Chromium's own canvas) in a temporary folder, adds them class by class through each class's
+ * Chromium's own canvas), kept in a cache folder for later runs, adds them class by class through each class's
  * "Add photos" button in Chromium, then reloads, and measures what a person would feel: import
  * rate, main-thread tasks, the slowest click, page JS heap, storage, how soon the classes and
  * thumbnails are back after a reload, and the head's training time at that size. Writes a
  * BENCHMARKS.md section.
  *
- * Options: --photos N (default 500), --dist <folder> (default dist), --keep (keep the JPEGs and
- * the browser profile), --no-write (print only). `HANDFUL_MACHINE` names the machine in the report.
+ * Options: --photos N (default 500), --dist <folder> (default dist), --photos-dir <folder> (where
+ * the JPEGs are kept; default .scratch-stress/<N>, git-ignored: the same N always makes the same
+ * photos, and making 5,000 takes many minutes, so later runs reuse them and an interrupted run
+ * carries on where it stopped), --generate-only (make the photos and stop), --trace <folder>
+ * (record Chrome traces of the import and the reload there and say what the tasks over 50 ms
+ * spent their time on; tracing slows the page, so its numbers are not the benchmark's), --keep (keep the
+ * browser profile), --no-write (print only). `HANDFUL_MACHINE` names the machine in the report.
  */
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromiumArgs, chromiumPath } from '../e2e/chromium';
-import { machineDescription, servePreview, sharedDatasets, writeBenchmarkSection } from './lib/lab';
+import { machineDescription, projectRoot, servePreview, sharedDatasets, writeBenchmarkSection } from './lib/lab';
+import { describeTasks, startTrace, summariseTrace } from './lib/traceTasks';
 
 const argv = process.argv.slice(2);
 const option = (name: string) => {
@@ -26,7 +32,10 @@ const photoCount = Number(option('photos') ?? 500);
 const dist = option('dist') ?? 'dist';
 const keep = argv.includes('--keep');
 const write = !argv.includes('--no-write');
+const generateOnly = argv.includes('--generate-only');
+const traceFolder = option('trace');
 if (!Number.isInteger(photoCount) || photoCount < 12) throw new Error('--photos needs a whole number of at least 12');
+const folder = resolve(option('photos-dir') ?? join(projectRoot, '.scratch-stress', String(photoCount)));
 
 /** Six classes, as in the report that asked for this; each draws on one folder or more of real photos. */
 const classSources: Record<string, string[]> = {
@@ -96,8 +105,21 @@ function plan(count: number): Map<string, Spec[]> {
   return byClass;
 }
 
-/** Draws the planned photos with Chromium's canvas and writes them as JPEG files into `folder`. */
+/**
+ * Draws the planned photos with Chromium's canvas and writes them as JPEG files into `folder`,
+ * skipping those already there: a file appears only once whole (written beside, then renamed), and
+ * the folder's plan.json says which N made it, since the photos differ with N.
+ */
 async function generate(context: BrowserContext, byClass: Map<string, Spec[]>, folder: string): Promise<Map<string, string[]>> {
+  mkdirSync(folder, { recursive: true });
+  const planFile = join(folder, 'plan.json');
+  const planned = JSON.stringify({ photos: photoCount });
+  if (existsSync(planFile) && readFileSync(planFile, 'utf8') !== planned)
+    throw new Error(`${folder} holds the photos of another run (${readFileSync(planFile, 'utf8')}); give --photos-dir another folder`);
+  writeFileSync(planFile, planned);
+  const paths = new Map([...byClass].map(([cls, specs]) => [cls, specs.map((spec) => join(folder, spec.name))]));
+  const missing = [...byClass].map(([cls, specs]) => [cls, specs.filter((spec) => !existsSync(join(folder, spec.name)))] as const);
+  if (missing.every(([, specs]) => specs.length === 0)) return paths;
   const page = await context.newPage();
   await page.route('http://stress.invalid/**', (route) => {
     const path = decodeURIComponent(new URL(route.request().url()).pathname);
@@ -105,9 +127,7 @@ async function generate(context: BrowserContext, byClass: Map<string, Spec[]>, f
     return route.fulfill({ path: resolve(sharedDatasets, path.slice(1)) });
   });
   await page.goto('http://stress.invalid/');
-  const paths = new Map<string, string[]>();
-  for (const [cls, specs] of byClass) {
-    const written: string[] = [];
+  for (const [, specs] of missing) {
     for (let from = 0; from < specs.length; from += 24) {
       const chunk = specs.slice(from, from + 24);
       const encoded = await page.evaluate(async (chunk: Spec[]) => {
@@ -133,11 +153,10 @@ async function generate(context: BrowserContext, byClass: Map<string, Spec[]>, f
       }, chunk);
       chunk.forEach((spec, i) => {
         const path = join(folder, spec.name);
-        writeFileSync(path, Buffer.from(encoded[i], 'base64'));
-        written.push(path);
+        writeFileSync(`${path}.part`, Buffer.from(encoded[i], 'base64'));
+        renameSync(`${path}.part`, path);
       });
     }
-    paths.set(cls, written);
   }
   await page.close();
   return paths;
@@ -242,7 +261,14 @@ async function waitForCounts(page: Page, counts: Record<string, number>, timeout
   );
 }
 
-const folder = mkdtempSync(join(tmpdir(), 'handful-stress-'));
+if (generateOnly) {
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  const started = Date.now();
+  await generate(await browser.newContext(), plan(photoCount + 1), folder).finally(() => browser.close());
+  console.log(`${photoCount} JPEGs ready in ${folder} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  process.exit(0);
+}
+
 const profile = mkdtempSync(join(tmpdir(), 'handful-stress-profile-'));
 const { server, address } = await servePreview(dist);
 // A real profile on disk, as a person's browser has: IndexedDB and its quota behave as they do there.
@@ -263,7 +289,7 @@ try {
   const counts = Object.fromEntries([...files].map(([cls, paths]) => [cls, paths.length]));
   const jpegBytes = [...files.values()].flat().reduce((sum, path) => sum + statSync(path).size, 0);
   console.log(
-    `made ${photoCount} JPEGs (${(jpegBytes / 2 ** 20).toFixed(0)} MB) in ${((Date.now() - started) / 1000).toFixed(0)} s in ${folder}`,
+    `${photoCount} JPEGs (${(jpegBytes / 2 ** 20).toFixed(0)} MB) ready in ${((Date.now() - started) / 1000).toFixed(0)} s in ${folder}`,
   );
 
   const page = context.pages()[0] ?? (await context.newPage());
@@ -281,6 +307,8 @@ try {
   }
 
   // ---- Import ------------------------------------------------------------------------------
+  const tracing = traceFolder ? await page.context().newCDPSession(page) : undefined;
+  let endTrace = tracing && (await startTrace(tracing));
   const importStart = await now(page);
   const importStartWall = Date.now();
   for (const name of classNames) await page.getByLabel(`Add photos to “${name}”`).setInputFiles(files.get(name)!);
@@ -304,6 +332,10 @@ try {
   const importSeconds = (Date.now() - importStartWall) / 1000;
   console.log(`imported ${photoCount} photos in ${importSeconds.toFixed(0)} s`);
   const importEnd = await now(page);
+  if (endTrace && traceFolder) {
+    mkdirSync(traceFolder, { recursive: true });
+    await endTrace(join(traceFolder, 'import.json'));
+  }
   const during = await readStress(page);
   const importTasks = taskSummary(during.longTasks.filter((t) => t.start >= importStart && t.start <= importEnd));
   const slowestClick = Math.round(Math.max(0, ...during.clicks.filter((c) => c.start >= importStart).map((c) => c.ms)));
@@ -317,6 +349,7 @@ try {
 
   // ---- Reload ------------------------------------------------------------------------------
   await page.evaluate((counts) => localStorage.setItem('stress:expect', JSON.stringify(counts)), counts);
+  endTrace = tracing && (await startTrace(tracing));
   await page.reload();
   await page
     .waitForFunction(
@@ -340,6 +373,7 @@ try {
     });
   // Settled: a few seconds for whatever the page does after the first screen.
   await page.waitForTimeout(5000);
+  if (endTrace && traceFolder) await endTrace(join(traceFolder, 'reload.json'));
   const reloaded = await readStress(page);
   const reloadTasks = taskSummary(reloaded.longTasks);
   const reloadHeap = await heapMB(page);
@@ -388,12 +422,13 @@ try {
     `| Head's evaluation, in the background once the head is on the page (${evaluation.photos} photos; not part of the fit times above) | ${seconds(evaluation.ms)} | |`,
   ].join('\n');
   console.log(markdown);
-  if (write) await writeBenchmarkSection(`stress:${photoCount}`, markdown);
+  if (traceFolder) {
+    for (const part of ['import', 'reload'])
+      console.log(describeTasks(`${part} (traced)`, await summariseTrace(join(traceFolder, `${part}.json`))));
+  } else if (write) await writeBenchmarkSection(`stress:${photoCount}`, markdown);
 } finally {
   await context.close();
   await server.close();
-  if (!keep) {
-    rmSync(folder, { recursive: true, force: true });
-    rmSync(profile, { recursive: true, force: true });
-  } else console.log(`kept ${folder} and ${profile}`);
+  if (!keep) rmSync(profile, { recursive: true, force: true });
+  else console.log(`kept the browser profile in ${profile}`);
 }
