@@ -9,7 +9,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
-import { defaultFeaturesId } from '../src/engine/backbones';
 import { composeFeatures } from '../src/engine/features';
 import { evaluate } from '../src/head/evaluate';
 import { gaussianClusters } from '../src/head/testData';
@@ -67,6 +66,8 @@ function cachedPhotos(sets: { name: string; splits?: string[] }[], backbones: st
 const flowers = (backbones: string[]) => cachedPhotos([{ name: 'oxford_flowers12', splits: ['train'] }], backbones);
 
 const LARGE_PHOTOS = 5000;
+/** The app's defaultFeaturesId (src/engine/backbones.ts, which only loads under Vite). */
+const defaultFeaturesId = 'v1-0.75-int8+v2-1.0-int8';
 const everySet = [{ name: 'cats_and_dogs_filtered' }, { name: 'hymenoptera' }, { name: 'oxford_flowers12' }];
 
 /**
