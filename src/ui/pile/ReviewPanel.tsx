@@ -27,33 +27,44 @@ interface Props {
 const isTyping = (target: EventTarget) => target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
 
 /**
- * Addresses of the stored copies (longest side 512) of the photo on screen and the next one. The
- * next one's is made once the photo on screen is painted: making an address is a synchronous call
- * into the browser (milliseconds on a busy machine) that must not stand between a key and the next
- * photo. Each is made once and let go when it is neither on screen nor next.
+ * Addresses of the stored copies (longest side 512) of the photo on screen and the next one, as
+ * data: URLs read in the background (FileReader). Not object URLs: making one is a synchronous call
+ * into the browser, which on a busy machine took tens of milliseconds per photo on the page's
+ * thread. The next photo's is read once the photo on screen is painted, and the last one answered
+ * keeps its own for an undo; a photo chosen in the grid or on the map shows its name until its copy
+ * is read (a moment).
  */
-function useImageUrls(library: PhotoLibrary, shown: string | undefined, next: string | undefined): ReadonlyMap<string, string> {
+function useImageUrls(
+  library: PhotoLibrary,
+  shown: string | undefined,
+  next: string | undefined,
+  previous: string | undefined,
+): ReadonlyMap<string, string> {
   const urls = useRef(new Map<string, string>());
-  const [, setMade] = useState(0);
-  const urlOf = (hash: string) => {
-    let url = urls.current.get(hash);
-    const record = url === undefined ? library.recordOf(hash) : undefined;
-    if (record) urls.current.set(hash, (url = URL.createObjectURL(record.image)));
-    return url;
-  };
-  // Usually made ahead, as the next photo; a photo chosen in the grid or on the map is made now.
-  if (shown !== undefined) urlOf(shown);
+  const reading = useRef(new Set<string>());
+  const [, setRead] = useState(0);
   useEffect(() => {
-    for (const [hash, made] of urls.current)
-      if (hash !== shown && hash !== next) {
-        URL.revokeObjectURL(made);
-        urls.current.delete(hash);
-      }
-    if (next === undefined || urls.current.has(next)) return;
-    return afterPaint(() => urlOf(next) && setMade((n) => n + 1));
-    // `urlOf` reads only the ref and the library.
-  }, [shown, next, library]);
-  useEffect(() => () => urls.current.forEach((made) => URL.revokeObjectURL(made)), []);
+    const wanted = [shown, next, previous].filter((hash): hash is string => hash !== undefined);
+    for (const hash of urls.current.keys()) if (!wanted.includes(hash)) urls.current.delete(hash);
+    const read = (hash: string) => {
+      const record = library.recordOf(hash);
+      if (!record || urls.current.has(hash) || reading.current.has(hash)) return;
+      reading.current.add(hash);
+      const reader = new FileReader();
+      reader.onloadend = () => {
+        reading.current.delete(hash);
+        // A copy that cannot be read leaves the photo's name on screen, as a photo without a copy does.
+        if (typeof reader.result === 'string') {
+          urls.current.set(hash, reader.result);
+          setRead((n) => n + 1);
+        }
+      };
+      reader.readAsDataURL(record.image);
+    };
+    if (shown !== undefined) read(shown);
+    if (next === undefined) return;
+    return afterPaint(() => read(next));
+  }, [shown, next, previous, library]);
   return urls.current;
 }
 
@@ -85,7 +96,7 @@ function afterPaint(work: () => void): () => void {
  * next photo shows at once.
  */
 export function ReviewPanel({ classes, photo, next, suggestion, lastStep, library, dispatch, onShow, panelRef }: Props) {
-  const urls = useImageUrls(library, photo?.hash, next?.hash);
+  const urls = useImageUrls(library, photo?.hash, next?.hash, lastStep?.hash);
   const url = photo && urls.get(photo.hash);
   const nextUrl = next && urls.get(next.hash);
   const nameOf = (id: string) => classes.find((c) => c.id === id)?.name;
