@@ -15,6 +15,7 @@
  */
 import { RestartBudget, type RestartPolicy, type WorkerFault } from '../engine/restarts';
 import type { Evaluation, LogisticModel, TrainingData } from '../head';
+import { packTrainingData } from './packing';
 import type { TrainRequest, TrainResponse } from './protocol';
 
 export type EvaluationOutcome =
@@ -27,7 +28,7 @@ export type TrainOutcome =
 
 /** Anything with a Worker's shape, so tests can drive the client without a browser. */
 export interface TrainerWorkerLike {
-  postMessage(message: TrainRequest): void;
+  postMessage(message: TrainRequest, transfer: Transferable[]): void;
   addEventListener(type: 'message', listener: (event: MessageEvent<TrainResponse>) => void): void;
   addEventListener(type: 'error', listener: (event: Event) => void): void;
   terminate(): void;
@@ -172,12 +173,14 @@ export class TrainerClient {
     const id = this.nextId++;
     this.running = { id, job, sentAt: performance.now() };
     if (this.newest) Atomics.store(this.newest, 0, id);
-    const { data } = job;
+    // Packed afresh for each request: its buffer goes to the worker, and a job may be run again after a crash.
+    const data = packTrainingData(job.data);
     const newest = this.newest;
     worker.postMessage(
       job.type === 'train'
         ? { id, type: 'train', data, previous: job.previous, newest }
         : { id, type: 'evaluate', data, model: job.model, newest },
+      [data.embeddings.buffer],
     );
   }
 

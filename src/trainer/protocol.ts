@@ -1,5 +1,6 @@
 /** Messages between the page and the training worker. */
-import type { Evaluation, LogisticModel, TrainingData } from '../head';
+import type { Evaluation, LogisticModel } from '../head';
+import type { PackedTrainingData } from './packing';
 
 export type TrainRequest =
   /** Train a head, send it ('trained'), then evaluate it ('evaluated') unless a newer request comes first. */
@@ -7,12 +8,13 @@ export type TrainRequest =
     | {
         id: number;
         type: 'train';
-        data: TrainingData;
+        /** Its embeddings in one buffer, transferred rather than cloned (./packing). */
+        data: PackedTrainingData;
         /** The previous head, a warm start when its classes are the same. */
         previous?: LogisticModel;
       }
     /** Evaluate a head trained earlier on `data` (one stored before its evaluation was done). */
-    | { id: number; type: 'evaluate'; data: TrainingData; model: LogisticModel }
+    | { id: number; type: 'evaluate'; data: PackedTrainingData; model: LogisticModel }
   ) & {
     /**
      * Memory shared with the page (where SharedArrayBuffer is available: a cross-origin isolated

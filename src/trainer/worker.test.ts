@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../head';
 import { gaussianClusters } from '../head/testData';
+import type { TrainingData } from '../head';
+import { packTrainingData } from './packing';
 import type { TrainRequest, TrainResponse } from './protocol';
+
+type Unpacked<Request> = Request extends unknown ? Omit<Request, 'data'> & { data: TrainingData } : never;
 
 /** Runs the worker's module with a stand-in for the worker global. */
 async function loadWorker() {
@@ -12,7 +16,10 @@ async function loadWorker() {
   };
   (globalThis as unknown as { self: typeof scope }).self = scope;
   await import('./worker');
-  return { posted, send: (request: TrainRequest) => scope.onmessage!({ data: request } as MessageEvent<TrainRequest>) };
+  // Sent as the client sends it: the embeddings packed into one buffer.
+  const send = (request: Unpacked<TrainRequest>) =>
+    scope.onmessage!({ data: { ...request, data: packTrainingData(request.data) } } as MessageEvent<TrainRequest>);
+  return { posted, send };
 }
 
 /** Lets the worker's queued steps run until it has posted `count` answers. */

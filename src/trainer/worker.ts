@@ -6,6 +6,7 @@
  * once a newer request has arrived: that head is no longer the one shown.
  */
 import { evaluationSteps, type EvaluationSteps } from '../head';
+import { unpackTrainingData } from './packing';
 import type { TrainRequest, TrainResponse } from './protocol';
 import { trainHead } from './trainHead';
 
@@ -41,7 +42,8 @@ function evaluateInSteps(id: number, steps: EvaluationSteps): void {
 
 self.onmessage = (event: MessageEvent<TrainRequest>) => {
   const request = event.data;
-  const { id, data } = request;
+  const { id } = request;
+  const data = unpackTrainingData(request.data);
   newest = id;
   newestSent = request.newest ?? newestSent;
   const interrupt = () => {
