@@ -8,9 +8,12 @@ import { copyInbox, deleteInboxOf } from './inbox';
 import { deletePhotosExcept } from './photos';
 import { deleteProjectRecord, loadAllProjects, referencedHashes, saveProject, type ProjectRecord } from './projects';
 
-/** Deletes photos and embeddings that no project refers to (left behind by deletions). */
-export async function collectGarbage(): Promise<void> {
-  const keep = referencedHashes(await loadAllProjects());
+/**
+ * Deletes photos and embeddings that no project refers to (left behind by deletions). `projects`:
+ * every stored project, when just read (a project of thousands of photos takes a while to read).
+ */
+export async function collectGarbage(projects?: ProjectRecord[]): Promise<void> {
+  const keep = referencedHashes(projects ?? (await loadAllProjects()));
   await deletePhotosExcept(keep);
   await deleteEmbeddingsExcept(keep);
 }

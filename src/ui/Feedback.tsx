@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useProjectContext } from './project/context';
 import { accuracyInWords, advice, countWord, trainedOn } from './project/derive';
 
@@ -9,14 +9,16 @@ export function Feedback() {
   const { state, training, library } = useProjectContext();
   const [cell, setCell] = useState<{ from: number; to: number }>();
   const project = state.project;
-  if (!project) return null;
   const head = state.head;
+  // Parsed once per head, not on every render: at thousands of photos the signature is long.
+  const { classIds, rows } = useMemo(() => (head ? trainedOn(head.signature) : { classIds: [], rows: [] }), [head]);
+  if (!project) return null;
   const current = head !== undefined && training !== undefined && head.signature === training.signature;
   // While it relearns, the last result stays on screen, greyed, rather than flickering away.
   const evaluation = training ? head?.evaluation : undefined;
-  const { classIds, rows } = head ? trainedOn(head.signature) : { classIds: [], rows: [] };
   const nameOf = new Map(project.classes.map((c) => [c.id, c.name]));
-  const photoName = new Map(project.classes.flatMap((c) => c.photos.map((p) => [p.hash, p.name] as const)));
+  // Only while examples are shown: it visits every photo.
+  const photoName = cell && new Map(project.classes.flatMap((c) => c.photos.map((p) => [p.hash, p.name] as const)));
   const names = classIds.map((id) => nameOf.get(id) ?? 'a deleted class');
   const tips = advice(project, evaluation, classIds);
   const words = evaluation && accuracyInWords(evaluation);
@@ -125,7 +127,7 @@ export function Feedback() {
               <ul className="thumbs">
                 {evaluation.confusionExamples[cell.from][cell.to].map((row) => (
                   <li key={rows[row]}>
-                    <img src={library.thumbnailOf(rows[row])} alt={photoName.get(rows[row]) ?? 'a deleted photo'} width={64} height={64} />
+                    <img src={library.thumbnailOf(rows[row])} alt={photoName?.get(rows[row]) ?? 'a deleted photo'} width={64} height={64} />
                   </li>
                 ))}
               </ul>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState, useSyncExternalStore } from 'react';
 import { useProjectContext } from './project/context';
 import { countWord } from './project/derive';
 
@@ -12,9 +12,16 @@ export function ProjectBar() {
   const [renaming, setRenaming] = useState<string>();
   const [confirming, setConfirming] = useState(false);
   const project = state.project;
+  const classes = project?.classes;
+  const libraryVersion = useSyncExternalStore(library.subscribe, library.version);
+  // Once per change of the photos, not on every render: it visits every photo.
+  const bytes = useMemo(
+    () => library.bytesOf(classes?.flatMap((c) => c.photos.map((p) => p.hash)) ?? []),
+    // The library's contents change with its version.
+    [classes, library, libraryVersion],
+  );
   if (!project) return null;
   const photoCount = project.classes.reduce((n, c) => n + c.photos.length, 0);
-  const bytes = library.bytesOf(project.classes.flatMap((c) => c.photos.map((p) => p.hash)));
 
   return (
     <nav className="project-bar" aria-label="Projects">
@@ -24,7 +31,8 @@ export function ProjectBar() {
           <select value={project.id} onChange={(event) => void actions.switchProject(event.target.value)} data-testid="project-choice">
             {state.projects.map((p) => (
               <option key={p.id} value={p.id}>
-                {p.name} ({countWord(p.photoCount, 'photo')})
+                {/* The open project's as it is now; the list is brought up to date when it is left (see useProject). */}
+                {p.id === project.id ? project.name : p.name} ({countWord(p.id === project.id ? photoCount : p.photoCount, 'photo')})
               </option>
             ))}
           </select>

@@ -24,9 +24,12 @@ export function useGridRows({ count, cellWidth, cellHeight, gap, initialColumns,
   useLayoutEffect(() => {
     const element = scroller.current;
     if (!element) return;
-    const fit = () => setColumns(Math.max(1, Math.floor((element.clientWidth + gap) / (cellWidth + gap))));
-    fit();
-    const observer = new ResizeObserver(fit);
+    // The observer reports the width once the page is laid out (and on every resize); reading
+    // clientWidth here instead would force that layout inside React's commit, which at a
+    // project's opening made one long task of two.
+    const observer = new ResizeObserver(([entry]) =>
+      setColumns(Math.max(1, Math.floor((entry.contentRect.width + gap) / (cellWidth + gap)))),
+    );
     observer.observe(element);
     return () => observer.disconnect();
   }, [cellWidth, gap]);

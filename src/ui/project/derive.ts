@@ -16,22 +16,28 @@ export interface TrainingSet {
  * until two classes do, since one class leaves nothing to tell apart.
  */
 export function trainingSet(project: ProjectRecord, embeddingOf: (hash: string) => Float32Array | undefined): TrainingSet | undefined {
+  // One pass over the photos: this runs on every change of the project, at thousands of photos.
   const classes: string[] = [];
   const embeddings: Float32Array[] = [];
   const labels: number[] = [];
   const rows: string[] = [];
+  const rowsByClass: [string, string[]][] = [];
   for (const c of project.classes) {
-    const photos = c.photos.filter((photo) => embeddingOf(photo.hash) !== undefined);
-    if (photos.length === 0) continue;
-    for (const photo of photos) {
-      embeddings.push(embeddingOf(photo.hash)!);
+    const hashes: string[] = [];
+    for (const photo of c.photos) {
+      const embedding = embeddingOf(photo.hash);
+      if (embedding === undefined) continue;
+      embeddings.push(embedding);
       labels.push(classes.length);
       rows.push(photo.hash);
+      hashes.push(photo.hash);
     }
+    if (hashes.length === 0) continue;
     classes.push(c.id);
+    rowsByClass.push([c.id, hashes]);
   }
   if (classes.length < 2) return undefined;
-  const signature = JSON.stringify([project.featuresId, classes.map((id, label) => [id, rows.filter((_, row) => labels[row] === label)])]);
+  const signature = JSON.stringify([project.featuresId, rowsByClass]);
   return { data: { classes, embeddings, labels }, rows, signature };
 }
 

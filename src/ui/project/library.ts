@@ -6,11 +6,23 @@
  */
 import { photoBytes, type PhotoRecord } from '../../store/photos';
 import type { LoadedPhoto } from './importPhotos';
+import { oncePerFrame } from './perFrame';
+
+/** Time per task spent making thumbnail addresses that grids asked for. */
+const thumbnailBudgetMs = 8;
 
 interface Entry {
   record: PhotoRecord;
   embedding: Float32Array | undefined;
-  thumbnailUrl: string;
+  /**
+   * Made when the thumbnail is first wanted, never for photos not shown. URL.createObjectURL asks
+   * the browser process synchronously (about a millisecond each on a busy machine): made for a
+   * project's first screen of a few hundred thumbnails at once, it held the page for as many
+   * hundred milliseconds, so grids get theirs a few milliseconds' worth at a time (thumbnailSoon).
+   */
+  thumbnailUrl?: string;
+  /** Storage both JPEGs take, kept: it is summed over every photo on every change. */
+  bytes: number;
 }
 
 export class PhotoLibrary {
@@ -41,7 +53,7 @@ export class PhotoLibrary {
       existing.embedding ??= embedding;
       return;
     }
-    this.entries.set(hash, { record, embedding, thumbnailUrl: URL.createObjectURL(record.thumbnail) });
+    this.entries.set(hash, { record, embedding, bytes: photoBytes(record) });
   }
 
   setEmbedding(hash: string, embedding: Float32Array): void {
@@ -55,20 +67,57 @@ export class PhotoLibrary {
   }
 
   embeddingOf = (hash: string): Float32Array | undefined => this.entries.get(hash)?.embedding;
-  thumbnailOf = (hash: string): string | undefined => this.entries.get(hash)?.thumbnailUrl;
+  /** The thumbnail's address at once, for views of a few thumbnails. */
+  thumbnailOf = (hash: string): string | undefined => {
+    const entry = this.entries.get(hash);
+    if (entry) entry.thumbnailUrl ??= URL.createObjectURL(entry.record.thumbnail);
+    return entry?.thumbnailUrl;
+  };
+
+  /** Thumbnails grids asked for and do not have yet, in the order asked (the top rows first). */
+  private readonly wanted = new Set<string>();
+  private making: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * For grids of many: the thumbnail's address if made; if not, undefined, and it is made soon,
+   * with others, a few milliseconds' worth per task. The subscribers hear once a frame that
+   * thumbnails arrived.
+   */
+  thumbnailSoon = (hash: string): string | undefined => {
+    const entry = this.entries.get(hash);
+    if (!entry || entry.thumbnailUrl !== undefined) return entry?.thumbnailUrl;
+    this.wanted.add(hash);
+    this.making ??= setTimeout(this.makeWanted, 0);
+    return undefined;
+  };
+
+  private readonly makeWanted = () => {
+    this.making = undefined;
+    const started = performance.now();
+    for (const hash of this.wanted) {
+      this.wanted.delete(hash);
+      this.thumbnailOf(hash);
+      if (performance.now() - started >= thumbnailBudgetMs) break;
+    }
+    if (this.wanted.size > 0) this.making = setTimeout(this.makeWanted, 0);
+    this.thumbnailsMade();
+  };
+  private readonly thumbnailsMade = oncePerFrame(() => this.changed());
+
   recordOf = (hash: string): PhotoRecord | undefined => this.entries.get(hash)?.record;
 
   /** Storage the photos take: both JPEGs and the embedding. */
   bytesOf(hashes: string[]): number {
     return hashes.reduce((sum, hash) => {
       const entry = this.entries.get(hash);
-      return entry ? sum + photoBytes(entry.record) + (entry.embedding?.byteLength ?? 0) : sum;
+      return entry ? sum + entry.bytes + (entry.embedding?.byteLength ?? 0) : sum;
     }, 0);
   }
 
   clear(): void {
-    this.entries.forEach((entry) => URL.revokeObjectURL(entry.thumbnailUrl));
+    this.entries.forEach((entry) => entry.thumbnailUrl !== undefined && URL.revokeObjectURL(entry.thumbnailUrl));
     this.entries.clear();
+    this.wanted.clear();
     this.settled = false;
     this.changed();
   }

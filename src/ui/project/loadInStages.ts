@@ -77,8 +77,10 @@ export async function loadInStages(
   }
   const unembedded: string[] = [];
   const done: string[] = [];
-  for (let from = 0; from < stored.length; from += chunkSize * 4) {
-    const hashes = stored.slice(from, from + chunkSize * 4);
+  // Embeddings are the bulk (kilobytes each, copied out of IndexedDB on the page's thread): no
+  // more per read than the photo records.
+  for (let from = 0; from < stored.length; from += chunkSize) {
+    const hashes = stored.slice(from, from + chunkSize);
     const embeddings = await loadEmbeddings(featuresId, hashes);
     if (!stillWanted()) return undefined;
     hashes.forEach((hash, i) => {

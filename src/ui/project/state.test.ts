@@ -138,6 +138,33 @@ describe('reducer', () => {
     expect(state.notices).toHaveLength(1);
     expect(run(state, { type: 'dismissed-notice', id: state.notices[0].id }).notices).toEqual([]);
   });
+
+  it('brings one project’s line of the list up to date, after a newer list came in, and leaves the others', () => {
+    const listed = run(
+      opened(),
+      { type: 'listed-projects', projects: [{ id: 'p', name: 'Flowers', photoCount: 4 }] },
+      // The list read again (say, after "Duplicate") arrives before the line of the project left.
+      {
+        type: 'listed-projects',
+        projects: [
+          { id: 'p', name: 'Flowers', photoCount: 4 },
+          { id: 'q', name: 'Flowers (copy)', photoCount: 4 },
+        ],
+      },
+      { type: 'summarised-project', summary: { id: 'p', name: 'Spring flowers', photoCount: 5 } },
+      { type: 'summarised-project', summary: { id: 'deleted', name: 'Gone', photoCount: 1 } },
+    );
+    expect(listed.projects).toEqual([
+      { id: 'p', name: 'Spring flowers', photoCount: 5 },
+      { id: 'q', name: 'Flowers (copy)', photoCount: 4 },
+    ]);
+  });
+
+  it('leaves the state as it is when saving is said again, so nothing renders for it', () => {
+    const saving = run(opened(), { type: 'saving', saving: 'saving' });
+    expect(run(saving, { type: 'saving', saving: 'saving' })).toBe(saving);
+    expect(run(saving, { type: 'saving', saving: 'saved' }).saving).toBe('saved');
+  });
 });
 
 describe('the unsorted pile', () => {

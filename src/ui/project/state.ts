@@ -115,6 +115,8 @@ export type Action =
   | { type: 'dismissed-notice'; id: number }
   | { type: 'progress'; progress: ImportProgress | undefined }
   | { type: 'listed-projects'; projects: ProjectSummary[] }
+  /** One project's line in the list is brought up to date (the open one, as it is left). */
+  | { type: 'summarised-project'; summary: ProjectSummary }
   | { type: 'saving'; saving: TrainerState['saving'] }
   // ---- The unsorted pile
   | { type: 'added-to-pile'; photos: PileItem[] }
@@ -213,8 +215,11 @@ export function reducer(state: TrainerState, action: Action): TrainerState {
       };
     case 'listed-projects':
       return { ...state, projects: action.projects };
+    case 'summarised-project':
+      return { ...state, projects: state.projects.map((p) => (p.id === action.summary.id ? action.summary : p)) };
     case 'saving':
-      return { ...state, saving: action.saving };
+      // Said on every change during an import: the same state again lets React skip the render.
+      return state.saving === action.saving ? state : { ...state, saving: action.saving };
     case 'noticed':
       // The same message twice in a row (say, two drops of one file) is shown once.
       return {

@@ -226,6 +226,9 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       // their stored copies, never mixed with embeddings of other features.
       const featuresId = currentFeaturesId(stored.featuresId);
       const project = { ...stored, featuresId };
+      // The project menu shows the open project as it is now (ProjectBar); the one left keeps its latest name and count.
+      const leaving = latest.current.project;
+      if (leaving) dispatch({ type: 'summarised-project', summary: summaries([leaving])[0] });
       const ticket = ++openings.current;
       const storedHead = await loadHead(project.id);
       const head = storedHead?.featuresId === featuresId ? storedHead : undefined;
@@ -382,10 +385,11 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
     if (started.current) return;
     started.current = true;
     const start = async () => {
+      // Read once for all three uses below: the page shows nothing until the project opens.
+      const all = await loadAllProjects();
       // Leftovers of deleted photos and projects go first, while nothing refers to them. Best
       // effort: left over, they only take space, and the next start tries again.
-      await collectGarbage().catch((error: unknown) => console.warn('Cleaning up stored photos failed', error));
-      const all = await loadAllProjects();
+      await collectGarbage(all).catch((error: unknown) => console.warn('Cleaning up stored photos failed', error));
       const last = localStorage.getItem(lastProjectKey);
       let project = all.find((p) => p.id === last) ?? all.at(-1);
       if (!project) {
@@ -395,12 +399,13 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
         await saveProject(first).catch((error: unknown) =>
           failures.failed(error, 'The new project could not be saved on this device.', () => saveProject(first)),
         );
+        all.push(first);
       }
-      await refreshList();
+      dispatch({ type: 'listed-projects', projects: summaries(all) });
       await openAndEmbed(project);
     };
     void start().catch((error: unknown) => failures.failed(error, 'Your projects could not be read from this device.', start));
-  }, [openAndEmbed, refreshList, failures]);
+  }, [openAndEmbed, failures]);
 
   // ---- Saving -----------------------------------------------------------------------------
 
@@ -727,17 +732,6 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
     },
     [saver, refreshList, openAndEmbed],
   );
-
-  // The project menu shows names and counts of the open project as they change.
-  useEffect(() => {
-    if (state.project && state.revision > openedRevision.current) {
-      const current = state.project;
-      dispatch({
-        type: 'listed-projects',
-        projects: latest.current.projects.map((p) => (p.id === current.id ? summaries([current])[0] : p)),
-      });
-    }
-  }, [state.project, state.revision]);
 
   return {
     state,

@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { PhotoRecord } from '../../store/photos';
+import { PhotoLibrary } from './library';
+
+const record = (hash: string): PhotoRecord => ({
+  version: 1,
+  hash,
+  image: new Blob(['image'], { type: 'image/jpeg' }),
+  thumbnail: new Blob([`thumbnail of ${hash}`], { type: 'image/jpeg' }),
+  width: 10,
+  height: 10,
+});
+
+function libraryOf(count: number) {
+  const library = new PhotoLibrary();
+  for (let i = 0; i < count; i++) library.put(`h${i}`, { record: record(`h${i}`), embedding: undefined });
+  return library;
+}
+
+describe('the photo library’s thumbnails', () => {
+  /** Each address made takes `costMs` of the page's time, as the browser's synchronous call does. */
+  let made: Blob[];
+  let costMs = 0;
+  beforeEach(() => {
+    made = [];
+    costMs = 0;
+    const create = URL.createObjectURL.bind(URL);
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
+      const until = performance.now() + costMs;
+      while (performance.now() < until);
+      made.push(blob as Blob);
+      return create(blob as Blob);
+    });
+    vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => setTimeout(() => callback(0), 16) as unknown as number);
+    vi.stubGlobal('cancelAnimationFrame', (id: number) => clearTimeout(id));
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllGlobals();
+  });
+
+  it('makes none while photos are put, only those asked for, each once, and says once a frame that they came', async () => {
+    const library = libraryOf(100);
+    expect(made).toHaveLength(0);
+    const heard = vi.fn();
+    library.subscribe(heard);
+
+    expect(library.thumbnailSoon('h1')).toBeUndefined();
+    expect(library.thumbnailSoon('h2')).toBeUndefined();
+    expect(library.thumbnailSoon('h1')).toBeUndefined();
+    await vi.waitFor(() => expect(heard).toHaveBeenCalledTimes(1));
+    expect(library.thumbnailSoon('h1')).toMatch(/^blob:/);
+    expect(library.thumbnailSoon('h2')).toMatch(/^blob:/);
+    expect(made).toHaveLength(2);
+    expect(library.thumbnailSoon('unknown')).toBeUndefined();
+  });
+
+  it('makes a screenful a few milliseconds’ worth per task, the first asked first', async () => {
+    costMs = 3;
+    const library = libraryOf(40);
+    for (let i = 0; i < 40; i++) library.thumbnailSoon(`h${i}`);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // 8 ms per task: three or four addresses of 3 ms each, not all forty at once.
+    expect(made.length).toBeGreaterThan(0);
+    expect(made.length).toBeLessThanOrEqual(4);
+    expect(library.thumbnailSoon('h0')).toMatch(/^blob:/);
+    await vi.waitFor(() => expect(made).toHaveLength(40));
+    expect(library.thumbnailSoon('h39')).toMatch(/^blob:/);
+  });
+
+  it('gives views of a few thumbnails theirs at once, the same address a grid gets', () => {
+    const library = libraryOf(3);
+    const now = library.thumbnailOf('h0');
+    expect(now).toMatch(/^blob:/);
+    expect(library.thumbnailSoon('h0')).toBe(now);
+    expect(made).toHaveLength(1);
+  });
+
+  it('forgets what was asked for when the project closes', async () => {
+    const library = libraryOf(3);
+    library.thumbnailSoon('h0');
+    library.clear();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(made).toHaveLength(0);
+    expect(library.thumbnailOf('h0')).toBeUndefined();
+  });
+});
