@@ -27,16 +27,15 @@ let loading: Promise<LiteRtRuntime> | undefined;
 let threadsAsked: number | undefined;
 
 /**
- * The threads each model compiled from now on runs on; undefined for the default: every core but
- * one, which the engine's decoding thread has to itself (XNNPACK gains little from a second
- * thread on these small models, and photos decode meanwhile; see BENCHMARKS.md).
+ * The threads each model compiled from now on runs on; undefined for the default, every core (the
+ * engine's decoding thread shares them). `npm run bench` compares leaving one core to decoding.
  */
 export function askModelThreads(threads: number | undefined): void {
   threadsAsked = threads;
 }
 
 export function modelThreads({ maxThreads }: LiteRtRuntime): number {
-  return Math.min(maxThreads, threadsAsked ?? Math.max(1, maxThreads - 1));
+  return Math.min(maxThreads, threadsAsked ?? maxThreads);
 }
 
 /** 'threads (2)', 'single thread': for the details panel and the benchmark. */

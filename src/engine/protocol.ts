@@ -34,7 +34,7 @@ export type EngineRequest =
       featuresId: string;
       backend: BackendChoice;
       batchSize: number;
-      /** Threads each LiteRT model runs on; absent for the default (every core but the decoding thread's). For comparisons. */
+      /** Threads each LiteRT model runs on; absent for the default (every core). For comparisons. */
       threads?: number;
     }
   /**
