@@ -265,7 +265,8 @@ test('a full disk is said plainly, and what was saved before stays intact', asyn
 
   await page.evaluate(() => ((window as unknown as { diskFull: boolean }).diskFull = true));
   await dropOn(card(page, 1).getByTestId('class-drop'), flowerFiles('train', 'windflower', 0, 2));
-  await expect(page.getByTestId('notice-problem')).toContainText('This device has no room left for more photos');
+  // Not even the originals fit: the photos are named, not added.
+  await expect(page.getByTestId('notice-problem')).toContainText('2 photos could not be added: this device has no room left for them.');
   await expect(page.getByTestId('notice-problem')).toContainText('Everything saved before is safe.');
   await expect(page.getByTestId('save-state')).toHaveText(/^Not saved: this device is out of space\. Everything saved before is safe\./);
   await expect(card(page, 1).getByTestId('photo-count')).toHaveText('0 photos');

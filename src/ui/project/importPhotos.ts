@@ -7,7 +7,8 @@
  * A tab closed between the two reopens with the waiting photos and resumes them (lookAt, from
  * the inbox or the stored copy); a worker that crashes is restarted and the photos it had not
  * finished are sent again. Files the browser cannot open are skipped with the engine's
- * explanation; the rest carry on.
+ * explanation; the rest carry on. A photo kept but not finished (a failed write, a model that
+ * stopped) stays waiting and is said so; a file that could not be kept is handed back, by name.
  */
 import { EngineCrashedError, type EngineClient, type PhotoCopies } from '../../engine';
 import { writeBatcher } from '../../store/batch';
@@ -18,6 +19,7 @@ import type { PhotoRef } from '../../store/projects';
 import { StorageFullError } from '../../store/records';
 import { embedCounted } from '../embedCount';
 import { downscale, sha256Hex, withTypeFromName } from '../files/images';
+import { reasonOf } from './saveProblems';
 
 export interface LoadedPhoto {
   record: PhotoRecord;
@@ -62,8 +64,12 @@ export interface ImportReport {
   skipped: { name: string; problem: string }[];
   cancelled: boolean;
   storageFull: boolean;
-  /** Files not read because the disk filled up: still in memory, so "Try again" can add them. */
+  /** Files not kept (the disk filled up, or a read or write failed): still in memory, so "Try again" can add them. */
   unread: File[];
+  /** Why `unread` were not kept: a StorageFullError, or another failure. */
+  unreadError?: unknown;
+  /** Photos kept in the project that could not be finished: they stay waiting for the model, to be looked at again. */
+  waiting: { name: string; problem: string }[];
 }
 
 const emptyFileProblem = 'The file is empty.';
@@ -79,88 +85,107 @@ export const emptyReport = (): ImportReport => ({
   cancelled: false,
   storageFull: false,
   unread: [],
+  waiting: [],
 });
 
-export async function importPhotos(files: File[], context: ImportContext): Promise<ImportReport> {
-  const { featuresId, signal } = context;
+export async function importPhotos(files: File[], outer: ImportContext): Promise<ImportReport> {
+  const { featuresId, signal } = outer;
   const report = emptyReport();
+  // Every file is counted handled once; those left when the import ends early are counted at its
+  // end, so the progress bar ends, and a write settling after that is not counted twice.
+  let handled = 0;
+  let over = false;
+  const context: ImportContext = {
+    ...outer,
+    onFileDone: (embedded) => {
+      if (over) return;
+      handled++;
+      outer.onFileDone(embedded);
+    },
+  };
   const inThisBatch = new Set<string>();
+  /** Files with an outcome (skipped, a duplicate, added, or kept): the others are handed back if reading fails. */
+  const settled = new Set<File>();
   let looking: Promise<void> = Promise.resolve();
-  for (let from = 0; from < files.length; from += readChunk) {
-    if (signal.aborted) return { ...(await settle(looking, report)), cancelled: true };
-    const fresh: { file: File; hash: string; ref: PhotoRef }[] = [];
-    for (const file of files.slice(from, from + readChunk)) {
-      if (file.size === 0) {
-        report.skipped.push({ name: file.name, problem: emptyFileProblem });
-        context.onFileDone(false);
-        continue;
+  let from = 0;
+  try {
+    for (; from < files.length; from += readChunk) {
+      if (signal.aborted) {
+        report.cancelled = true;
+        break;
       }
-      const hash = await sha256Hex(file);
-      const where = context.whereIs(hash) ?? (inThisBatch.has(hash) ? 'this drop' : undefined);
-      if (where !== undefined) {
-        report.duplicates.push({ name: file.name, where });
-        context.onFileDone(false);
-        continue;
+      const fresh: { file: File; hash: string; ref: PhotoRef }[] = [];
+      for (const file of files.slice(from, from + readChunk)) {
+        if (file.size === 0) {
+          report.skipped.push({ name: file.name, problem: emptyFileProblem });
+          settled.add(file);
+          context.onFileDone(false);
+          continue;
+        }
+        const hash = await sha256Hex(file);
+        const where = context.whereIs(hash) ?? (inThisBatch.has(hash) ? 'this drop' : undefined);
+        if (where !== undefined) {
+          report.duplicates.push({ name: file.name, where });
+          settled.add(file);
+          context.onFileDone(false);
+          continue;
+        }
+        inThisBatch.add(hash);
+        const path = context.paths?.get(file);
+        fresh.push({ file, hash, ref: path === undefined ? { hash, name: file.name } : { hash, name: file.name, path } });
       }
-      inThisBatch.add(hash);
-      const path = context.paths?.get(file);
-      fresh.push({ file, hash, ref: path === undefined ? { hash, name: file.name } : { hash, name: file.name, path } });
-    }
-    if (fresh.length === 0) continue;
+      if (fresh.length === 0) continue;
 
-    // A photo seen before (deleted and added again, or in another project) is already stored.
-    const hashes = fresh.map((f) => f.hash);
-    const [stored, embeddings] = await Promise.all([loadPhotos(hashes), loadEmbeddings(featuresId, hashes)]);
-    const toRead: typeof fresh = [];
-    const knownCopies: Promise<void>[] = [];
-    fresh.forEach((item, i) => {
-      const { ref } = item;
-      const record = stored[i];
-      const embedding = embeddings[i];
-      if (record && embedding) {
-        context.onPhoto(ref, { record, embedding }, item.file);
-        report.added++;
-        context.onFileDone(false);
-      } else if (embedding) {
-        // Known to the model already (a photo from "Try it"): only the copies are missing, made here.
-        knownCopies.push(storeKnown(item, embedding, context, report));
-      } else toRead.push(item);
-    });
-    await Promise.all(knownCopies);
-    if (toRead.length === 0) continue;
+      // A photo seen before (deleted and added again, or in another project) is already stored.
+      const hashes = fresh.map((f) => f.hash);
+      const [stored, embeddings] = await Promise.all([loadPhotos(hashes), loadEmbeddings(featuresId, hashes)]);
+      const toRead: typeof fresh = [];
+      const knownCopies: Promise<void>[] = [];
+      fresh.forEach((item, i) => {
+        const { ref } = item;
+        const record = stored[i];
+        const embedding = embeddings[i];
+        if (record && embedding) {
+          context.onPhoto(ref, { record, embedding }, item.file);
+          report.added++;
+          settled.add(item.file);
+          context.onFileDone(false);
+        } else if (embedding) {
+          // Known to the model already (a photo from "Try it"): only the copies are missing, made here.
+          knownCopies.push(storeKnown(item, embedding, context, report));
+          settled.add(item.file);
+        } else toRead.push(item);
+      });
+      await Promise.all(knownCopies);
+      if (toRead.length === 0) continue;
 
-    const now = Date.now();
-    const kept: InboxRecord[] = toRead.map((item, i) => ({
-      version: 1,
-      projectId: context.projectId,
-      target: context.target,
-      ...item.ref,
-      file: item.file,
-      addedAt: now + i,
-    }));
-    try {
+      const now = Date.now();
+      const kept: InboxRecord[] = toRead.map((item, i) => ({
+        version: 1,
+        projectId: context.projectId,
+        target: context.target,
+        ...item.ref,
+        file: item.file,
+        addedAt: now + i,
+      }));
       await keepInInbox(kept);
-    } catch (error) {
-      if (!(error instanceof StorageFullError)) throw error;
-      // Everything read so far is kept; the rest stays in memory for "Try again".
-      report.storageFull = true;
-      report.unread = [...toRead.map((item) => item.file), ...files.slice(from + readChunk)];
-      // Handled, though not added: the progress bar ends, and the person is told which they are.
-      report.unread.forEach(() => context.onFileDone(false));
-      break;
+      toRead.forEach((item) => settled.add(item.file));
+      context.onWaiting(toRead.map((item) => item.ref));
+      const waiting = toRead.map((item) => ({ ref: item.ref, original: item.file }));
+      looking = looking.then(async () => {
+        if (signal.aborted) return;
+        mergeReports(report, await lookAt(waiting, context));
+      });
     }
-    context.onWaiting(toRead.map((item) => item.ref));
-    const waiting = toRead.map((item) => ({ ref: item.ref, original: item.file }));
-    looking = looking.then(async () => {
-      if (signal.aborted) return;
-      mergeReports(report, await lookAt(waiting, context));
-    });
+  } catch (error) {
+    // Everything kept so far stays (and is looked at); the rest stays in memory for "Try again".
+    if (error instanceof StorageFullError) report.storageFull = true;
+    report.unread.push(...files.slice(from).filter((file) => !settled.has(file)));
+    report.unreadError ??= error;
   }
-  return settle(looking, report);
-}
-
-async function settle(looking: Promise<void>, report: ImportReport): Promise<ImportReport> {
   await looking;
+  over = true;
+  if (!report.cancelled) for (; handled < files.length; handled++) outer.onFileDone(false);
   return report;
 }
 
@@ -169,6 +194,7 @@ function mergeReports(into: ImportReport, from: ImportReport): void {
   into.skipped.push(...from.skipped);
   into.cancelled ||= from.cancelled;
   into.storageFull ||= from.storageFull;
+  into.waiting.push(...from.waiting);
 }
 
 async function storeKnown(
@@ -183,8 +209,10 @@ async function storeKnown(
     context.onPhoto(item.ref, { record, embedding }, item.file);
     report.added++;
   } catch (error) {
+    // Not kept: handed back, by name, for "Try again".
     if (error instanceof StorageFullError) report.storageFull = true;
-    else report.skipped.push({ name: item.file.name, problem: (error as Error).message });
+    report.unread.push(item.file);
+    report.unreadError ??= error;
   }
   context.onFileDone(false);
 }
@@ -192,7 +220,8 @@ async function storeKnown(
 /**
  * The model looks at waiting photos: stored copies are saved as the engine makes them (before
  * the model runs), embeddings as they arrive, a few dozen per transaction. A crashed worker is
- * restarted by the engine client; the photos without a result are sent again.
+ * restarted by the engine client; the photos without a result are sent again. A model that stops
+ * for good leaves the photos it had not answered waiting (`waiting` names them).
  */
 export async function lookAt(photos: WaitingPhoto[], context: LookContext): Promise<ImportReport> {
   const { featuresId, signal } = context;
@@ -216,9 +245,10 @@ export async function lookAt(photos: WaitingPhoto[], context: LookContext): Prom
   const records = new Map<string, Promise<PhotoRecord | undefined>>();
   const writes: Promise<void>[] = [];
   const dropped: string[] = [];
+  // Either way the photo stays in the project, waiting: a later look tries again.
   const failed = (photo: WaitingPhoto, error: unknown) => {
     if (error instanceof StorageFullError) report.storageFull = true;
-    else report.skipped.push({ name: photo.ref.name, problem: (error as Error).message });
+    else report.waiting.push({ name: photo.ref.name, problem: reasonOf(error) });
   };
   const onPrepared = (batch: WaitingPhoto[]) => (index: number, made: PhotoCopies) => {
     const photo = batch[index];
@@ -273,9 +303,13 @@ export async function lookAt(photos: WaitingPhoto[], context: LookContext): Prom
       if (cancelled) report.cancelled = true;
       left = [];
     } catch (error) {
-      if (!(error instanceof EngineCrashedError) || attempt + 1 >= crashRetries) throw error;
       // The engine client starts a new worker; what the old one had not answered goes again.
       left = batch.filter((_, index) => !answered.has(index));
+      if (!(error instanceof EngineCrashedError) || attempt + 1 >= crashRetries) {
+        // The model stopped for good: those photos stay waiting, to be looked at again.
+        report.waiting.push(...left.map((photo) => ({ name: photo.ref.name, problem: reasonOf(error) })));
+        break;
+      }
     }
   }
   await Promise.all([copies.flush(), embeddingWrites.flush()]);

@@ -36,6 +36,47 @@ describe('saveProblems', () => {
     expect(notices[0].retry).toBe(retry);
   });
 
+  it('names photos not kept for another reason, with the reason and a retry; a full disk says so as noRoomFor does', () => {
+    const { actions, problems } = recorded();
+    const files = [new File(['x'], 'a.jpg'), new File(['y'], 'b.jpg')];
+    const retry = () => {};
+    problems.notAdded(files, new DOMException('The write was refused.', 'UnknownError'), retry);
+    expect(actions.some((action) => action.type === 'saving')).toBe(false);
+    const [notice] = noticesOf(actions);
+    expect(notice.title).toMatch(/^2 photos could not be added: they could not be kept on this device\./);
+    expect(notice.lines).toEqual(['“a.jpg”, “b.jpg”', 'The write was refused.']);
+    expect(notice.retry).toBe(retry);
+    problems.notAdded(files, new StorageFullError(), retry);
+    expect(actions.at(-2)).toEqual({ type: 'saving', saving: 'full' });
+    expect(noticesOf(actions)[1].title).toMatch(/no room left for them/);
+  });
+
+  it('says photos kept but not finished are waiting, never skipped, and names them with the reasons', () => {
+    const { actions, problems } = recorded();
+    const photos = Array.from({ length: 11 }, (_, i) => ({
+      name: `p${i}.jpg`,
+      problem: i < 10 ? 'The write was refused.' : 'The model stopped.',
+    }));
+    problems.stillWaiting(photos);
+    const [notice] = noticesOf(actions);
+    expect(notice.title).toMatch(/^11 photos are kept but could not be finished/);
+    expect(notice.title).toContain('They wait in the project: “Look at them now” tries again');
+    expect(notice.title).not.toMatch(/skipped/);
+    expect(notice.lines).toEqual([
+      photos
+        .slice(0, 10)
+        .map((photo) => `“${photo.name}”`)
+        .join(', '),
+      'and 1 more photo',
+      'The write was refused.',
+      'The model stopped.',
+    ]);
+    problems.stillWaiting([photos[0]]);
+    expect(noticesOf(actions)[1].title).toMatch(
+      /^1 photo is kept but could not be finished, so the classifier does not learn from it yet\. It waits/,
+    );
+  });
+
   it('names any other failure with its reason, and a retry that fails again is reported again', async () => {
     const { actions, problems } = recorded();
     let attempts = 0;

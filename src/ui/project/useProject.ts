@@ -347,6 +347,7 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
         if (reason === 'features' && switching.current?.to === featuresId) switching.current = undefined;
         advanceProgress(photos.length - handled, 0);
         if (result.storageFull) storageFull();
+        if (result.waiting.length > 0) failures.stillWaiting(result.waiting);
         const problems = result.skipped;
         if (problems.length > 0) {
           const n = problems.length;
@@ -376,7 +377,7 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
         });
       });
     // growProgress and advanceProgress only touch refs and dispatch.
-  }, [engineForProject, unembedded, photoEvents, storageFull, tab.role]);
+  }, [engineForProject, unembedded, photoEvents, storageFull, failures, tab.role]);
 
   // The last project opened comes back at once, without waiting for the model to load.
   const started = useRef(false);
@@ -508,8 +509,9 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       }
       // Photos the disk had no room for are named, with "Try again", by addFiles.
       if (result.storageFull && result.unread.length === 0) storageFull();
+      if (result.waiting.length > 0) failures.stillWaiting(result.waiting);
     },
-    [storageFull],
+    [storageFull, failures],
   );
 
   /** `classId` may be unsortedPile; `paths` are where the files were found in what was dropped or picked. */
@@ -557,13 +559,17 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
           },
           ...photoEvents(projectId, featuresId, classId),
           onFileDone: (embedded) => advanceProgress(1, embedded ? 1 : 0),
-        }).catch((error: unknown): ImportReport => ({
-          ...emptyReport(),
-          skipped: files.map((f) => ({ name: f.name, problem: (error as Error).message })),
-        }));
+        }).catch((error: unknown): ImportReport => {
+          // importPhotos reports what failed itself; this is only a fault of its own. Adding again
+          // is safe: photos already here are noticed as such.
+          failures.failed(error, 'Adding these photos stopped. The photos shown in the project are kept.', async () =>
+            addFiles(classId, files, paths),
+          );
+          return emptyReport();
+        });
         arrivals.flushNow();
         report(result);
-        if (result.unread.length > 0) failures.noRoomFor(result.unread, () => addFiles(classId, result.unread, paths));
+        if (result.unread.length > 0) failures.notAdded(result.unread, result.unreadError, () => addFiles(classId, result.unread, paths));
         if (result.added > 0 && persisted === undefined) void requestPersistentStorage().then(setPersisted);
       });
     },
