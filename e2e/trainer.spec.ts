@@ -320,9 +320,16 @@ test('adding photos can be stopped part way: the photos the model has not seen y
   await expect(page.getByTestId('notice-info')).toContainText('Stopped adding photos.');
   const waitingBar = page.getByTestId('waiting-bar');
   await expect(waitingBar).toBeVisible();
-  // The photos the model was already looking at when Stop was pressed still arrive.
-  await page.waitForTimeout(3000);
-  const waiting = Number(/(\d+) photos? (is|are) kept/.exec((await waitingBar.textContent())!)![1]);
+  // The photos the model was already looking at when Stop was pressed still arrive: wait until the
+  // count has held still for two seconds (a fixed wait was too short on a busy machine).
+  const waitingNow = async () => Number(/(\d+) photos? (is|are) kept/.exec((await waitingBar.textContent())!)![1]);
+  let waiting = await waitingNow();
+  for (let settled = false; !settled;) {
+    await page.waitForTimeout(2000);
+    const now = await waitingNow();
+    settled = now === waiting;
+    waiting = now;
+  }
   console.log(`photos waiting after stopping: ${waiting} of 40`);
   expect(waiting).toBeGreaterThan(0);
   expect(waiting).toBeLessThan(40);
