@@ -41,7 +41,7 @@ export function ThumbGrid({ photos, library, label, selected, onToggle, onDragSt
         {virtualizer.getVirtualItems().flatMap((row) =>
           photos.slice(row.index * columns, row.index * columns + columns).map((photo, column) => {
             const waiting = isWaiting?.(photo.hash) ?? false;
-            const src = library.thumbnailSoon(photo.hash);
+            const src = library.thumbnailSoon(photo.hash, row.index);
             return (
               <li
                 key={photo.hash}

@@ -68,6 +68,22 @@ describe('the photo library’s thumbnails', () => {
     expect(library.thumbnailSoon('h39')).toMatch(/^blob:/);
   });
 
+  it('makes the top rows of every grid first, whichever grid asked first', async () => {
+    costMs = 3;
+    const library = libraryOf(40);
+    // Grid one asks for its rows 0 to 9, then grid two for its rows 0 to 9.
+    for (let i = 0; i < 20; i++) library.thumbnailSoon(`h${i}`, i % 10);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // However many fit in the first task, they are the top rows of both grids, in row order.
+    const byRow = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((row) => [`h${row}`, `h${row + 10}`]);
+    const first = made.length;
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(20);
+    expect(byRow.map((hash) => library.thumbnailSoon(hash) !== undefined)).toEqual(byRow.map((_, i) => i < first));
+    await vi.waitFor(() => expect(made).toHaveLength(20));
+    expect(library.thumbnailSoon('h19')).toMatch(/^blob:/);
+  });
+
   it('gives views of a few thumbnails theirs at once, the same address a grid gets', () => {
     const library = libraryOf(3);
     const now = library.thumbnailOf('h0');

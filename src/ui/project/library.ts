@@ -74,19 +74,19 @@ export class PhotoLibrary {
     return entry?.thumbnailUrl;
   };
 
-  /** Thumbnails grids asked for and do not have yet, in the order asked (the top rows first). */
-  private readonly wanted = new Set<string>();
+  /** Thumbnails grids asked for and do not have yet, by the row they are on: the top rows of every grid first. */
+  private readonly wanted = new Map<string, number>();
   private making: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * For grids of many: the thumbnail's address if made; if not, undefined, and it is made soon,
-   * with others, a few milliseconds' worth per task. The subscribers hear once a frame that
-   * thumbnails arrived.
+   * with others, a few milliseconds' worth per task, those on lower `row`s first. The subscribers
+   * hear once a frame that thumbnails arrived.
    */
-  thumbnailSoon = (hash: string): string | undefined => {
+  thumbnailSoon = (hash: string, row = 0): string | undefined => {
     const entry = this.entries.get(hash);
     if (!entry || entry.thumbnailUrl !== undefined) return entry?.thumbnailUrl;
-    this.wanted.add(hash);
+    this.wanted.set(hash, Math.min(row, this.wanted.get(hash) ?? row));
     this.making ??= setTimeout(this.makeWanted, 0);
     return undefined;
   };
@@ -94,7 +94,7 @@ export class PhotoLibrary {
   private readonly makeWanted = () => {
     this.making = undefined;
     const started = performance.now();
-    for (const hash of this.wanted) {
+    for (const [hash] of [...this.wanted].sort((a, b) => a[1] - b[1])) {
       this.wanted.delete(hash);
       this.thumbnailOf(hash);
       if (performance.now() - started >= thumbnailBudgetMs) break;
