@@ -14,7 +14,8 @@ export function Feedback() {
   const { classIds, rows } = useMemo(() => (head ? trainedOn(head.signature) : { classIds: [], rows: [] }), [head]);
   if (!project) return null;
   const current = head !== undefined && training !== undefined && head.signature === training.signature;
-  // While it relearns, the last result stays on screen, greyed, rather than flickering away.
+  // While it relearns, the last head's own result stays on screen, greyed, rather than flickering
+  // away; a new head shows none until its own has been measured.
   const evaluation = training ? head?.evaluation : undefined;
   const nameOf = new Map(project.classes.map((c) => [c.id, c.name]));
   // Only while examples are shown: it visits every photo.
