@@ -56,8 +56,10 @@ export class TrainerClient {
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly budget: RestartBudget;
   private nextId = 1;
-  /** The job the worker is on; a trained head's evaluation becomes an 'evaluate' job of the same id. */
-  /** `sentAt`: when it was sent to the worker (an evaluation: when its head arrived). */
+  /**
+   * The job the worker is on; a trained head's evaluation becomes an 'evaluate' job of the same id.
+   * `sentAt`: when it was sent to the worker (an evaluation: when its head arrived).
+   */
   private running: { id: number; job: Job; sentAt: number } | undefined;
   private waiting: Job | undefined;
   /** The id of the newest request sent, shared with the worker where the page may share memory. */
