@@ -29,11 +29,12 @@ const lab = {
   },
   /** Which exact weights a configuration uses, so callers can key caches by them, and the files the engine fetches for them. */
   weightsOf(featuresId: string): { backbone: string; weightsManifestSha256: string; files: string[] }[] {
-    return featuresById(featuresId).backbones.map(({ id, weightsManifestSha256, format, modelUrl, labelsUrl, classifier }) => ({
+    return featuresById(featuresId).backbones.map(({ id, weightsManifestSha256, format, modelUrl, labelsUrl, classifier }, i) => ({
       backbone: id,
       weightsManifestSha256,
       // A TF.js model's shards are named in its model.json; only .tflite backbones list every file here.
-      files: [modelUrl, ...(format === 'tflite' && classifier ? [classifier.shardUrl] : []), ...(labelsUrl ? [labelsUrl] : [])],
+      // Guesses come from the first backbone, so only its classifier is ever fetched.
+      files: [modelUrl, ...(format === 'tflite' && classifier && i === 0 ? [classifier.url] : []), ...(labelsUrl ? [labelsUrl] : [])],
     }));
   },
   /** The WebGPU adapter this browser offers, in words ('none' without one), for the benchmark's machine line. */

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cutAtGlobalPool } from './embedding.ts';
+import { classifierAfterGlobalPool, cutAtGlobalPool } from './embedding.ts';
 import { floatEmbeddingModel, foldMobilenetV1, int8EmbeddingModel, type Calibration } from './mobilenet-v1.ts';
 import { writeTflite } from './tflite-writer.ts';
 
@@ -16,6 +16,10 @@ export const V1_CALIBRATION_FILE = join(dirname(fileURLToPath(import.meta.url)),
 export const V2_INT8_DESCRIPTION =
   'Handful: MobileNet V2 1.0 224 int8 (Google tf2 post-training quantized) cut at the global average pool. ' +
   'Input float32 [1,224,224,3] RGB, (p - 127) / 127.5; output float32 [1,1280].';
+
+export const V2_INT8_CLASSIFIER_DESCRIPTION =
+  'Handful: the ImageNet classifier of MobileNet V2 1.0 224 int8 (Google tf2 post-training quantized) after its global average pool. ' +
+  'Input float32 [1,1,1,1280], the embedding; output float32 [1,1001] probabilities, 0 = background.';
 
 export const V1_FLOAT_DESCRIPTION =
   'Handful: MobileNet V1 0.75 224 (Keras ImageNet weights), float32, batch norm folded, cut at the global average pool. ' +
@@ -29,6 +33,11 @@ export const V1_INT8_DESCRIPTION =
 /** From Google's tf2_mobilenet_v2_1.0_224_ptq.tflite. */
 export function v2Int8Embedding(ptq: Uint8Array): Uint8Array {
   return cutAtGlobalPool(ptq, V2_INT8_DESCRIPTION).tflite;
+}
+
+/** From Google's tf2_mobilenet_v2_1.0_224_ptq.tflite: its own int8 classifier layer, for the embedding above. */
+export function v2Int8Classifier(ptq: Uint8Array): Uint8Array {
+  return classifierAfterGlobalPool(ptq, V2_INT8_CLASSIFIER_DESCRIPTION).tflite;
 }
 
 /** From the TF.js V1 0.75 files (model.json and its weight files, by name). */

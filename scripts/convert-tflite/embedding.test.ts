@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseManifest } from '../setup/manifest.ts';
 import { photoInput } from './calibrate-v1.ts';
 import { EMBEDDING_LAYER_NAME, convertTflite } from './convert.ts';
-import { v1FloatEmbedding, v1Int8Embedding, v2Int8Embedding } from './embedding-models.ts';
+import { v1FloatEmbedding, v1Int8Embedding, v2Int8Classifier, v2Int8Embedding } from './embedding-models.ts';
 import { loadLiteRtInNode, runFloatModel } from './litert-node.ts';
 import { V1_EMBEDDING_LAYER, activationQuantization, correctedBias, quantizePerChannel, type FoldedConv } from './mobilenet-v1.ts';
 import { sharedPath, sharedSuite, skipShared } from './shared-data.ts';
@@ -183,6 +183,49 @@ describe.skipIf(skipShared)(sharedSuite('embedding models for LiteRT.js (from ..
       expect(manifest, dir).toEqual([{ file: 'embedding.tflite', sha256: sha256(bytes) }]);
     });
   });
+
+  it('V2 int8 classifier: byte-identical every time, the file the setup manifest lists, float32 embedding in, 1001 probabilities out', () => {
+    const bytes = v2Int8Classifier(ptq);
+    expect(sha256(v2Int8Classifier(ptq))).toBe(sha256(bytes));
+    const manifest = parseManifest(
+      readFileSync(join(import.meta.dirname, '..', 'setup', 'mobilenet_v2_1.0_224_int8_classifier.sha256'), 'utf8'),
+    );
+    expect(manifest.find((entry) => entry.file === 'classifier.tflite')?.sha256).toBe(sha256(bytes));
+    const m = parseTflite(bytes);
+    expect(opCounts(m)).toEqual({ QUANTIZE: 1, CONV_2D: 1, RESHAPE: 1, DEQUANTIZE: 1, SOFTMAX: 1 });
+    const [input, output] = [m.tensors[m.inputs[0]], m.tensors[m.outputs[0]]];
+    expect([input.name, TENSOR_TYPE_NAMES[input.type], input.shape]).toEqual(['embedding', 'FLOAT32', [1, 1, 1, 1280]]);
+    expect([output.name, TENSOR_TYPE_NAMES[output.type], output.shape]).toEqual(['probabilities', 'FLOAT32', [1, 1001]]);
+    expectNothingUnused(m);
+  });
+
+  it('V2 int8 embedding then its classifier give what Google’s whole int8 graph gives (top-1 and probabilities within 0.01)', async () => {
+    const litert = await loadLiteRtInNode();
+    const embedding = await litert.loadAndCompile(models[0].bytes, { accelerator: 'wasm' });
+    const classifier = await litert.loadAndCompile(v2Int8Classifier(ptq), { accelerator: 'wasm' });
+    // Google's file takes the pixels as uint8 and gives uint8 probabilities in steps of 1/256.
+    const whole = await litert.loadAndCompile(ptq, { accelerator: 'wasm' });
+    const labels = readFileSync(sharedPath('models/tflite/imagenet_labels.txt'), 'utf8').split('\n');
+    const top = (p: ArrayLike<number>) => Array.from(p).reduce((best, x, i) => (x > p[best] ? i : best), 0);
+    const seen: string[] = [];
+    for (const photo of photos) {
+      const x = photoInput(photo, 224, 1 / 127.5, -127 / 127.5);
+      const probabilities = await runFloatModel(classifier, await runFloatModel(embedding, x, [1, 224, 224, 3]), [1, 1, 1, 1280]);
+      const pixels = new litert.Tensor(
+        Uint8Array.from(x, (v) => Math.round(v * 127.5 + 127)),
+        [1, 224, 224, 3],
+      );
+      const [out] = await whole.run(pixels);
+      const expected = Array.from(out.toTypedArray() as Uint8Array, (q) => q / 256);
+      pixels.delete();
+      out.delete();
+      seen.push(`${photo.split('/').pop()}: ${labels[top(probabilities)]} ${probabilities[top(probabilities)].toFixed(3)}`);
+      expect(top(probabilities), photo).toBe(top(expected));
+      for (let c = 0; c < expected.length; c++) expect(Math.abs(probabilities[c] - expected[c])).toBeLessThan(0.01);
+    }
+    console.log(`V2 int8 classifier top-1: ${seen.join('; ')}`);
+    expect(seen[0]).toMatch(/^hot_dog\.jpg: hotdog/);
+  }, 600_000);
 
   it('V2 int8: Google graph up to the pool, float32 in, one float32 [1,1280] out, no classifier left', () => {
     const m = parseTflite(models[0].bytes);

@@ -104,6 +104,76 @@ export function cutAtGlobalPool(bytes: Uint8Array, description: string): Embeddi
   };
 }
 
+const SOFTMAX = 25;
+
+export interface ClassifierModel {
+  tflite: Uint8Array;
+  /** The input: the embedding model's output, as float32 [1, 1, 1, C]. */
+  inputShape: number[];
+  classes: number;
+  opCounts: Record<string, number>;
+}
+
+/**
+ * The rest of the classifier `cutAtGlobalPool` leaves out, as a model of its own: float32 pooled features
+ * [1,1,1,C] (exactly what the embedding model gives, so the QUANTIZE in front gives back the int8 pooled
+ * values the full graph has there) through the original int8 layers up to the softmax (for MobileNets a
+ * 1x1 conv to the logits and a reshape), then DEQUANTIZE and a float32 SOFTMAX: float32 [1, classes].
+ * The softmax is float so that unlikely classes keep their order, which an int8 softmax (steps of 1/256)
+ * would round away.
+ */
+export function classifierAfterGlobalPool(bytes: Uint8Array, description: string): ClassifierModel {
+  const m = parseTflite(bytes);
+  if (m.subgraphCount !== 1) throw new Error('expected one subgraph');
+  const poolAt = m.operators.findIndex((op) => isGlobalMean(m, op));
+  if (poolAt < 0) throw new Error('no MEAN over axes [1, 2] (global average pool) in the graph');
+  const softmaxAt = m.operators.findIndex((op) => op.index > poolAt && op.opcode === SOFTMAX);
+  if (softmaxAt < 0) throw new Error('no SOFTMAX after the global average pool');
+  const pooledOld = m.operators[poolAt].outputs[0];
+  const pooled = m.tensors[pooledOld];
+  if (!pooled.quantization) throw new Error('the pooled features are not quantized');
+  const logitsOld = m.operators[softmaxAt].inputs[0];
+  const kept = m.operators.slice(poolAt + 1, softmaxAt);
+
+  const used = new Set<number>([pooledOld]);
+  for (const op of kept) for (const i of [...op.inputs, ...op.outputs]) if (i >= 0) used.add(i);
+  const order = [...used].sort((a, b) => a - b);
+  const renumber = new Map(order.map((old, i) => [old, i]));
+  const tensors: WritableTensor[] = order.map((old) => {
+    const t = m.tensors[old];
+    const data = m.buffers[t.buffer];
+    return {
+      name: t.name,
+      shape: t.shape,
+      type: t.type,
+      data: data.length > 0 ? data : undefined,
+      quantization: t.quantization
+        ? { scale: t.quantization.scale, zeroPoint: t.quantization.zeroPoint, quantizedDimension: t.quantization.quantizedDimension }
+        : undefined,
+    };
+  });
+  const classes = m.tensors[logitsOld].shape.at(-1)!;
+  const input = tensors.push({ name: 'embedding', shape: pooled.shape, type: FLOAT32 }) - 1;
+  const logits = tensors.push({ name: 'logits', shape: [1, classes], type: FLOAT32 }) - 1;
+  const probabilities = tensors.push({ name: 'probabilities', shape: [1, classes], type: FLOAT32 }) - 1;
+  const operators: WritableOperator[] = [
+    { opcode: QUANTIZE, version: INT8_CONVERSION_VERSION, inputs: [input], outputs: [renumber.get(pooledOld)!], options: null },
+    ...kept.map((op) => ({
+      opcode: op.opcode,
+      version: op.opVersion,
+      inputs: op.inputs.map((i) => (i < 0 ? i : renumber.get(i)!)),
+      outputs: op.outputs.map((i) => renumber.get(i)!),
+      options: op.options,
+    })),
+    { opcode: DEQUANTIZE, version: INT8_CONVERSION_VERSION, inputs: [renumber.get(logitsOld)!], outputs: [logits], options: null },
+    { opcode: SOFTMAX, version: 1, inputs: [logits], outputs: [probabilities], options: { kind: 'softmax', beta: 1 } },
+  ];
+  const tflite = writeTflite({ description, tensors, inputs: [input], outputs: [probabilities], operators });
+  const opCounts: Record<string, number> = {};
+  for (const op of parseTflite(tflite).operators) opCounts[op.opName] = (opCounts[op.opName] ?? 0) + 1;
+  return { tflite, inputShape: pooled.shape, classes, opCounts };
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const [from, to] = process.argv.slice(2);
   if (!from || !to) {

@@ -75,6 +75,22 @@ const weights: WeightsSpec[] = [
     upstream: coralUpstream,
   },
   {
+    // Apart from the embedding's folder, so that folder's manifest (which names the weights
+    // embeddings and classifier files were made with) stays as it was.
+    kind: 'convert',
+    dir: 'mobilenet_v2_1.0_224_int8_classifier',
+    sourceDir: 'tflite',
+    needs: 'tf2_mobilenet_v2_1.0_224_ptq.tflite and imagenet_labels.txt',
+    convert: async (inputs) => {
+      const { v2Int8Classifier } = await import('../convert-tflite/embedding-models.ts');
+      return new Map([
+        ['classifier.tflite', v2Int8Classifier(input(inputs, 'tf2_mobilenet_v2_1.0_224_ptq.tflite'))],
+        ['metadata.json', labelsMetadata(new TextDecoder().decode(input(inputs, 'imagenet_labels.txt')))],
+      ]);
+    },
+    upstream: coralUpstream,
+  },
+  {
     kind: 'convert',
     dir: 'mobilenet_v1_0.75_224_float',
     sourceDir: 'mobilenet_v1_0.75_224',

@@ -27,7 +27,7 @@ export interface LoadedBackbone {
 
 /** Files fetched once per worker and reused for every backend that is tried. */
 export type BackboneFiles = { labels: string[] } & (
-  { format: 'tfjs-layers'; artifacts: tf.io.ModelArtifacts } | { format: 'tflite'; bytes: Uint8Array; classifier?: Float32Array }
+  { format: 'tfjs-layers'; artifacts: tf.io.ModelArtifacts } | { format: 'tflite'; bytes: Uint8Array }
 );
 
 export class MissingWeightsError extends Error {}
@@ -58,27 +58,18 @@ async function readWithProgress(response: Response, onProgress: DownloadProgress
   return bytes;
 }
 
+async function get(url: string): Promise<Response> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${response.status} ${response.statusText} for ${url}`);
+  return response;
+}
+
 export async function fetchBackboneFiles(spec: BackboneSpec, onProgress: DownloadProgress = () => {}): Promise<BackboneFiles> {
   try {
     const labels = spec.labelsUrl ? ((await (await fetch(spec.labelsUrl)).json()) as { labels: string[] }).labels : [];
     if (spec.format === 'tflite') {
-      const get = async (url: string) => {
-        const response = await fetch(url);
-        if (!response.ok) throw new Error(`${response.status} ${response.statusText} for ${url}`);
-        return response;
-      };
-      // Progress counts the model and its classifier together, as one download.
-      let modelBytes = 0;
-      let classifierBytes = 0;
-      const report = () => onProgress(modelBytes + classifierBytes, 0);
-      const [bytes, classifier] = await Promise.all([
-        get(spec.modelUrl).then((response) => readWithProgress(response, (received) => ((modelBytes = received), report()))),
-        spec.classifier &&
-          get(spec.classifier.shardUrl)
-            .then((response) => readWithProgress(response, (received) => ((classifierBytes = received), report())))
-            .then((raw) => new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4)),
-      ]);
-      return { format: 'tflite', bytes, classifier, labels };
+      const bytes = await readWithProgress(await get(spec.modelUrl), (received) => onProgress(received, 0));
+      return { format: 'tflite', bytes, labels };
     }
     const artifacts = await (await import('./tfjs')).fetchLayersArtifacts(spec.modelUrl);
     return { format: 'tfjs-layers', artifacts, labels };
@@ -100,50 +91,95 @@ export async function loadBackbone(spec: BackboneSpec, files: BackboneFiles, bac
   return (await import('./tfjs')).loadLayersBackbone(spec, files);
 }
 
+/** ImageNet probabilities from a backbone's embedding. */
+interface Classifier {
+  classify(embedding: Float32Array): Promise<Float32Array>;
+  dispose(): void;
+}
+
+/** Loads `spec.classifier`, checked against the backbone and its labels. */
+async function loadClassifier(spec: BackboneSpec, labels: string[]): Promise<Classifier> {
+  const { format, url, inputs, classes } = spec.classifier!;
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await (await get(url)).arrayBuffer());
+  } catch (error) {
+    throw new MissingWeightsError(
+      `The ImageNet classifier of ${spec.title} could not be loaded (${(error as Error).message}). ` +
+        'Whoever installed Handful should run `npm run setup`.',
+    );
+  }
+  if (inputs !== spec.embeddingSize || classes !== labels.length) {
+    throw new Error(`${spec.title}: its classifier takes ${inputs} features to ${classes} classes, for ${labels.length} labels`);
+  }
+  if (format === 'float32-shard') {
+    const weights = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    if (weights.length !== (inputs + 1) * classes) {
+      throw new Error(`${spec.title}: its classifier has ${weights.length} numbers, not ${(inputs + 1) * classes}`);
+    }
+    return { classify: async (embedding) => classify(weights, embedding), dispose: () => {} };
+  }
+  // A few milliseconds per photo at most: always on the WASM runtime, whatever runs the backbone.
+  const model = await compileTflite(bytes, 'wasm');
+  if (model.inputShape.at(-1) !== inputs || model.outputShapes.length !== 1 || model.outputShapes[0].at(-1) !== classes) {
+    model.dispose();
+    throw new Error(`${spec.title}: its classifier file takes [${model.inputShape.join(', ')}] to [${model.outputShapes.join('; ')}]`);
+  }
+  return { classify: async (embedding) => (await model.run(embedding))[0], dispose: () => model.dispose() };
+}
+
 /**
- * A .tflite backbone: output 0 is the pooled embedding, output 1 (when there is one) the ImageNet
- * class probabilities. Its input has a batch of one, so a batch runs photo by photo (XNNPACK
- * uses every thread within each photo).
+ * A .tflite backbone: its output is the pooled embedding; ImageNet probabilities come from its
+ * classifier, loaded the first time they are asked for (so a start loads and compiles only the
+ * backbone). Its input has a batch of one, so a batch runs photo by photo (XNNPACK uses every
+ * thread within each photo).
  */
 async function loadTflite(
   spec: BackboneSpec,
-  { bytes, labels, classifier }: Extract<BackboneFiles, { format: 'tflite' }>,
+  { bytes, labels }: Extract<BackboneFiles, { format: 'tflite' }>,
   accelerator: LiteRtAccelerator,
 ): Promise<LoadedBackbone> {
   const model = await compileTflite(bytes, accelerator);
   const size = spec.inputSize;
   const expectedInput = [1, size, size, 3];
-  const [embeddingShape, probabilityShape] = model.outputShapes;
   const problem =
     model.inputShape.join() !== expectedInput.join()
       ? `takes [${model.inputShape.join(', ')}], not [${expectedInput.join(', ')}]`
-      : embeddingShape?.at(-1) !== spec.embeddingSize
-        ? `gives [${embeddingShape?.join(', ')}], not an embedding of ${spec.embeddingSize}`
-        : probabilityShape && probabilityShape.at(-1) !== labels.length
-          ? `has ${probabilityShape.at(-1)} classes but ${labels.length} labels`
-          : spec.classifier && classifier?.length !== (spec.classifier.inputs + 1) * spec.classifier.classes
-            ? `'s classifier has ${classifier?.length} numbers, not ${(spec.classifier.inputs + 1) * spec.classifier.classes}`
-            : undefined;
+      : model.outputShapes.length !== 1 || model.outputShapes[0].at(-1) !== spec.embeddingSize
+        ? `gives [${model.outputShapes.join('; ')}], not an embedding of ${spec.embeddingSize}`
+        : undefined;
   if (problem) {
     model.dispose();
     throw new Error(`${spec.title}: the model file ${problem}`);
   }
   const pixels = size * size * 3;
+  let classifier: Promise<Classifier> | undefined;
+  const classifierOnce = () => {
+    if (!classifier) {
+      classifier = loadClassifier(spec, labels);
+      // A failed load is tried again the next time guesses are asked for.
+      classifier.catch(() => (classifier = undefined));
+    }
+    return classifier;
+  };
 
   async function run(input: Float32Array, count: number, wanted = true): Promise<BackboneOutputs> {
     const outputs: BackboneOutputs = { embeddings: [], probabilities: [] };
+    const guessing = wanted && spec.classifier ? await classifierOnce() : undefined;
     for (let i = 0; i < count; i++) {
-      const [embedding, probabilities] = await model.run(input.subarray(i * pixels, (i + 1) * pixels));
+      const [embedding] = await model.run(input.subarray(i * pixels, (i + 1) * pixels));
       outputs.embeddings.push(embedding);
-      outputs.probabilities.push(
-        probabilities ??
-          (classifier && wanted ? await timed('imagenet classifier', () => classify(classifier, embedding)) : new Float32Array(0)),
-      );
+      outputs.probabilities.push(guessing ? await timed('imagenet classifier', () => guessing.classify(embedding)) : new Float32Array(0));
     }
     return outputs;
   }
 
-  return { spec, labels: probabilityShape || classifier ? labels : [], run, dispose: () => model.dispose() };
+  function dispose(): void {
+    model.dispose();
+    classifier?.then((loaded) => loaded.dispose()).catch(() => {});
+  }
+
+  return { spec, labels: spec.classifier ? labels : [], run, dispose };
 }
 
 /** Softmax of a 1x1 convolution over pooled features: `weights` is the kernel [inputs x classes], then the bias. */

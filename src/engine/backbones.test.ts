@@ -22,7 +22,7 @@ describe('backbone registry', () => {
       const [, , dir, file] = url.split('/');
       return parseManifest(readFileSync(resolve(setupDir, `${dir}.sha256`)).toString()).some((entry) => entry.file === file);
     };
-    if (spec.classifier) expect(installed(spec.classifier.shardUrl), spec.classifier.shardUrl).toBe(true);
+    if (spec.classifier) expect(installed(spec.classifier.url), spec.classifier.url).toBe(true);
     // A backbone without ImageNet labels (Teachable Machine's) has its embedding as its output.
     if (spec.labelsUrl) {
       expect(installed(spec.labelsUrl), spec.labelsUrl).toBe(true);

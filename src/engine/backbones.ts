@@ -48,17 +48,19 @@ export interface BackboneSpec {
   downloadBytes?: number;
   /**
    * metadata.json `{labels}`: ImageNet class names, index i = output i; absent for a model without
-   * a classifier. A .tflite backbone gives its class probabilities as its second output, if any.
+   * a classifier (a .tflite backbone's probabilities come from `classifier`).
    */
   labelsUrl?: string;
   /** Output index that means "none of these" (0, 'background', in the TFLite classifiers): never a guess. */
   backgroundClass?: number;
   /**
-   * A .tflite backbone whose file has no class output gets its ImageNet probabilities from the same
-   * network's classifier layer in its TF.js files: a 1x1 convolution over the pooled features,
-   * stored as one shard (kernel [inputs x classes] then bias [classes], float32), then a softmax.
+   * Where a .tflite backbone's ImageNet probabilities come from, since its file gives only the
+   * embedding; fetched the first time guesses are asked for. Either a .tflite model from the
+   * embedding (float32 [1,1,1,inputs]) to the probabilities, or the same network's classifier layer
+   * in its TF.js files: a 1x1 convolution over the pooled features, stored as one shard (kernel
+   * [inputs x classes] then bias [classes], float32), then a softmax.
    */
-  classifier?: { shardUrl: string; inputs: number; classes: number; bytes: number };
+  classifier?: { format: 'tflite' | 'float32-shard'; url: string; inputs: number; classes: number; bytes: number };
   /** Layer whose output is the embedding (a global average pool); absent when that is the model's output (always for .tflite). */
   embeddingLayer?: string;
   embeddingSize: number;
@@ -114,6 +116,16 @@ export const mobilenetV2Int8: BackboneSpec = {
   id: 'v2-1.0-int8',
   title: 'MobileNet V2 1.0, 8-bit',
   ...tflite('mobilenet_v2_1.0_224_int8', 2736528),
+  // Google's own int8 classifier layer after the pool (scripts/convert-tflite/embedding.ts).
+  labelsUrl: `${base}models/mobilenet_v2_1.0_224_int8_classifier/metadata.json`,
+  classifier: {
+    format: 'tflite',
+    url: `${base}models/mobilenet_v2_1.0_224_int8_classifier/classifier.tflite`,
+    inputs: 1280,
+    classes: 1001,
+    bytes: 1311712,
+  },
+  backgroundClass: 0,
   weightsManifestSha256: '45ed74dac5e73b620c98d593b64a8fb0e580e006819b07a5023b902c03674594',
   embeddingSize: 1280,
   inputSize: 224,
@@ -124,7 +136,13 @@ export const mobilenetV2Int8: BackboneSpec = {
 /** MobileNet V1 0.75's ImageNet classifier (conv_preds, 768 -> 1000), from the TF.js model's files. */
 const mobilenetV1Classifier = {
   labelsUrl: `${base}models/mobilenet_v1_0.75_224/metadata.json`,
-  classifier: { shardUrl: `${base}models/mobilenet_v1_0.75_224/group29-shard1of1`, inputs: 768, classes: 1000, bytes: 3076000 },
+  classifier: {
+    format: 'float32-shard' as const,
+    url: `${base}models/mobilenet_v1_0.75_224/group29-shard1of1`,
+    inputs: 768,
+    classes: 1000,
+    bytes: 3076000,
+  },
 };
 
 /**
