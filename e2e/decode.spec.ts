@@ -106,8 +106,40 @@ test('one decode gives the model its square and the app its stored copy and thum
   expect(order).toContain('failed 1');
   expect(order).not.toContain('prepared 1');
   const [wide, small] = sizes.sort((a, b) => a.index - b.index);
-  expect(wide).toEqual({ index: 0, image: [512, 288], thumbnail: [128, 128], original: [1280, 720] });
-  // A photo smaller than 512 px is kept at its own size.
+  expect(wide).toMatchObject({ index: 0, image: [512, 288], thumbnail: [128, 128], original: [1280, 720], fileKept: false });
+  // A photo smaller than 512 px is kept at its own size (a BMP re-encoded as a JPEG).
   expect(small.image).toEqual(small.original);
+  expect(small).toMatchObject({ fileKept: false, type: 'image/jpeg' });
   expect(small.thumbnail).toEqual([128, 128]);
+});
+
+test('a small plain JPEG is stored as it is; one with EXIF is stored re-encoded, upright and without its metadata', async ({ page }) => {
+  await page.evaluate(() => window.handfulLab.start(window.handfulLab.defaultFeaturesId, 'wasm', 2));
+  const { sizes } = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(300, 200);
+    const context = canvas.getContext('2d')!;
+    context.fillStyle = '#f00';
+    context.fillRect(0, 0, 150, 200);
+    context.fillStyle = '#00f';
+    context.fillRect(150, 0, 150, 200);
+    const plain = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+    const jpeg = new Uint8Array(await plain.arrayBuffer());
+    // EXIF orientation 6 (see the orientation test above): upright it is 200 x 300.
+    const tiff = [0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0];
+    const payload = [0x45, 0x78, 0x69, 0x66, 0, 0, ...tiff];
+    const app1 = [0xff, 0xe1, (payload.length + 2) >> 8, (payload.length + 2) & 0xff, ...payload];
+    const withExif = new Blob([new Uint8Array([...jpeg.slice(0, 2), ...app1, ...jpeg.slice(2)])], { type: 'image/jpeg' });
+    // A file without a type (some systems hand them over so) is stored as a JPEG all the same.
+    return window.handfulLab.embedWithCopies([new Blob([plain]), withExif]);
+  });
+  const [plain, withExif] = sizes.sort((a, b) => a.index - b.index);
+  expect(plain).toEqual({ index: 0, image: [300, 200], thumbnail: [128, 128], original: [300, 200], fileKept: true, type: 'image/jpeg' });
+  expect(withExif).toEqual({
+    index: 1,
+    image: [200, 300],
+    thumbnail: [128, 128],
+    original: [200, 300],
+    fileKept: false,
+    type: 'image/jpeg',
+  });
 });

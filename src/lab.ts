@@ -4,6 +4,7 @@
  */
 import { decodeSquare } from './engine/decode';
 import { createEngine, defaultFeaturesId, featuresById, type BackendChoice, type EngineReady } from './engine';
+import { firstFit, loadPhotos, refit } from './trainer/refitLab';
 
 const engine = createEngine();
 
@@ -12,6 +13,22 @@ export interface LabEmbedding {
   embedding?: number[];
   guesses?: { label: string; probability: number }[];
   problem?: string;
+}
+
+interface PreparedSizes {
+  index: number;
+  image: number[];
+  thumbnail: number[];
+  original: number[];
+  /** The stored copy is the file, byte for byte. */
+  fileKept: boolean;
+  type: string;
+}
+
+async function sameBytes(a: Blob, b: Blob): Promise<boolean> {
+  if (a.size !== b.size) return false;
+  const [x, y] = await Promise.all([a.arrayBuffer(), b.arrayBuffer()]).then((buffers) => buffers.map((buffer) => new Uint8Array(buffer)));
+  return x.every((byte, i) => byte === y[i]);
 }
 
 const lab = {
@@ -75,14 +92,12 @@ const lab = {
     };
   },
   /**
-   * Embeds with the stored copies asked for: says in which order the worker's messages came and
-   * the pixel sizes of each photo's copy and thumbnail.
+   * Embeds with the stored copies asked for: says in which order the worker's messages came,
+   * the pixel sizes of each photo's copy and thumbnail, and whether the copy is the file itself.
    */
-  async embedWithCopies(
-    blobs: Blob[],
-  ): Promise<{ order: string[]; sizes: { index: number; image: number[]; thumbnail: number[]; original: number[] }[] }> {
+  async embedWithCopies(blobs: Blob[]): Promise<{ order: string[]; sizes: PreparedSizes[] }> {
     const order: string[] = [];
-    const pending: Promise<{ index: number; image: number[]; thumbnail: number[]; original: number[] }>[] = [];
+    const pending: Promise<PreparedSizes>[] = [];
     const sizeOf = async (blob: Blob) => {
       const bitmap = await createImageBitmap(blob);
       const size = [bitmap.width, bitmap.height];
@@ -93,12 +108,16 @@ const lab = {
       onPrepared: (index, copies) => {
         order.push(`prepared ${index}`);
         pending.push(
-          Promise.all([sizeOf(copies.image), sizeOf(copies.thumbnail)]).then(([image, thumbnail]) => ({
-            index,
-            image,
-            thumbnail,
-            original: [copies.width, copies.height],
-          })),
+          Promise.all([sizeOf(copies.image), sizeOf(copies.thumbnail), sameBytes(copies.image, blobs[index])]).then(
+            ([image, thumbnail, fileKept]) => ({
+              index,
+              image,
+              thumbnail,
+              original: [copies.width, copies.height],
+              fileKept,
+              type: copies.image.type,
+            }),
+          ),
         );
       },
       onResult: (result) => order.push(`${'problem' in result ? 'failed' : 'embedded'} ${result.index}`),
@@ -111,6 +130,8 @@ const lab = {
     return lab.embedBlobs(blobs, guesses, cancelAfter, copies);
   },
   stats: () => engine.stats(),
+  /** The trainer worker's warm refit at thousands of photos (scripts/bench-refit.ts). */
+  trainer: { loadPhotos, firstFit, refit },
 };
 
 declare global {

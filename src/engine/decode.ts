@@ -1,3 +1,4 @@
+import { isPlainJpeg, JPEG_HEADER_BYTES, KEPT_BYTES_PER_PIXEL } from './jpeg';
 import { centerSquare } from './preprocess';
 import { timed } from './stages';
 
@@ -72,12 +73,30 @@ async function draw(
 }
 
 /**
- * The stored copy (longest side 512, JPEG 0.9) and the thumbnail (the centred square, 128 px,
- * JPEG 0.85). The thumbnail is made from the stored copy, not from the full photo: far fewer
- * pixels to resample for the same 128 px.
+ * The file itself as the stored copy, when it is a plain JPEG (./jpeg: no EXIF, so no orientation
+ * to apply and no camera or location to keep) no larger than a stored copy in pixels, and in bytes
+ * within reason: no work, and nothing lost to a second encode.
  */
-export async function makeCopies(full: ImageBitmap): Promise<PhotoCopies> {
+async function keptAsIs(original: Blob | undefined, width: number, height: number): Promise<Blob | undefined> {
+  if (!original || Math.max(width, height) > STORED_LONGEST_SIDE || original.size > KEPT_BYTES_PER_PIXEL * width * height) return undefined;
+  const header = new Uint8Array(await original.slice(0, JPEG_HEADER_BYTES).arrayBuffer());
+  return isPlainJpeg(header) ? original.slice(0, original.size, 'image/jpeg') : undefined;
+}
+
+/**
+ * The stored copy (longest side 512, JPEG 0.9; or `original` itself, see keptAsIs) and the
+ * thumbnail (the centred square, 128 px, JPEG 0.85). The thumbnail is made from the stored copy,
+ * not from the full photo: far fewer pixels to resample for the same 128 px.
+ */
+export async function makeCopies(full: ImageBitmap, original?: Blob): Promise<PhotoCopies> {
   const { width, height } = full;
+  const thumbnailOf = async (source: ImageBitmap | OffscreenCanvas) => {
+    const crop = centerSquare(source.width, source.height);
+    const square = await draw(source, [crop.x, crop.y, crop.width, crop.height], THUMBNAIL_SIDE, THUMBNAIL_SIDE);
+    return square.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+  };
+  const kept = await keptAsIs(original, width, height);
+  if (kept) return { image: kept, thumbnail: await thumbnailOf(full), width, height };
   const scale = Math.min(1, STORED_LONGEST_SIDE / Math.max(width, height));
   let stored: OffscreenCanvas;
   if (scale === 1) {
@@ -89,9 +108,7 @@ export async function makeCopies(full: ImageBitmap): Promise<PhotoCopies> {
     stored = await draw(full, [0, 0, width, height], Math.round(width * scale), Math.round(height * scale));
   }
   const image = stored.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
-  const crop = centerSquare(stored.width, stored.height);
-  const square = await draw(stored, [crop.x, crop.y, crop.width, crop.height], THUMBNAIL_SIDE, THUMBNAIL_SIDE);
-  const thumbnail = square.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+  const thumbnail = thumbnailOf(stored);
   return { image: await image, thumbnail: await thumbnail, width, height };
 }
 
@@ -108,7 +125,10 @@ export async function decodePhoto(source: Blob | ImageBitmap, size: number, with
       const canvas = await draw(full, [crop.x, crop.y, crop.width, crop.height], size, size);
       return canvas.getContext('2d')!.getImageData(0, 0, size, size).data;
     });
-    return { rgba, copies: withCopies ? await timed('copies', () => makeCopies(full)) : undefined };
+    return {
+      rgba,
+      copies: withCopies ? await timed('copies', () => makeCopies(full, source instanceof Blob ? source : undefined)) : undefined,
+    };
   } finally {
     if (source instanceof Blob) full.close();
   }

@@ -15,7 +15,7 @@ export { STORED_LONGEST_SIDE } from '../../engine';
 export async function downscale(file: Blob): Promise<PhotoCopies> {
   const full = await openBitmap(file);
   try {
-    return await makeCopies(full);
+    return await makeCopies(full, file);
   } finally {
     full.close();
   }
