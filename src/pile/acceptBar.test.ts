@@ -81,6 +81,19 @@ describe('acceptBar', () => {
 });
 
 describe('fitTemperature', () => {
+  it('does not let a handful of held-out photos that were all right make the classifier look infallible', () => {
+    // 24 held-out photos, every one right: without a prior the fit runs to T = 1/20, and the
+    // app promised 99.8% right where 97% were.
+    const heldOut = predictions(24, () => 1, 15);
+    expect(fitTemperature(heldOut).temperature).toBeLessThan(0.06);
+    const { temperature } = fitTemperature(heldOut, { prior: { temperature: 1, sd: 0.5 } });
+    expect(temperature).toBeGreaterThan(0.3);
+    expect(temperature).toBeLessThan(1);
+    // With many photos the held-out evidence wins over the prior.
+    const many = fitTemperature(predictions(2000, overconfident, 16), { prior: { temperature: 1, sd: 0.5 } });
+    expect(many.temperature).toBeGreaterThan(1.3);
+  });
+
   it('cools an overconfident classifier (temperature above 1) and leaves a calibrated one near 1, with a range around it', () => {
     const cooled = fitTemperature(predictions(2000, overconfident, 12));
     expect(cooled.temperature).toBeGreaterThan(1.2);
@@ -94,6 +107,42 @@ describe('fitTemperature', () => {
     // Weighting only the right answers makes the classifier look more trustworthy.
     const weights = heldOut.labels.map((label, i) => (heldOut.probabilities[i][label] > 0.5 ? 5 : 1));
     expect(fitTemperature({ ...heldOut, weights }).temperature).toBeLessThan(fitTemperature(heldOut).temperature);
+  });
+});
+
+describe('acceptBar with few held-out photos', () => {
+  it('keeps its promise on average over many small labelled sets, those that happened to be all right included', () => {
+    // Three classes, suggestions as right as their confidence says. With 24 held-out photos about
+    // one set in five is all right with these confidences; without a prior those sets fit T = 1/20
+    // and promise nearly 100%.
+    const random = seededRandom(17);
+    const make = (count: number) => {
+      const probabilities: Float32Array[] = [];
+      const labels: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const suggested = i % 3;
+        const confidence = 0.75 + 0.25 * Math.sqrt(random.uniform());
+        const p = new Float32Array(3).fill((1 - confidence) / 2);
+        p[suggested] = confidence;
+        probabilities.push(p);
+        labels.push(random.uniform() < confidence ? suggested : (suggested + 1) % 3);
+      }
+      return { probabilities, labels };
+    };
+    let accepted = 0;
+    let right = 0;
+    let promisedWrong = 0;
+    for (let run = 0; run < 40; run++) {
+      const pile = make(600);
+      const plan = acceptBar(make(24), pile.probabilities);
+      for (const c of plan.perClass) {
+        accepted += c.photos.length;
+        right += c.photos.filter((i) => pile.labels[i] === c.classIndex).length;
+        promisedWrong += c.expectedWrong;
+      }
+    }
+    expect(accepted).toBeGreaterThan(1000);
+    expect(Math.abs(1 - promisedWrong / accepted - right / accepted)).toBeLessThan(0.02);
   });
 });
 
