@@ -1,4 +1,4 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { elementScroll, useVirtualizer, type Rect, type Virtualizer } from '@tanstack/react-virtual';
 import { useLayoutEffect, useRef, useState } from 'react';
 
 interface GridShape {
@@ -39,6 +39,44 @@ export function useGridRows({ count, cellWidth, cellHeight, gap, initialColumns,
     estimateSize: () => cellHeight + gap,
     overscan: 2,
     initialRect: { width: columns * (cellWidth + gap), height: initialRows * (cellHeight + gap) },
+    observeElementRect: observeRectOnResize,
+    scrollToFn: scrollOnceMounted,
   });
   return { scroller, columns, virtualizer };
+}
+
+/**
+ * The scroller's size, from a ResizeObserver only. The library's default also reads it at once,
+ * in React's commit, which forces a layout of the whole page just rendered: at the opening of a
+ * project of 5,000 photos that made one main-thread task of about a second. Until the observer's
+ * first report, which comes after the browser's own layout, `initialRect` stands in.
+ */
+function observeRectOnResize(instance: Virtualizer<HTMLDivElement, Element>, report: (rect: Rect) => void): () => void {
+  const element = instance.scrollElement;
+  if (!element) return () => {};
+  // Read in the observer's callback, the layout is already done: nothing is forced.
+  const observer = new ResizeObserver(() => report({ width: element.clientWidth, height: element.clientHeight }));
+  observer.observe(element);
+  return () => observer.disconnect();
+}
+
+/** Scrollers the library has written an offset to (see scrollOnceMounted). */
+const written = new WeakSet<Element>();
+
+/**
+ * The library's scrolling, but for its first write to a scroller: at mount it writes the offset it
+ * starts from (0) to a scroller that is just made, so at 0 already, and that write forces a layout
+ * of the whole page just rendered, as reading its size did (see observeRectOnResize).
+ */
+function scrollOnceMounted(
+  offset: number,
+  options: { adjustments?: number; behavior?: ScrollBehavior },
+  instance: Virtualizer<HTMLDivElement, Element>,
+): void {
+  const element = instance.scrollElement;
+  if (element && !written.has(element)) {
+    written.add(element);
+    if (offset + (options.adjustments ?? 0) === 0) return;
+  }
+  elementScroll(offset, options, instance);
 }

@@ -13,7 +13,9 @@ import type { PhotoLibrary } from './library';
 
 /** Photos per chunk read from storage: small enough to keep each step short. */
 const chunkSize = 200;
-/** Photos per class loaded first: what a class shows before it is scrolled. */
+/** Photos per class loaded first of all: a grid's top row (see ThumbGrid), read in a chunk of their own. */
+const firstRowPerClass = 8;
+/** Photos per class loaded next: what a class shows before it is scrolled. */
 const firstScreenPerClass = 48;
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -31,11 +33,22 @@ export interface Loaded {
   adopted: { target: string; ref: PhotoRef }[];
 }
 
-/** Every photo the project names, those shown first at the front. */
-export function loadingOrder(project: ProjectRecord): string[] {
-  const first = project.classes.flatMap((c) => c.photos.slice(0, firstScreenPerClass).map((p) => p.hash));
-  const rest = project.classes.flatMap((c) => c.photos.slice(firstScreenPerClass).map((p) => p.hash));
-  return [...first, ...(project.pile ?? []).map((p) => p.hash), ...rest];
+/**
+ * Every photo the project names, those shown first at the front: every class's top row, then
+ * the rest of every class's first screen, the pile, and the rest. `firstChunk` is how many make
+ * the top rows: read on their own, so every class shows a row of thumbnails as soon as one small
+ * read allows, rather than the first classes a whole screen before the last class shows any.
+ */
+export function loadingOrder(project: ProjectRecord): { order: string[]; firstChunk: number } {
+  const slice = (from: number, to?: number) => project.classes.flatMap((c) => c.photos.slice(from, to).map((p) => p.hash));
+  const topRows = slice(0, firstRowPerClass);
+  const order = [
+    ...topRows,
+    ...slice(firstRowPerClass, firstScreenPerClass),
+    ...(project.pile ?? []).map((p) => p.hash),
+    ...slice(firstScreenPerClass),
+  ];
+  return { order, firstChunk: topRows.length };
 }
 
 /**
@@ -51,7 +64,7 @@ export async function loadInStages(
   isTarget: (target: string) => boolean,
 ): Promise<Loaded | undefined> {
   const inbox = await loadInbox(project.id);
-  const order = loadingOrder(project);
+  const { order, firstChunk } = loadingOrder(project);
   const named = new Set(order);
   const adopted = inbox.filter((entry) => !named.has(entry.hash) && isTarget(entry.target));
   order.push(...adopted.map((entry) => entry.hash));
@@ -59,8 +72,8 @@ export async function loadInStages(
   const stored: string[] = [];
   const missing: string[] = [];
   const fromInbox: WaitingPhoto[] = [];
-  for (let from = 0; from < order.length; from += chunkSize) {
-    const hashes = order.slice(from, from + chunkSize);
+  for (let from = 0, size = firstChunk || chunkSize; from < order.length; from += size, size = chunkSize) {
+    const hashes = order.slice(from, from + size);
     const records = await loadPhotos(hashes);
     if (!stillWanted()) return undefined;
     hashes.forEach((hash, i) => {
