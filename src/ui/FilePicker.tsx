@@ -1,4 +1,4 @@
-import { useRef, type ReactNode } from 'react';
+import { useMemo, useRef, type ReactNode } from 'react';
 
 interface FilePickerProps {
   /** What the button says. */
@@ -19,11 +19,12 @@ interface FilePickerProps {
  */
 export function FilePicker({ children, label, accept, multiple, folder, disabled, onFiles }: FilePickerProps) {
   const input = useRef<HTMLInputElement>(null);
-  return (
-    <>
-      <button type="button" onClick={() => input.current?.click()} disabled={disabled}>
-        {children}
-      </button>
+  const latestOnFiles = useRef(onFiles);
+  latestOnFiles.current = onFiles;
+  // The same element while its attributes stay the same: React then leaves the input alone when
+  // the page re-renders (every frame of an import), instead of updating every file input each time.
+  const picker = useMemo(
+    () => (
       <input
         ref={input}
         type="file"
@@ -35,9 +36,18 @@ export function FilePicker({ children, label, accept, multiple, folder, disabled
         onChange={(event) => {
           const files = [...(event.target.files ?? [])];
           event.target.value = '';
-          if (files.length > 0) onFiles(files);
+          if (files.length > 0) latestOnFiles.current(files);
         }}
       />
+    ),
+    [accept, multiple, label, folder],
+  );
+  return (
+    <>
+      <button type="button" onClick={() => input.current?.click()} disabled={disabled}>
+        {children}
+      </button>
+      {picker}
     </>
   );
 }

@@ -14,11 +14,13 @@ export function ProjectBar() {
   const project = state.project;
   const classes = project?.classes;
   const libraryVersion = useSyncExternalStore(library.subscribe, library.version);
-  // Once per change of the photos, not on every render: it visits every photo.
+  // Shown only when all is saved ("Saving…" before): not counted during an import, whose photos
+  // change every frame, and otherwise once per change of the photos, as it visits every photo.
+  const saved = state.saving === 'saved' && !state.progress;
   const bytes = useMemo(
-    () => library.bytesOf(classes?.flatMap((c) => c.photos.map((p) => p.hash)) ?? []),
+    () => (saved ? library.bytesOf(classes?.flatMap((c) => c.photos.map((p) => p.hash)) ?? []) : 0),
     // The library's contents change with its version.
-    [classes, library, libraryVersion],
+    [saved, classes, library, libraryVersion],
   );
   if (!project) return null;
   const photoCount = project.classes.reduce((n, c) => n + c.photos.length, 0);
@@ -93,7 +95,7 @@ export function ProjectBar() {
       <p className={`save-state${state.saving === 'full' ? ' problem' : ''}`} role="status" data-testid="save-state">
         {state.saving === 'full'
           ? 'Not saved: this device is out of space. Everything saved before is safe.'
-          : state.saving === 'saving' || state.progress
+          : !saved
             ? 'Saving…'
             : `All saved on this device (${megabytes(bytes)}).`}
         {persisted === false && ' The browser may clear it if the device runs low on space.'}

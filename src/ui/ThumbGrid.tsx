@@ -1,4 +1,4 @@
-import { useSyncExternalStore, type DragEvent } from 'react';
+import { memo, useRef, useState, useSyncExternalStore, type DragEvent } from 'react';
 import type { PhotoRef } from '../store/projects';
 import type { PhotoLibrary } from './project/library';
 import { useGridRows } from './useGridRows';
@@ -35,40 +35,76 @@ export function ThumbGrid({ photos, library, label, selected, onToggle, onDragSt
     initialColumns: 8,
     initialRows: 4,
   });
+  // The cells get the same two functions on every render, calling the latest handlers: with them
+  // and their other props unchanged, a cell is not rendered again when photos arrive elsewhere.
+  const handlers = useRef({ onToggle, onDragStart });
+  handlers.current = { onToggle, onDragStart };
+  const [actions] = useState<CellActions>(() => ({
+    toggle: (hash) => handlers.current.onToggle(hash),
+    dragStart: (hash, event) => handlers.current.onDragStart(hash, event),
+  }));
   return (
     <div ref={scroller} className="thumb-scroll">
       <ul className="thumb-grid" aria-label={label} style={{ height: virtualizer.getTotalSize() }}>
-        {virtualizer.getVirtualItems().flatMap((row) =>
-          photos.slice(row.index * columns, row.index * columns + columns).map((photo, column) => {
-            const waiting = isWaiting?.(photo.hash) ?? false;
-            const src = library.thumbnailSoon(photo.hash, row.index);
-            return (
-              <li
-                key={photo.hash}
-                aria-setsize={photos.length}
-                aria-posinset={row.index * columns + column + 1}
-                style={{ transform: `translate(${column * (cell + gap)}px, ${row.start}px)` }}
-              >
-                <button
-                  type="button"
-                  className={`thumb${waiting ? ' waiting' : ''}`}
-                  aria-pressed={selected.has(photo.hash)}
-                  draggable
-                  onDragStart={(event) => onDragStart(photo.hash, event)}
-                  onClick={() => onToggle(photo.hash)}
-                  title={waiting ? `${photo.name} (waiting for the model)` : photo.name}
-                >
-                  {src ? (
-                    <img src={src} alt={photo.name} width={cell} height={cell} />
-                  ) : (
-                    <span className="thumb-placeholder">{photo.name}</span>
-                  )}
-                </button>
-              </li>
-            );
-          }),
-        )}
+        {virtualizer
+          .getVirtualItems()
+          .flatMap((row) =>
+            photos
+              .slice(row.index * columns, row.index * columns + columns)
+              .map((photo, column) => (
+                <Thumb
+                  key={photo.hash}
+                  hash={photo.hash}
+                  name={photo.name}
+                  src={library.thumbnailSoon(photo.hash, row.index)}
+                  waiting={isWaiting?.(photo.hash) ?? false}
+                  pressed={selected.has(photo.hash)}
+                  setSize={photos.length}
+                  position={row.index * columns + column + 1}
+                  x={column * (cell + gap)}
+                  y={row.start}
+                  actions={actions}
+                />
+              )),
+          )}
       </ul>
     </div>
   );
 }
+
+interface CellActions {
+  toggle(hash: string): void;
+  dragStart(hash: string, event: DragEvent): void;
+}
+
+interface CellProps {
+  hash: string;
+  name: string;
+  src: string | undefined;
+  waiting: boolean;
+  pressed: boolean;
+  setSize: number;
+  position: number;
+  x: number;
+  y: number;
+  actions: CellActions;
+}
+
+/** One thumbnail: rendered again only when something it shows changes. */
+const Thumb = memo(function Thumb({ hash, name, src, waiting, pressed, setSize, position, x, y, actions }: CellProps) {
+  return (
+    <li aria-setsize={setSize} aria-posinset={position} style={{ transform: `translate(${x}px, ${y}px)` }}>
+      <button
+        type="button"
+        className={`thumb${waiting ? ' waiting' : ''}`}
+        aria-pressed={pressed}
+        draggable
+        onDragStart={(event) => actions.dragStart(hash, event)}
+        onClick={() => actions.toggle(hash)}
+        title={waiting ? `${name} (waiting for the model)` : name}
+      >
+        {src ? <img src={src} alt={name} width={cell} height={cell} /> : <span className="thumb-placeholder">{name}</span>}
+      </button>
+    </li>
+  );
+});

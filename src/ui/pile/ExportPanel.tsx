@@ -6,7 +6,7 @@ import type { ProjectRecord } from '../../store/projects';
 import { countWord } from '../project/derive';
 import type { PhotoLibrary } from '../project/library';
 import { saveFile } from '../share/exportProject';
-import { labelRows, sortedCopies, type SortedCopy } from './exportLabels';
+import { copiesToSave, labelRows, sortedCopies, type SortedCopy } from './exportLabels';
 import { originalOf } from './originals';
 import type { Suggestion } from './usePile';
 
@@ -73,8 +73,9 @@ async function zipOf(copies: SortedCopy[], library: PhotoLibrary): Promise<Blob>
 export function ExportPanel({ project, library, suggestionOf }: Props) {
   const [status, setStatus] = useState<{ tone: 'info' | 'problem'; text: string }>();
   const [busy, setBusy] = useState(false);
-  const copies = useMemo(() => sortedCopies(project), [project]);
-  const withoutOriginal = copies.filter((copy) => !originalOf(copy.hash)).length;
+  // The copies' folders and names are worked out only when they are saved: computed on every
+  // change, they cost the page a pass over every photo each frame of an import of thousands.
+  const { count, withoutOriginal } = useMemo(() => copiesToSave(project, (hash) => originalOf(hash) !== undefined), [project]);
   const slug = fileSlug(project.name) || 'photos';
 
   async function run(work: () => Promise<string | undefined>) {
@@ -107,11 +108,11 @@ export function ExportPanel({ project, library, suggestionOf }: Props) {
         {directoryPicker ? (
           <button
             type="button"
-            disabled={busy || copies.length === 0}
+            disabled={busy || count === 0}
             onClick={() =>
               void run(async () => {
                 const directory = await directoryPicker({ mode: 'readwrite', id: 'handful-sorted' });
-                const saved = await saveInto(directory, copies, library);
+                const saved = await saveInto(directory, sortedCopies(project), library);
                 return `Saved ${countWord(saved, 'photo')} into one folder per class in “${directory.name}”.`;
               })
             }
@@ -121,10 +122,10 @@ export function ExportPanel({ project, library, suggestionOf }: Props) {
         ) : (
           <button
             type="button"
-            disabled={busy || copies.length === 0}
+            disabled={busy || count === 0}
             onClick={() =>
               void run(async () => {
-                saveFile(await zipOf(copies, library), `${slug}-sorted.zip`);
+                saveFile(await zipOf(sortedCopies(project), library), `${slug}-sorted.zip`);
                 return undefined;
               })
             }

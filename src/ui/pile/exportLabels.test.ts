@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { labelsCsv } from '../../pile';
 import type { ProjectRecord } from '../../store/projects';
-import { folderName, labelRows, sortedCopies } from './exportLabels';
+import { copiesToSave, folderName, labelRows, sortedCopies } from './exportLabels';
 import { heldOutOf, suggestionsByHash } from './usePile';
 
 const project: ProjectRecord = {
@@ -64,6 +64,20 @@ describe('labels out', () => {
     expect(folderName('a:b*c?. ')).toBe('a_b_c_');
     const clash = { ...project, classes: [project.classes[1], { ...project.classes[1], id: 'c', name: 'Sun:flower' }] };
     expect(sortedCopies(clash).map((c) => c.folder)).toEqual(['Sun_flower', 'Sun_flower 2']);
+  });
+
+  it('counts the sorted copies as sortedCopies places them, without their names, and those without an original', () => {
+    // An acceptance naming a class deleted since is no copy.
+    const orphan = {
+      ...project,
+      pile: [...project.pile, { hash: 'u4', name: 'gone.jpg', accepted: { classId: 'deleted', confidence: 0.9 } }],
+    };
+    const kept = new Set(['a2', 'u1']);
+    expect(copiesToSave(orphan, (hash) => kept.has(hash))).toEqual({
+      count: sortedCopies(orphan).length,
+      withoutOriginal: sortedCopies(orphan).filter((copy) => !kept.has(copy.hash)).length,
+    });
+    expect(copiesToSave(orphan, () => true)).toEqual({ count: 4, withoutOriginal: 0 });
   });
 
   it('reads the held-out predictions back with the classes the head numbered them by', () => {

@@ -75,3 +75,21 @@ export function sortedCopies(project: ProjectRecord): SortedCopy[] {
     ...project.pile.flatMap((item) => (item.accepted ? place(item.accepted.classId, item.name, item.hash) : [])),
   ];
 }
+
+/**
+ * How many photos sortedCopies places (those labelled by hand, and accepted ones) and how many of
+ * them have no original at hand, without working out their folders and names: shown on every
+ * change, so it is one cheap pass.
+ */
+export function copiesToSave(project: ProjectRecord, hasOriginal: (hash: string) => boolean): { count: number; withoutOriginal: number } {
+  const classIds = new Set(project.classes.map((c) => c.id));
+  let count = 0;
+  let withoutOriginal = 0;
+  const add = (hash: string) => {
+    count++;
+    if (!hasOriginal(hash)) withoutOriginal++;
+  };
+  for (const c of project.classes) for (const photo of c.photos) add(photo.hash);
+  for (const item of project.pile) if (item.accepted && classIds.has(item.accepted.classId)) add(item.hash);
+  return { count, withoutOriginal };
+}

@@ -7,11 +7,23 @@ import type { PhotoRecord } from '../../store/photos';
 import type { PhotoRef, ProjectRecord } from '../../store/projects';
 import type { TrainedHead } from '../project/state';
 
+/**
+ * The last signature read, and what it said: the page asks on every render (FileActions), and at
+ * thousands of photos a signature is hundreds of kilobytes of JSON, parsed again each frame of an
+ * import otherwise.
+ */
+let lastRead: { signature: string; featuresId: string | undefined } | undefined;
+
 /** The feature configuration a head was trained on, as recorded in its training signature. */
 export function featuresIdOfHead(head: Pick<TrainedHead, 'signature'> & { featuresId?: unknown }): string | undefined {
   if (typeof head.featuresId === 'string' && head.featuresId !== '') return head.featuresId;
+  if (lastRead?.signature !== head.signature) lastRead = { signature: head.signature, featuresId: featuresOfSignature(head.signature) };
+  return lastRead.featuresId;
+}
+
+function featuresOfSignature(signature: string): string | undefined {
   try {
-    const parsed: unknown = JSON.parse(head.signature);
+    const parsed: unknown = JSON.parse(signature);
     return Array.isArray(parsed) && typeof parsed[0] === 'string' ? parsed[0] : undefined;
   } catch {
     return undefined;

@@ -75,6 +75,11 @@ describe('the classifier file of a project', () => {
     expect(file.name).toBe('Flowers');
     expect(featuresIdOfHead({ signature: 'not json' })).toBeUndefined();
     expect(featuresIdOfHead({ signature: head.signature, featuresId: 'v2-1.0' })).toBe('v2-1.0');
+    // The last signature read is remembered: asked again, or for another head in turn, each gets its own.
+    const other = JSON.stringify(['v2-1.0-int8', []]);
+    expect(
+      [head.signature, head.signature, other, head.signature, 'not json', other].map((signature) => featuresIdOfHead({ signature })),
+    ).toEqual(['v1-0.75-int8', 'v1-0.75-int8', 'v2-1.0-int8', 'v1-0.75-int8', undefined, 'v2-1.0-int8']);
   });
 
   it('says why there is nothing to save: no head yet, or one naming a class deleted since', () => {
