@@ -8,6 +8,10 @@
  * - cold start: how long after opening the app a dropped photo has been looked at, on a first
  *   visit (nothing cached) and on a repeat visit (same browser profile);
  * - the download: bytes of the default features' weights and of the runtime.
+ *
+ * `npx tsx scripts/bench.ts --startup [--repeats=N] [--trace=<file>]` measures only the start-up,
+ * N fresh profiles (first then repeat visit in each), and writes nothing; with --trace, a Chrome
+ * trace of the last repeat visit (open it in chrome://tracing or the Performance panel).
  */
 import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -43,6 +47,25 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+const option = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
+if (process.argv.includes('--startup')) {
+  const repeats = Number(option('repeats') ?? 3);
+  const byVisit = new Map<string, { dropAt: number; ready: number; looked: number }[]>();
+  for (let i = 0; i < repeats; i++) {
+    for (const start of await coldStarts(i === repeats - 1 ? option('trace') : undefined)) {
+      byVisit.set(start.visit, [...(byVisit.get(start.visit) ?? []), start]);
+    }
+  }
+  const s = (values: number[]) =>
+    `${values.map((ms) => (ms / 1000).toFixed(2)).join(', ')} (median ${(median(values) / 1000).toFixed(2)} s)`;
+  for (const [visit, starts] of byVisit) {
+    console.log(
+      `${visit}: drop possible ${s(starts.map((x) => x.dropAt))}; ready ${s(starts.map((x) => x.ready))}; looked at ${s(starts.map((x) => x.looked))}`,
+    );
+  }
+  process.exit(0);
+}
 
 const loadBefore = os.loadavg()[0];
 const lab = await openLab(sharedDatasets);
@@ -122,7 +145,7 @@ try {
  * place to drop it; the time is until its ImageNet guesses show, i.e. the model has looked at it.
  * Then the same again in the same profile (weights and runtime cached, backend remembered).
  */
-async function coldStarts(): Promise<{ visit: string; dropAt: number; ready: number; looked: number }[]> {
+async function coldStarts(tracePath?: string): Promise<{ visit: string; dropAt: number; ready: number; looked: number }[]> {
   const { server, address } = await servePreview();
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   const context = await browser.newContext({ serviceWorkers: 'allow' });
@@ -131,6 +154,8 @@ async function coldStarts(): Promise<{ visit: string; dropAt: number; ready: num
   try {
     for (const visit of ['first visit', 'repeat visit']) {
       const page = await context.newPage();
+      const tracing = tracePath && visit === 'repeat visit';
+      if (tracing) await browser.startTracing(page, { path: tracePath, screenshots: false });
       const opened = Date.now();
       await page.goto(address);
       const dropzone = page.getByTestId('try-dropzone');
@@ -154,6 +179,7 @@ async function coldStarts(): Promise<{ visit: string; dropAt: number; ready: num
       );
       // The service worker precaches the app during the first visit; the repeat visit starts after that.
       if (visit === 'first visit') await page.evaluate(() => navigator.serviceWorker?.ready);
+      if (tracing) await browser.stopTracing();
       await page.close();
     }
   } finally {

@@ -56,6 +56,20 @@ async function load(): Promise<LiteRtRuntime> {
   const threaded = await canUseThreads();
   const scriptUrl = new URL(threaded ? threadedScriptUrl : compatScriptUrl, self.location.href).href;
   const binaryUrl = new URL(threaded ? threadedBinaryUrl : compatBinaryUrl, self.location.href).href;
+  // The binary downloads and compiles beside the glue script instead of after it has been fetched
+  // and run; Emscripten's instantiateWasm hook below then only instantiates it. Compiled as it
+  // streams in, unless the server's MIME type is not application/wasm.
+  const compiling = WebAssembly.compileStreaming(fetch(binaryUrl, { credentials: 'same-origin' })).catch(async (error: unknown) => {
+    console.warn('LiteRT runtime: streaming compile failed, compiling the downloaded binary instead', error);
+    const binary = await fetch(binaryUrl, { credentials: 'same-origin' });
+    if (!binary.ok) throw new Error(`${binary.status} for ${binaryUrl}`);
+    return WebAssembly.compile(await binary.arrayBuffer());
+  });
+  // A failure is reported through instantiateWasm below, if the load gets that far.
+  compiling.catch(() => {});
+  // Emscripten waits for instantiateWasm's callback without an error path: a failure ends the load here.
+  let instantiationFailed: (error: unknown) => void = () => {};
+  const instantiation = new Promise<never>((_, reject) => (instantiationFailed = reject));
   const response = await fetch(scriptUrl);
   if (!response.ok) throw new Error(`the LiteRT runtime could not be loaded (${response.status} for ${scriptUrl})`);
   // Run as a classic script in the global scope (indirect eval), then handed to LiteRT.js' loader.
@@ -64,9 +78,16 @@ async function load(): Promise<LiteRtRuntime> {
   const ownImportScripts = Object.getOwnPropertyDescriptor(scope, 'importScripts');
   scope.importScripts = () => (0, eval)(glue);
   // Emscripten's settings: where the binary is, and which script each pthread worker starts from.
-  scope.Module = { locateFile: () => binaryUrl, mainScriptUrlOrBlob: scriptUrl };
+  scope.Module = {
+    locateFile: () => binaryUrl,
+    mainScriptUrlOrBlob: scriptUrl,
+    instantiateWasm: (imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => {
+      compiling.then(async (module) => receive(await WebAssembly.instantiate(module, imports), module)).catch(instantiationFailed);
+      return {};
+    },
+  };
   try {
-    await loadLiteRt(scriptUrl);
+    await Promise.race([loadLiteRt(scriptUrl), instantiation]);
   } finally {
     if (ownImportScripts) Object.defineProperty(scope, 'importScripts', ownImportScripts);
     else delete (scope as { importScripts?: unknown }).importScripts;

@@ -15,6 +15,7 @@ import { fetchBackboneFiles, type BackboneFiles } from './backbone';
 import { featuresById, formatRunsOn, type FeatureConfig } from './backbones';
 import { ImageDecodeError, type DecodedPhoto } from './decode';
 import { Decoder } from './decoder';
+import { EarlyDecodes } from './earlyDecode';
 import { loadExtractor, type FeatureExtractor } from './extractor';
 import { askModelThreads, describeRuntime, liteRt, webGpuUnavailableReason } from './litert';
 import { takeStageTimes, timed } from './stages';
@@ -47,6 +48,9 @@ interface Measuring {
 
 let engine: Engine | undefined;
 const decoder = new Decoder();
+/** Photos of an embed request start decoding as it arrives, even while a start runs (./earlyDecode). */
+const earlyDecodes = new EarlyDecodes(decoder);
+self.addEventListener('message', (event: MessageEvent<unknown>) => earlyDecodes.notice(event.data));
 let measuring: Measuring | undefined;
 /** Weights fetched once per worker, kept across restarts on other backends or configurations. */
 const filesByBackbone = new Map<string, BackboneFiles>();
@@ -232,7 +236,7 @@ async function embed(request: Extract<EngineRequest, { type: 'embed' }>): Promis
   // thumbnail come from it too. The decoding thread works up to two batches ahead, so the next
   // photos are decoded while the models run on these.
   const { images } = request;
-  const decoding: (Promise<DecodedPhoto> | undefined)[] = [];
+  const decoding: (Promise<DecodedPhoto> | undefined)[] = earlyDecodes.take(request.id);
   const ahead = 2 * batchSize;
   for (const [index] of images.entries()) {
     if (cancelled.has(request.id)) break;
