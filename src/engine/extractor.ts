@@ -29,7 +29,8 @@ export async function loadExtractor(
 ): Promise<FeatureExtractor> {
   const models: LoadedBackbone[] = [];
   try {
-    for (const spec of config.backbones) models.push(await loadBackbone(spec, filesById.get(spec.id)!, backend));
+    // Guesses come from the first backbone: its classifier loads in the background from the start.
+    for (const [b, spec] of config.backbones.entries()) models.push(await loadBackbone(spec, filesById.get(spec.id)!, backend, b === 0));
   } catch (error) {
     models.forEach((model) => model.dispose());
     throw error;
