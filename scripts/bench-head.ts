@@ -5,93 +5,19 @@
  * clusters when that cache is missing; and at 5,000 photos of the default features (largeSet). Prints a markdown table; with --write, also puts it in
  * BENCHMARKS.md.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import { join, resolve } from 'node:path';
-import { composeFeatures } from '../src/engine/features';
 import { evaluate } from '../src/head/evaluate';
 import { gaussianClusters } from '../src/head/testData';
 import { fit, SELECTION_MAX_PHOTOS, type Fit } from '../src/head/train';
 import type { LogisticModel, TrainingData } from '../src/head/types';
-
-// The same folders as ./lib/lab's. That module is imported only to write the results: loading it
-// (Vite, Playwright) makes the fits below about a third slower.
-const projectRoot = resolve(import.meta.dirname, '..');
-const sharedDatasets = resolve(projectRoot, '..', 'shared', 'datasets');
+import { cachedPhotos, defaultFeaturesId, LARGE_PHOTOS, largeSet } from './lib/headData';
 
 const RUNS = 9;
 // V8 needs a few fits before every function involved is optimised.
 const WARM_UP = 5;
 
-/**
- * The photos of the datasets `sets` (every split of each, one class per folder name) with the
- * features of `backbones` as cached by the evaluation harness (several: composed as the app
- * does), or undefined if any photo is missing.
- */
-function cachedPhotos(sets: { name: string; splits?: string[] }[], backbones: string[]): TrainingData | undefined {
-  const cacheRoot = join(projectRoot, '.cache', 'embeddings');
-  if (!existsSync(cacheRoot) || !sets.every((set) => existsSync(join(sharedDatasets, set.name)))) return undefined;
-  const caches = backbones.map((backbone) => readdirSync(cacheRoot).find((name) => name.startsWith(`${backbone}@`)));
-  if (caches.some((cache) => cache === undefined)) return undefined;
-  const classes: string[] = [];
-  const embeddings: Float32Array[] = [];
-  const labels: number[] = [];
-  for (const set of sets) {
-    const splits = set.splits ?? readdirSync(join(sharedDatasets, set.name)).sort();
-    for (const name of readdirSync(join(sharedDatasets, set.name, splits[0])).sort()) {
-      const label = classes.push(name) - 1;
-      for (const split of splits) {
-        const folder = join(sharedDatasets, set.name, split, name);
-        for (const file of existsSync(folder) ? readdirSync(folder).sort() : []) {
-          const hash = createHash('sha256')
-            .update(readFileSync(join(folder, file)))
-            .digest('hex');
-          const paths = caches.map((cache) => join(cacheRoot, cache!, `${hash}.f32`));
-          if (!paths.every((path) => existsSync(path))) return undefined;
-          const parts = paths.map((path) => {
-            const bytes = readFileSync(path);
-            return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-          });
-          embeddings.push(composeFeatures(parts.map((part) => [part])));
-          labels.push(label);
-        }
-      }
-    }
-  }
-  return { classes, embeddings, labels };
-}
-
 /** The flowers' training photos. */
 const flowers = (backbones: string[]) => cachedPhotos([{ name: 'oxford_flowers12', splits: ['train'] }], backbones);
-
-const LARGE_PHOTOS = 5000;
-/** The app's defaultFeaturesId (src/engine/backbones.ts, which only loads under Vite). */
-const defaultFeaturesId = 'v1-0.75-int8+v2-1.0-int8';
-const everySet = [{ name: 'cats_and_dogs_filtered' }, { name: 'hymenoptera' }, { name: 'oxford_flowers12' }];
-
-/**
- * LARGE_PHOTOS photos with the app's default features, for the scale the app must handle: every
- * photo of the shared datasets (16 classes, all splits: 4,356 photos), and the rest of the way
- * the same photos as the earlier (float) models see them, evenly spread over all photos: near
- * copies, as a person's crops and re-shoots of one subject are (and as `npm run stress` makes).
- */
-function largeSet(): TrainingData | undefined {
-  const backbones = defaultFeaturesId.split('+');
-  const photos = cachedPhotos(everySet, backbones);
-  const nearCopies = cachedPhotos(
-    everySet,
-    backbones.map((backbone) => backbone.replace(/-int8$/, '')),
-  );
-  if (!photos || !nearCopies || photos.labels.length >= LARGE_PHOTOS) return photos;
-  const extra = LARGE_PHOTOS - photos.labels.length;
-  const rows = Array.from({ length: extra }, (_, j) => Math.floor((j * nearCopies.labels.length) / extra));
-  return {
-    classes: photos.classes,
-    embeddings: [...photos.embeddings, ...rows.map((i) => nearCopies.embeddings[i])],
-    labels: [...photos.labels, ...rows.map((i) => nearCopies.labels[i])],
-  };
-}
 
 /** The first `perClass` photos of each of the first `classCount` classes. */
 function subset(data: TrainingData, classCount: number, perClass: number): TrainingData {

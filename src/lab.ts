@@ -4,6 +4,7 @@
  */
 import { decodeSquare } from './engine/decode';
 import { createEngine, defaultFeaturesId, featuresById, type BackendChoice, type EngineReady } from './engine';
+import { firstFit, loadPhotos, refit } from './trainer/refitLab';
 
 const engine = createEngine();
 
@@ -129,6 +130,8 @@ const lab = {
     return lab.embedBlobs(blobs, guesses, cancelAfter, copies);
   },
   stats: () => engine.stats(),
+  /** The trainer worker's warm refit at thousands of photos (scripts/bench-refit.ts). */
+  trainer: { loadPhotos, firstFit, refit },
 };
 
 declare global {

@@ -29,9 +29,12 @@ export async function servePreview(outDir = process.env.E2E_DIST ?? 'dist'): Pro
   return { server, address };
 }
 
-/** Serves the build and opens lab.html; files under `servedRoot` are reachable at /files/<relative path>. */
-export async function openLab(servedRoot: string): Promise<Lab> {
-  const { server, address } = await servePreview();
+/**
+ * Serves the build (`outDir`, else as servePreview) and opens lab.html; files under `servedRoot`
+ * are reachable at /files/<relative path>.
+ */
+export async function openLab(servedRoot: string, outDir?: string): Promise<Lab> {
+  const { server, address } = await servePreview(outDir);
   const browser: Browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   const page = await browser.newPage();
   await page.route('**/files/**', (route) => {

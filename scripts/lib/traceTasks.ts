@@ -20,10 +20,10 @@ export const traceCategories = [
 ];
 
 /** Starts tracing the page behind `cdp`; the returned function ends it and writes the trace to `file`. */
-export async function startTrace(cdp: CDPSession): Promise<(file: string) => Promise<void>> {
+export async function startTrace(cdp: CDPSession, categories = traceCategories): Promise<(file: string) => Promise<void>> {
   await cdp.send('Tracing.start', {
     transferMode: 'ReturnAsStream',
-    traceConfig: { includedCategories: traceCategories, excludedCategories: ['*'] },
+    traceConfig: { includedCategories: categories, excludedCategories: ['*'] },
   });
   return async (file) => {
     const complete = new Promise<{ stream?: string }>((resolve) => cdp.once('Tracing.tracingComplete', resolve));
