@@ -4,7 +4,15 @@
  * the trainer worker's code (src/trainer/trainHead.ts) trains on everything so far, warm-started
  * from the head before, as src/ui/project/useProject.ts asks it to.
  */
-import { finish, predictBatch, type Evaluation, type EvaluationSteps, type LogisticModel, type TrainingData } from '../../src/head';
+import {
+  finish,
+  predictBatch,
+  PreparedRows,
+  type Evaluation,
+  type EvaluationSteps,
+  type LogisticModel,
+  type TrainingData,
+} from '../../src/head';
 import { trainHead } from '../../src/trainer/trainHead';
 import type { Method } from './methods';
 
@@ -32,6 +40,8 @@ export function trainAsTheAppDoes(data: TrainingData): AppPathResult {
   const added: number[][] = [];
   let last: { data: TrainingData; model: LogisticModel; evaluation: EvaluationSteps } | undefined;
   let trainings = 0;
+  // Kept from one training to the next, as the trainer worker keeps them between requests.
+  const prepared = new PreparedRows();
   byClass.forEach((rows) => {
     added.push([]);
     for (let start = 0; start < rows.length; start += APP_BATCH) {
@@ -42,7 +52,7 @@ export function trainAsTheAppDoes(data: TrainingData): AppPathResult {
         embeddings: added.flat().map((i) => data.embeddings[i]),
         labels: added.flatMap((classRows, label) => classRows.map(() => label)),
       };
-      last = { data: sofar, ...trainHead(sofar, last?.model) };
+      last = { data: sofar, ...trainHead(sofar, last?.model, undefined, prepared) };
       trainings++;
     }
   });

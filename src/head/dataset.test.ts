@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { prepareDataset, PreparedRows } from './dataset';
 import { HeadError, type HeadErrorCode } from './errors';
 import { trainKnn } from './knn';
 import { l2Normalize } from './normalize';
@@ -87,4 +88,27 @@ describe('degenerate training data', () => {
       });
     });
   }
+});
+
+describe('prepared rows', () => {
+  it('give the same dataset as preparing afresh, and are still checked where new', () => {
+    const a = v(3, 4);
+    const b = v(0, 2);
+    const c = v(1, 1);
+    const prepared = new PreparedRows();
+    const first: TrainingData = { classes: ['x', 'y'], embeddings: [a, b], labels: [0, 1] };
+    expect(prepareDataset(first, prepared)).toEqual(prepareDataset(first));
+    // Reordered, relabelled, one more: the rows follow their embeddings, the labels are read anew.
+    const second: TrainingData = { classes: ['x', 'y'], embeddings: [b, c, a], labels: [0, 0, 1] };
+    expect(prepareDataset(second, prepared)).toEqual(prepareDataset(second));
+    // A new broken embedding beside known ones is named at its place.
+    const broken = { classes: ['x', 'y'], embeddings: [a, v(1, NaN), b], labels: [0, 1, 1] };
+    expectHeadError(() => prepareDataset(broken, prepared), 'non-finite-value', /Photo 1 has a broken embedding/, 1);
+    expectHeadError(
+      () => prepareDataset({ classes: ['x', 'y'], embeddings: [v(1, 2, 3), a], labels: [0, 1] }, prepared),
+      'dimension-mismatch',
+      /Photo 1 has an embedding of length 2, but 3 was expected/,
+      1,
+    );
+  });
 });

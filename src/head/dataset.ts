@@ -31,10 +31,33 @@ export function checkEmbedding(embedding: ArrayLike<number>, dim: number, index:
 }
 
 /**
+ * Photos' rows as prepareDataset makes them (checked, L2-normalised), kept from one training to
+ * the next by the embedding array each came from, so that a refit after one more photo prepares
+ * only that one: at 5,000 photos of 2,048 numbers preparing them all took a fifth of a warm refit.
+ * Keyed by the array itself, so it holds only as long as its arrays' numbers never change (an
+ * embedding is never changed once made: other features make new arrays), and it forgets a row once
+ * nothing else holds its embedding. Labels and classes are not kept: every training reads them anew.
+ */
+export class PreparedRows {
+  private readonly rows = new WeakMap<ArrayLike<number>, Float32Array>();
+
+  /** The prepared row of `embedding`, if it was prepared before. */
+  get(embedding: ArrayLike<number>): Float32Array | undefined {
+    return this.rows.get(embedding);
+  }
+
+  set(embedding: ArrayLike<number>, row: Float32Array): void {
+    this.rows.set(embedding, row);
+  }
+}
+
+/**
  * Checks everything a head needs and throws a HeadError otherwise. A class without photos is an
  * error rather than silently dropped, so a model's class list always equals the one it was given.
+ * With `prepared`, rows prepared before are copied from there (the same numbers), and new ones
+ * are kept there.
  */
-export function prepareDataset(data: TrainingData): Dataset {
+export function prepareDataset(data: TrainingData, prepared?: PreparedRows): Dataset {
   const { classes, embeddings, labels } = data;
   if (embeddings.length !== labels.length) {
     throw new HeadError(
@@ -61,8 +84,11 @@ export function prepareDataset(data: TrainingData): Dataset {
   const count = embeddings.length;
   const features = new Float32Array(count * dim);
   embeddings.forEach((embedding, index) => {
+    const known = prepared?.get(embedding);
+    if (known && known.length === dim) return features.set(known, index * dim);
     checkEmbedding(embedding, dim, index);
     l2NormalizeInto(embedding, features, index * dim);
+    prepared?.set(embedding, features.slice(index * dim, (index + 1) * dim));
   });
   return { features, labels: Int32Array.from(labels), count, dim, classCount };
 }

@@ -1,5 +1,5 @@
 import { evaluationFoldCount, kernelSplit, primalSplit, rowsWhere, stratifiedFolds } from './crossValidation';
-import { classSizes, prepareDataset, sameClassNames, selectRows, type Dataset } from './dataset';
+import { classSizes, prepareDataset, sameClassNames, selectRows, type Dataset, type PreparedRows } from './dataset';
 import { HeadError } from './errors';
 import { knnProbabilities } from './knn';
 import { gramMatrix } from './kernels';
@@ -202,10 +202,10 @@ export function evaluate(data: TrainingData, model: HeadModel): Evaluation {
 /**
  * evaluate(), one held-out part per step. The checks happen at the first step. `interrupt` is
  * called between solver iterations and may throw to abandon the evaluation: a part of thousands
- * of photos takes seconds.
+ * of photos takes seconds. `prepared`: as for train().
  */
-export function* evaluationSteps(data: TrainingData, model: HeadModel, interrupt?: () => void): EvaluationSteps {
-  const dataset = prepareDataset(data);
+export function* evaluationSteps(data: TrainingData, model: HeadModel, interrupt?: () => void, prepared?: PreparedRows): EvaluationSteps {
+  const dataset = prepareDataset(data, prepared);
   const { classCount, count } = dataset;
   if (model.dim !== dataset.dim || !sameClassNames(model.classes, data.classes)) {
     throw new HeadError('incompatible-model', 'This model was trained for different classes or embeddings than these photos.');

@@ -1,3 +1,4 @@
+export { PreparedRows } from './dataset';
 export { HeadError, type HeadErrorCode } from './errors';
 export { evaluate, evaluationSteps, finish, wilsonInterval, LEAVE_ONE_OUT_MAX_PHOTOS } from './evaluate';
 export type { Calibration, ClassAccuracy, Evaluation, EvaluationSteps, Interval, ReliabilityBin } from './evaluate';

@@ -1,7 +1,7 @@
 import { balancedWeights, type Dataset } from './dataset';
 import { addResidualProducts, paddedRows } from './kernels';
 import { minimize } from './lbfgs';
-import { softmaxObjective, type SoftmaxProblem } from './objective';
+import { softmaxObjective, softmaxProblem, StatsSums, type SoftmaxProblem } from './objective';
 import type { LogisticModel } from './types';
 
 /**
@@ -35,20 +35,58 @@ export interface CentredDataset extends Dataset {
  */
 export function centreDataset(dataset: Dataset): CentredDataset {
   const { count, dim } = dataset;
-  const weights = balancedWeights(dataset.labels, dataset.classCount);
-  const centre = new Float64Array(dim);
+  const centre = classBalancedMean(dataset, balancedWeights(dataset.labels, dataset.classCount));
   const source = dataset.features;
-  for (let i = 0; i < count; i++) {
-    const row = i * dim;
-    const weight = weights[i];
-    for (let d = 0; d < dim; d++) centre[d] += weight * source[row + d];
-  }
   const features = new Float32Array(paddedRows(count) * dim);
   for (let i = 0; i < count; i++) {
     const row = i * dim;
     for (let d = 0; d < dim; d++) features[row + d] = source[row + d] - centre[d];
   }
   return { ...dataset, features, centre };
+}
+
+/** Σ_i w_i·x_i over the photos, with the balanced weights `weights`. */
+function classBalancedMean({ features, count, dim }: Dataset, weights: Float64Array): Float64Array {
+  const centre = new Float64Array(dim);
+  for (let i = 0; i < count; i++) {
+    const row = i * dim;
+    const weight = weights[i];
+    for (let d = 0; d < dim; d++) centre[d] += weight * features[row + d];
+  }
+  return centre;
+}
+
+/**
+ * centreDataset(dataset) and softmaxProblem() of it, with the problem's gradientScale and spread
+ * summed while centring rather than in a pass of their own (a sixth of a warm refit at 5,000
+ * photos): the same numbers, added up in the same order.
+ */
+export function centredProblem(dataset: Dataset): { centred: CentredDataset; problem: SoftmaxProblem } {
+  const { count, dim, classCount, labels } = dataset;
+  const weights = balancedWeights(labels, classCount);
+  const centre = classBalancedMean(dataset, weights);
+  const source = dataset.features;
+  const features = new Float32Array(paddedRows(count) * dim);
+  const sums = new StatsSums(classCount, dim);
+  const { classSums, classWeights, total } = sums;
+  let spread = 0;
+  for (let i = 0; i < count; i++) {
+    const row = i * dim;
+    const weight = weights[i];
+    const offset = labels[i] * dim;
+    classWeights[labels[i]] += weight;
+    for (let d = 0; d < dim; d++) {
+      const feature = Math.fround(source[row + d] - centre[d]);
+      features[row + d] = feature;
+      const value = weight * feature;
+      classSums[offset + d] += value;
+      total[d] += value;
+      spread += value * feature;
+    }
+  }
+  sums.spread = spread;
+  const centred = { ...dataset, features, centre };
+  return { centred, problem: softmaxProblem(centred, sums.stats()) };
 }
 
 export function parameterCount(classCount: number, dim: number): number {

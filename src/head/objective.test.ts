@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { prepareDataset } from './dataset';
 import { minimize, type Objective } from './lbfgs';
 import { gramMatrix } from './kernels';
-import { centreDataset, parameterCount, primalParams } from './logistic';
+import { centreDataset, centredProblem, parameterCount, primalParams } from './logistic';
 import { kernelProblem, softmaxObjective, softmaxProblem, startingPoint } from './objective';
 import { gaussianClusters, seededRandom } from './testData';
 
@@ -175,5 +175,22 @@ describe('minimize', () => {
     const result = minimize(objective, new Float64Array(4), { gradientTolerance: 1e-12, maxIterations: 200 });
     expect(result.converged).toBe(true);
     for (const xi of result.x) expect(xi).toBeCloseTo(1, 10);
+  });
+});
+
+describe('centredProblem', () => {
+  it('gives the very numbers of centring, then softmaxProblem', () => {
+    // Unequal classes in no order, and more dimensions than photos.
+    const mixed = gaussianClusters([5, 2, 4], 7, 0.9, 8);
+    const order = [3, 9, 0, 6, 1, 10, 4, 7, 2, 8, 5];
+    const dataset = prepareDataset({
+      ...mixed,
+      embeddings: order.map((i) => mixed.embeddings[i]),
+      labels: order.map((i) => mixed.labels[i]),
+    });
+    const centred = centreDataset(dataset);
+    const fused = centredProblem(dataset);
+    expect(fused.centred).toEqual(centred);
+    expect(fused.problem).toEqual(softmaxProblem(centred));
   });
 });

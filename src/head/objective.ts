@@ -45,7 +45,11 @@ export function parameterSize(problem: SoftmaxProblem): number {
   return problem.form === 'kernel' ? 2 * weightCount + problem.classCount : weightCount + problem.classCount;
 }
 
-export function softmaxProblem(dataset: Dataset): SoftmaxProblem {
+/**
+ * `stats`: the problem's gradientScale and spread when already known (see centredProblem, which
+ * sums them while centring); otherwise a pass over the photos finds them.
+ */
+export function softmaxProblem(dataset: Dataset, stats?: ProblemStats): SoftmaxProblem {
   const { count, dim } = dataset;
   const paddedCount = paddedRows(count);
   // Zero rows up to paddedCount; a centred dataset has them already.
@@ -62,7 +66,7 @@ export function softmaxProblem(dataset: Dataset): SoftmaxProblem {
     features,
     paddedCount,
     sampleWeights,
-    ...gradientScaleAndSpread(dataset, rows, dataset.labels, sampleWeights),
+    ...(stats ?? gradientScaleAndSpread(dataset, rows, dataset.labels, sampleWeights)),
   };
 }
 
@@ -124,6 +128,8 @@ export function kernelProblem(dataset: Dataset, gram: Float32Array, rows: ArrayL
   };
 }
 
+export type ProblemStats = Pick<SoftmaxProblem, 'gradientScale' | 'spread'>;
+
 /**
  * For the photos `rows` of `dataset` (labelled `labels`, weighing `sampleWeights`): ‖gradient‖ at
  * zero, where the residual of photo i for class c is w_i·(1/C − [y_i = c]), and Σ w_i‖x_i‖².
@@ -133,31 +139,57 @@ function gradientScaleAndSpread(
   rows: ArrayLike<number>,
   labels: ArrayLike<number>,
   sampleWeights: Float64Array,
-): { gradientScale: number; spread: number } {
+): ProblemStats {
   const { features, dim, classCount } = dataset;
-  const classSums = new Float64Array(classCount * dim);
-  const classWeights = new Float64Array(classCount);
-  const total = new Float64Array(dim);
+  const sums = new StatsSums(classCount, dim);
+  const { classSums, classWeights, total } = sums;
   let spread = 0;
   for (let i = 0; i < rows.length; i++) {
     const weight = sampleWeights[i];
     const row = rows[i] * dim;
-    const sums = labels[i] * dim;
+    const offset = labels[i] * dim;
     classWeights[labels[i]] += weight;
     for (let d = 0; d < dim; d++) {
       const feature = features[row + d];
       const value = weight * feature;
-      classSums[sums + d] += value;
+      classSums[offset + d] += value;
       total[d] += value;
       spread += value * feature;
     }
   }
-  let squaredNorm = 0;
-  for (let c = 0; c < classCount; c++) {
-    squaredNorm += (1 / classCount - classWeights[c]) ** 2;
-    for (let d = 0; d < dim; d++) squaredNorm += (total[d] / classCount - classSums[c * dim + d]) ** 2;
+  sums.spread = spread;
+  return sums.stats();
+}
+
+/**
+ * The sums ProblemStats come from, photo by photo: whoever passes over the photos anyway (see
+ * centredProblem) adds them up in this order, w_i·x_i into its class's sum and the total, and
+ * w_i·x_i·x_i into the spread, and gets the very numbers gradientScaleAndSpread would.
+ */
+export class StatsSums {
+  readonly classSums: Float64Array;
+  readonly classWeights: Float64Array;
+  readonly total: Float64Array;
+  spread = 0;
+
+  constructor(
+    private readonly classCount: number,
+    private readonly dim: number,
+  ) {
+    this.classSums = new Float64Array(classCount * dim);
+    this.classWeights = new Float64Array(classCount);
+    this.total = new Float64Array(dim);
   }
-  return { gradientScale: Math.sqrt(squaredNorm), spread };
+
+  stats(): ProblemStats {
+    const { classCount, dim, classSums, classWeights, total, spread } = this;
+    let squaredNorm = 0;
+    for (let c = 0; c < classCount; c++) {
+      squaredNorm += (1 / classCount - classWeights[c]) ** 2;
+      for (let d = 0; d < dim; d++) squaredNorm += (total[d] / classCount - classSums[c * dim + d]) ** 2;
+    }
+    return { gradientScale: Math.sqrt(squaredNorm), spread };
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { chooseLambda } from './crossValidation';
 import { classSizes, prepareDataset, sameClassNames, selectRows } from './dataset';
 import { gramMatrix, paddedRows } from './kernels';
-import { centreDataset, FINAL_TOLERANCE, primalParams, solve, toModel, toParams, type CentredDataset } from './logistic';
+import { centreDataset, centredProblem, FINAL_TOLERANCE, primalParams, solve, toModel, toParams, type CentredDataset } from './logistic';
 import { kernelProblem, softmaxProblem, startingPoint } from './objective';
 import type { LogisticModel, TrainingData, TrainOptions } from './types';
 
@@ -99,29 +99,32 @@ export function train(data: TrainingData, options: TrainOptions<LogisticModel> =
 
 /** train(), telling how it went. */
 export function fit(data: TrainingData, options: TrainOptions<LogisticModel> = {}): Fit {
-  const dataset = centreDataset(prepareDataset(data));
+  const prepared = prepareDataset(data, options.prepared);
   const { previous } = options;
-  const sizes = classSizes(dataset.labels, dataset.classCount);
-  if (usableAsStart(previous, data, dataset.dim) && lambdaStillFits(previous, sizes)) {
+  const sizes = classSizes(prepared.labels, prepared.classCount);
+  if (usableAsStart(previous, data, prepared.dim) && lambdaStillFits(previous, sizes)) {
     // A model holds its weights, not their coefficients on the photos, so this stays primal.
-    const { params, iterations } = solve(softmaxProblem(dataset), previous.lambda, toParams(previous, dataset.centre), FINAL_TOLERANCE);
-    const model = toModel(params, dataset, data.classes, previous.lambda, previous.lambdaChosenOn);
+    const { centred, problem } = centredProblem(prepared);
+    const { params, iterations } = solve(problem, previous.lambda, toParams(previous, centred.centre), FINAL_TOLERANCE);
+    const model = toModel(params, centred, data.classes, previous.lambda, previous.lambdaChosenOn);
     return { model, form: 'primal', folds: 0, validationIterations: [], finalIterations: iterations };
   }
   // In kernel form each solver iteration costs count² × classes instead of 2 × count × dim ×
   // classes, after count² × dim / 2 once for the Gram matrix. It clearly pays while count ≤ dim
   // (12 × 60 flowers: 255 against 450 ms; 397 hymenoptera photos: 46 against 74 ms); beyond, it
   // depends on the class count (with 12 classes and 720 photos the forms tie at 320 dimensions).
-  const { count, dim } = dataset;
+  const { count, dim } = prepared;
   if (count > SELECTION_MAX_PHOTOS) {
-    const selection = selectionSubsample(dataset, SELECTION_MAX_PHOTOS);
+    const { centred, problem } = centredProblem(prepared);
+    const selection = selectionSubsample(centred, SELECTION_MAX_PHOTOS);
     const selectionGram = selection.count <= dim ? gramMatrix(selection.features, selection.count, dim) : undefined;
     const choice = chooseLambda(selection, selectionGram);
     const start = selectionGram ? primalParams(choice.start, selection) : choice.start;
-    const { params, iterations } = solve(softmaxProblem(dataset), choice.lambda, start, FINAL_TOLERANCE);
-    const model = toModel(params, dataset, data.classes, choice.lambda, sizes);
+    const { params, iterations } = solve(problem, choice.lambda, start, FINAL_TOLERANCE);
+    const model = toModel(params, centred, data.classes, choice.lambda, sizes);
     return { model, form: 'primal', folds: choice.folds, validationIterations: choice.iterations, finalIterations: iterations };
   }
+  const dataset = centreDataset(prepared);
   const gram = count <= dim ? gramMatrix(dataset.features, count, dim) : undefined;
   const choice = chooseLambda(dataset, gram);
   const stats = { folds: choice.folds, validationIterations: choice.iterations };

@@ -1,3 +1,5 @@
+import type { PreparedRows } from './dataset';
+
 /** Photos of every class as embeddings; `labels[i]` indexes `classes` for `embeddings[i]`. */
 export interface TrainingData {
   classes: string[];
@@ -43,6 +45,8 @@ export type HeadModel = LogisticModel | KnnModel;
 export interface TrainOptions<M extends HeadModel> {
   /** The model trained before the latest change to the photos; reused when compatible. */
   previous?: M;
+  /** Rows prepared by earlier trainings, reused for the same embeddings (see PreparedRows). */
+  prepared?: PreparedRows;
 }
 
 export interface Classification {

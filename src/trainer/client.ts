@@ -15,7 +15,7 @@
  */
 import { RestartBudget, type RestartPolicy, type WorkerFault } from '../engine/restarts';
 import type { Evaluation, LogisticModel, TrainingData } from '../head';
-import { packTrainingData } from './packing';
+import { TrainingPacker } from './packing';
 import type { TrainRequest, TrainResponse } from './protocol';
 
 export type EvaluationOutcome =
@@ -62,6 +62,8 @@ export class TrainerClient {
    */
   private running: { id: number; job: Job; sentAt: number } | undefined;
   private waiting: Job | undefined;
+  /** Knows which embeddings the worker holds, so each request carries only the new ones. */
+  private readonly packer = new TrainingPacker();
   /** The id of the newest request sent, shared with the worker where the page may share memory. */
   private readonly newest =
     typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
@@ -77,6 +79,7 @@ export class TrainerClient {
 
   private spawn(): void {
     const worker = this.createWorker();
+    this.packer.forget();
     worker.addEventListener('message', (event) => {
       if (worker === this.worker) this.answered(event.data);
     });
@@ -90,8 +93,11 @@ export class TrainerClient {
     const { job } = running;
     const photos = job.data.labels.length;
     this.running = undefined;
-    if (response.type === 'failed') job.resolve({ type: 'failed', message: response.message });
-    else if (job.type === 'train' && response.type === 'trained') {
+    if (response.type === 'failed') {
+      // What the worker kept may not be what the packer thinks (a request it could not read): start afresh.
+      this.packer.forget();
+      job.resolve({ type: 'failed', message: response.message });
+    } else if (job.type === 'train' && response.type === 'trained') {
       // In the browser's performance timeline, where `npm run stress` and the DevTools read it: the
       // time the page waited (a request may wait for the worker to finish what it was doing) and
       // the worker's own.
@@ -176,13 +182,13 @@ export class TrainerClient {
     this.running = { id, job, sentAt: performance.now() };
     if (this.newest) Atomics.store(this.newest, 0, id);
     // Packed afresh for each request: its buffer goes to the worker, and a job may be run again after a crash.
-    const data = packTrainingData(job.data);
+    const data = this.packer.pack(job.data);
     const newest = this.newest;
     worker.postMessage(
       job.type === 'train'
         ? { id, type: 'train', data, previous: job.previous, newest }
         : { id, type: 'evaluate', data, model: job.model, newest },
-      [data.embeddings.buffer],
+      [data.added.embeddings.buffer],
     );
   }
 

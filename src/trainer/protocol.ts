@@ -8,7 +8,7 @@ export type TrainRequest =
     | {
         id: number;
         type: 'train';
-        /** Its embeddings in one buffer, transferred rather than cloned (./packing). */
+        /** Its rows by key, with the embeddings the worker does not hold in one transferred buffer (./packing). */
         data: PackedTrainingData;
         /** The previous head, a warm start when its classes are the same. */
         previous?: LogisticModel;

@@ -2,20 +2,23 @@
  * What the training worker does with each request, kept apart from the worker's messaging so the
  * evaluation harness (scripts/eval/appPath.ts) measures exactly this code.
  */
-import { evaluationSteps, train, type EvaluationSteps, type LogisticModel, type TrainingData } from '../head';
+import { evaluationSteps, train, type EvaluationSteps, type LogisticModel, type PreparedRows, type TrainingData } from '../head';
 
 /**
  * Trains the head on `data` (warm-started from `previous` when its classes match, with the
  * penalty chosen again once the photos have grown enough: see train()), and gives its
  * cross-validation as steps still to run: the worker sends the head at once and evaluates it
  * after, a held-out part at a time, dropping the rest once a newer request has replaced the head.
+ * `prepared`: the rows prepared by earlier calls, which the worker keeps between requests (the
+ * same head and evaluation as without, only sooner).
  */
 export function trainHead(
   data: TrainingData,
   previous?: LogisticModel,
   /** See evaluationSteps. */
   interrupt?: () => void,
+  prepared?: PreparedRows,
 ): { model: LogisticModel; evaluation: EvaluationSteps } {
-  const model = train(data, { previous });
-  return { model, evaluation: evaluationSteps(data, model, interrupt) };
+  const model = train(data, { previous, prepared });
+  return { model, evaluation: evaluationSteps(data, model, interrupt, prepared) };
 }

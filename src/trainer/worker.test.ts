@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../head';
 import { gaussianClusters } from '../head/testData';
 import type { TrainingData } from '../head';
-import { packTrainingData } from './packing';
+import { TrainingPacker } from './packing';
 import type { TrainRequest, TrainResponse } from './protocol';
 
 type Unpacked<Request> = Request extends unknown ? Omit<Request, 'data'> & { data: TrainingData } : never;
@@ -16,9 +16,10 @@ async function loadWorker() {
   };
   (globalThis as unknown as { self: typeof scope }).self = scope;
   await import('./worker');
-  // Sent as the client sends it: the embeddings packed into one buffer.
+  // Sent as the client sends it: rows by key, the embeddings new to the worker packed into one buffer.
+  const packer = new TrainingPacker();
   const send = (request: Unpacked<TrainRequest>) =>
-    scope.onmessage!({ data: { ...request, data: packTrainingData(request.data) } } as MessageEvent<TrainRequest>);
+    scope.onmessage!({ data: { ...request, data: packer.pack(request.data) } } as MessageEvent<TrainRequest>);
   return { posted, send };
 }
 

@@ -5,8 +5,8 @@
  * long, follows. Between parts the worker lets waiting messages in, and stops evaluating a head
  * once a newer request has arrived: that head is no longer the one shown.
  */
-import { evaluationSteps, type EvaluationSteps } from '../head';
-import { unpackTrainingData } from './packing';
+import { evaluationSteps, PreparedRows, type EvaluationSteps } from '../head';
+import { TrainingStore } from './packing';
 import type { TrainRequest, TrainResponse } from './protocol';
 import { trainHead } from './trainHead';
 
@@ -15,6 +15,10 @@ declare const self: DedicatedWorkerGlobalScope;
 /** The id of the newest request received, and the one sent (see TrainRequest's `newest`). */
 let newest = 0;
 let newestSent: Int32Array | undefined;
+
+/** The last request's embeddings, and what was prepared of them: a request carries only new ones. */
+const store = new TrainingStore();
+const prepared = new PreparedRows();
 
 /** Thrown out of an evaluation that a newer request has replaced. */
 class Replaced extends Error {}
@@ -43,17 +47,22 @@ function evaluateInSteps(id: number, steps: EvaluationSteps): void {
 self.onmessage = (event: MessageEvent<TrainRequest>) => {
   const request = event.data;
   const { id } = request;
-  const data = unpackTrainingData(request.data);
   newest = id;
   newestSent = request.newest ?? newestSent;
+  let data: ReturnType<typeof store.unpack>;
+  try {
+    data = store.unpack(request.data);
+  } catch (error) {
+    return post({ id, type: 'failed', message: (error as Error).message });
+  }
   const interrupt = () => {
     if (replaced(id)) throw new Replaced();
   };
-  if (request.type === 'evaluate') return evaluateInSteps(id, evaluationSteps(data, request.model, interrupt));
+  if (request.type === 'evaluate') return evaluateInSteps(id, evaluationSteps(data, request.model, interrupt, prepared));
   const started = performance.now();
   let trained: ReturnType<typeof trainHead>;
   try {
-    trained = trainHead(data, request.previous, interrupt);
+    trained = trainHead(data, request.previous, interrupt, prepared);
   } catch (error) {
     return post({ id, type: 'failed', message: (error as Error).message });
   }
