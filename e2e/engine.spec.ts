@@ -67,8 +67,7 @@ test('a first start is ready on LiteRT’s WASM runtime with every core, measuri
   const ready = await page.evaluate(() => window.handfulLab.start(window.handfulLab.defaultFeaturesId, 'auto', 8));
   expect(ready.backend).toBe('wasm');
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-  // Two lanes of half the cores each, where there are two cores or more.
-  expect(ready.runtime).toBe(cores >= 2 ? `LiteRT WASM, 2 lanes, threads (${Math.floor(cores / 2)}) each` : 'LiteRT WASM, threads (1)');
+  expect(ready.runtime).toBe(`LiteRT WASM, threads (${cores})`);
   // Fewer threads when asked (the benchmark compares leaving a core to the photo decoder).
   const fewer = await page.evaluate(() => window.handfulLab.start(window.handfulLab.defaultFeaturesId, 'wasm', 8, 1));
   expect(fewer.runtime).toBe('LiteRT WASM, threads (1)');
@@ -108,34 +107,4 @@ test('embedding can be cancelled part way, and the engine keeps working', async 
   const again = await page.evaluate((urls) => window.handfulLab.embedUrls(urls), photos);
   expect(again.cancelled).toBe(false);
   expect(again.results).toHaveLength(3);
-});
-
-test('two model lanes: batches run on both, and each photo’s embedding is the one a single lane gives, in order', async ({ page }) => {
-  test.skip((await page.evaluate(() => navigator.hardwareConcurrency)) < 2, 'one core: one lane');
-  const many = Array.from({ length: 8 }, (_, i) => photos[i % photos.length]);
-  const embeddings = (run: { results: { index: number; embedding?: number[] }[] }) =>
-    run.results.sort((a, b) => a.index - b.index).map((r) => r.embedding);
-  // Threads asked for: one lane, as before lanes.
-  await page.evaluate(() => window.handfulLab.start(window.handfulLab.defaultFeaturesId, 'wasm', 1, 1));
-  const single = embeddings(await page.evaluate((urls) => window.handfulLab.embedUrls(urls), many));
-  await page.evaluate(() => window.handfulLab.start(window.handfulLab.defaultFeaturesId, 'wasm', 1));
-  await page.evaluate(() => window.handfulLab.stats());
-  // The second lane loads after the engine is ready; until then the first lane takes every batch.
-  let lanes: (number[] | undefined)[] = [];
-  await expect
-    .poll(
-      async () => {
-        lanes = embeddings(await page.evaluate((urls) => window.handfulLab.embedUrls(urls), many));
-        return (await page.evaluate(() => window.handfulLab.stats())).stages['second lane']?.count ?? 0;
-      },
-      { timeout: 60_000 },
-    )
-    .toBeGreaterThan(0);
-  expect(lanes).toEqual(single);
-  // Results come in the photos' order, though a batch on the second lane may finish after a later one.
-  const { order } = await page.evaluate(
-    async (urls) => window.handfulLab.embedWithCopies(await Promise.all(urls.map(async (url) => (await fetch(url)).blob()))),
-    many,
-  );
-  expect(order.filter((entry) => entry.startsWith('embedded'))).toEqual(many.map((_, i) => `embedded ${i}`));
 });

@@ -9,10 +9,6 @@
  * at once. With 'auto' the other backends that could run here are then measured in the
  * background: on real photos the person added, one small step at a time, only while no request
  * waits; the engine switches only to a backend clearly faster, and says what it found in 'measured'.
- *
- * On LiteRT's WASM runtime with two cores or more the models run in two lanes (./lane): this
- * worker's own, and a second instance of this script, loaded when there is first more than one
- * photo to embed.
  */
 import { unavailableReason } from './backends';
 import { fetchBackboneFiles, type BackboneFiles } from './backbone';
@@ -20,9 +16,7 @@ import { featuresById, formatRunsOn, type FeatureConfig } from './backbones';
 import { ImageDecodeError, type DecodedPhoto } from './decode';
 import { Decoder } from './decoder';
 import { EarlyDecodes } from './earlyDecode';
-import { loadExtractor, type FeatureExtractor, type Features } from './extractor';
-import { Lane, LANE_WORKER_NAME } from './lane';
-import { serveLane } from './laneWorker';
+import { loadExtractor, type FeatureExtractor } from './extractor';
 import { askModelThreads, describeRuntime, liteRt, webGpuUnavailableReason } from './litert';
 import { takeStageTimes, timed } from './stages';
 import {
@@ -38,10 +32,6 @@ declare const self: DedicatedWorkerGlobalScope;
 
 interface Engine {
   extractor: FeatureExtractor;
-  /** Threads per lane where the models run in two lanes (./lane); undefined for one. */
-  laneThreads?: number;
-  /** The second lane, started by the first request for more than one photo. */
-  lane?: Lane;
   backend: BackendName;
   batchSize: number;
   /** The init request that started it: background measurements answer to it. */
@@ -81,9 +71,8 @@ function post(message: EngineResponse): void {
 const usesLiteRt = (config: FeatureConfig) => config.backbones.every((spec) => spec.format === 'tflite');
 
 /** What runs the models on `backend`, in words for the details panel and the benchmark. */
-async function runtimeOf(config: FeatureConfig, backend: BackendName, lanes = false): Promise<string> {
-  if (usesLiteRt(config))
-    return `LiteRT ${backend === 'webgpu' ? 'WebGPU' : 'WASM'}, ${lanes ? '2 lanes, ' : ''}${describeRuntime(await liteRt())}${lanes ? ' each' : ''}`;
+async function runtimeOf(config: FeatureConfig, backend: BackendName): Promise<string> {
+  if (usesLiteRt(config)) return `LiteRT ${backend === 'webgpu' ? 'WebGPU' : 'WASM'}, ${describeRuntime(await liteRt())}`;
   const features = (await import('./tfjs')).wasmFeatures();
   return `tfjs ${backend}${features ? ` (${features})` : ''}`;
 }
@@ -134,22 +123,10 @@ async function fetchFiles(config: FeatureConfig, initId: number): Promise<void> 
   );
 }
 
-/**
- * LiteRT on WASM runs as two lanes of half the cores each (see ./lane) unless a number of threads
- * was asked for: two photos on one core each gain more than one photo on two cores (XNNPACK's
- * threads wait for each other between layers). Undefined for one lane; else threads per lane.
- */
-async function laneThreads(config: FeatureConfig, backend: BackendName, asked: number | undefined): Promise<number | undefined> {
-  if (asked !== undefined || backend !== 'wasm' || !usesLiteRt(config) || typeof Worker === 'undefined') return undefined;
-  const { maxThreads } = await liteRt();
-  return maxThreads >= 2 ? Math.floor(maxThreads / 2) : undefined;
-}
-
-/** Photos per second of `extractor` on `photos`, the way embed runs them (no guesses): half on `lane` when idle. */
-async function rate(extractor: FeatureExtractor, photos: Uint8ClampedArray[], lane?: Lane): Promise<number> {
+/** Photos per second of `extractor` on `photos`, the way embed runs them (no guesses). */
+async function rate(extractor: FeatureExtractor, photos: Uint8ClampedArray[]): Promise<number> {
   const began = performance.now();
-  const half = lane?.idle ? Math.floor(photos.length / 2) : 0;
-  await Promise.all([half > 0 ? lane!.run(photos.slice(0, half), 0) : undefined, extractor.run(photos.slice(half), 0)]);
+  await extractor.run(photos, 0);
   return (photos.length * 1000) / (performance.now() - began);
 }
 
@@ -181,8 +158,7 @@ async function measureStep(): Promise<void> {
     if (backend === undefined) {
       measuring = undefined;
       const { backend: running, initId } = engine;
-      const runtime = await runtimeOf(config, running, engine.lane !== undefined);
-      post({ type: 'measured', id: initId, backend: running, runtime, measurements: m.results });
+      post({ type: 'measured', id: initId, backend: running, runtime: await runtimeOf(config, running), measurements: m.results });
       return;
     }
     try {
@@ -198,15 +174,14 @@ async function measureStep(): Promise<void> {
   // The first run of a freshly loaded model compiles kernels or shaders: not timed.
   await candidate.extractor.run(photos.slice(0, 1), 0);
   const candidateRate = await rate(candidate.extractor, photos);
-  const runningRate = await rate(engine.extractor, photos, engine.lane);
+  const runningRate = await rate(engine.extractor, photos);
   const runningEntry = m.results.find((entry) => entry.backend === engine!.backend);
   if (runningEntry) runningEntry.imagesPerSecond = Math.max(runningEntry.imagesPerSecond ?? 0, runningRate);
   else m.results.push({ backend: engine.backend, imagesPerSecond: runningRate });
   m.results.push({ backend: candidate.backend, imagesPerSecond: candidateRate });
   if (candidateRate >= clearlyFaster * runningRate) {
     engine.extractor.dispose();
-    engine.lane?.dispose();
-    engine = { ...engine, extractor: candidate.extractor, laneThreads: undefined, lane: undefined, backend: candidate.backend };
+    engine = { ...engine, extractor: candidate.extractor, backend: candidate.backend };
   } else {
     candidate.extractor.dispose();
   }
@@ -216,7 +191,6 @@ async function measureStep(): Promise<void> {
 async function init(request: Extract<EngineRequest, { type: 'init' }>): Promise<void> {
   stopMeasuring();
   engine?.extractor.dispose();
-  engine?.lane?.dispose();
   engine = undefined;
   samples = [];
   const config = featuresById(request.featuresId);
@@ -230,68 +204,32 @@ async function init(request: Extract<EngineRequest, { type: 'init' }>): Promise<
   const backend = asked === 'auto' ? usable[0] : asked;
   // tfjs has one active backend per worker, so only LiteRT's accelerators are measured side by side.
   const others = asked === 'auto' && usesLiteRt(config) ? usable.slice(1) : [];
-  const lanes = await laneThreads(config, backend, request.threads);
-  if (lanes) askModelThreads(lanes);
   const extractor = await start(config, backend);
-  engine = { extractor, backend, batchSize: request.batchSize, initId: request.id, laneThreads: lanes };
+  engine = { extractor, backend, batchSize: request.batchSize, initId: request.id };
   if (others.length > 0) measuring = { initId: request.id, remaining: others, results: [...listed!.problems] };
   const { id: featuresId, embeddingSize } = config;
-  const runtime = await runtimeOf(config, backend, lanes !== undefined);
+  const runtime = await runtimeOf(config, backend);
   post({ type: 'ready', id: request.id, backend, featuresId, embeddingSize, runtime, measuring: measuring !== undefined });
 }
 
 async function embed(request: Extract<EngineRequest, { type: 'embed' }>): Promise<void> {
   if (!engine) throw new Error('The engine was asked to embed before it was started.');
-  // The second lane loads in its own worker when first there is more than one photo to do: a
-  // single photo (Try it, the camera) never waits for it nor shares the processor with its load,
-  // and until it is ready this thread's models take every batch.
-  if (engine.laneThreads && !engine.lane && request.images.length > 1) {
-    const { config } = engine.extractor;
-    engine.lane = new Lane(
-      config.id,
-      engine.laneThreads,
-      new Map(config.backbones.map((spec) => [spec.id, filesByBackbone.get(spec.id)!])),
-    );
-  }
-  const { extractor, batchSize, lane } = engine;
+  const { extractor, batchSize } = engine;
   let pending: { index: number; started: number; rgba: Uint8ClampedArray }[] = [];
-  /** Every batch's results posted so far, in order: a batch on the second lane posts when it is done. */
-  let posted: Promise<void> = Promise.resolve();
-  /** Runs of this thread's own models, one at a time (a lane that fails gives its batch back here). */
-  let ownRuns: Promise<unknown> = Promise.resolve();
-  const runOwn = (photos: Uint8ClampedArray[]) => {
-    const ran = ownRuns.then(() => extractor.run(photos, request.guesses));
-    ownRuns = ran.catch(() => {});
-    return ran;
-  };
 
   const flush = async () => {
     if (pending.length === 0) return;
-    const batch = pending;
+    const features = await extractor.run(
+      pending.map((p) => p.rgba),
+      request.guesses,
+    );
+    const finished = performance.now();
+    pending.forEach(({ index, started }, i) => {
+      const { embedding, guesses } = features[i];
+      post({ type: 'embedded', id: request.id, index, embedding, guesses, ms: (finished - started) / pending.length });
+    });
+    samples = [...samples, ...pending.map((p) => p.rgba)].slice(-sampleCount);
     pending = [];
-    const photos = batch.map((p) => p.rgba);
-    const report = (features: Features[]) => {
-      const finished = performance.now();
-      batch.forEach(({ index, started }, i) => {
-        const { embedding, guesses } = features[i];
-        post({ type: 'embedded', id: request.id, index, embedding, guesses, ms: (finished - started) / batch.length });
-      });
-      samples = [...samples, ...photos].slice(-sampleCount);
-    };
-    if (lane?.idle) {
-      // While the lane runs this batch, this thread collects and runs the next.
-      const ran = lane.run(photos, request.guesses).catch((error: unknown) => {
-        console.warn('the second model lane failed; its batch runs here', error);
-        return runOwn(photos);
-      });
-      posted = Promise.all([posted, ran]).then(([, features]) => report(features));
-      // Awaited below or at the end; marked handled so a failure is not reported twice.
-      posted.catch(() => {});
-    } else {
-      const features = await runOwn(photos);
-      await posted;
-      report(features);
-    }
   };
 
   // One decode per photo, whatever the number of backbones and views; the stored copy and
@@ -322,7 +260,6 @@ async function embed(request: Extract<EngineRequest, { type: 'embed' }>): Promis
     if (pending.length === batchSize) await flush();
   }
   if (!cancelled.has(request.id)) await flush();
-  await posted;
   post({ type: 'done', id: request.id, cancelled: cancelled.delete(request.id) });
 }
 
@@ -346,16 +283,11 @@ async function handle(request: Exclude<EngineRequest, { type: 'cancel' }>): Prom
 // The LiteRT runtime (a WASM binary and its threads) loads while the page is still opening and
 // the weights download: the first start then only compiles the models. A failure here is not
 // lost: it is what every start that needs LiteRT reports (liteRt() keeps the failed load). The
-// decoding thread starts now too, ready for the first photo. The same script, started by the
-// engine worker under LANE_WORKER_NAME, is its second model lane (./lane) instead.
+// decoding thread starts now too, ready for the first photo.
 liteRt().catch(() => {});
-if (self.name === LANE_WORKER_NAME) serveLane();
-else {
-  decoder.start();
-  self.onmessage = onRequest;
-}
+decoder.start();
 
-function onRequest(event: MessageEvent<unknown>): void {
+self.onmessage = (event: MessageEvent<unknown>) => {
   let request: EngineRequest;
   try {
     request = decodeRequest(event.data);
@@ -377,4 +309,4 @@ function onRequest(event: MessageEvent<unknown>): void {
       waiting--;
       if (waiting === 0) scheduleMeasurement();
     });
-}
+};
