@@ -46,15 +46,14 @@ const offline = VitePWA({
     // The unminified engine worker is ~4 MB and weight shards up to 4 MB; room for growth.
     maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
     // Not precached, so a first visit fetches a fraction of it all: the earlier engine's TF.js
-    // models (kept for older classifier files and the evaluation; only V1's classifier layer and
-    // labels serve today's features), the float V1 file, and LiteRT's build for browsers without
-    // relaxed SIMD. They are fetched from the server when needed, so not offline.
+    // models (kept for older classifier files and the evaluation), the float V1 file, and LiteRT's
+    // build for browsers without relaxed SIMD. They are fetched from the server when needed, so
+    // not offline.
     manifestTransforms: [
       async (entries) => ({
         manifest: entries.filter(
           ({ url }) =>
-            !/^models\/(mobilenet_v2_1\.0_224|mobilenet_v1_0\.75_224_float)\//.test(url) &&
-            !/^models\/mobilenet_v1_0\.75_224\/(?!group29-shard1of1$|metadata\.json$)/.test(url) &&
+            !/^models\/(mobilenet_v2_1\.0_224|mobilenet_v1_0\.75_224|mobilenet_v1_0\.75_224_float)\//.test(url) &&
             !/^assets\/litert_wasm_compat_internal-/.test(url),
         ),
         warnings: [],

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { classifierAfterGlobalPool, cutAtGlobalPool } from './embedding.ts';
-import { floatEmbeddingModel, foldMobilenetV1, int8EmbeddingModel, type Calibration } from './mobilenet-v1.ts';
+import { floatEmbeddingModel, foldMobilenetV1, int8ClassifierModel, int8EmbeddingModel, type Calibration } from './mobilenet-v1.ts';
 import { writeTflite } from './tflite-writer.ts';
 
 /** Activation ranges and channel means of the float V1 on real photos, written by calibrate-v1.ts. */
@@ -33,6 +33,15 @@ export const V1_INT8_DESCRIPTION =
 /** From Google's tf2_mobilenet_v2_1.0_224_ptq.tflite. */
 export function v2Int8Embedding(ptq: Uint8Array): Uint8Array {
   return cutAtGlobalPool(ptq, V2_INT8_DESCRIPTION).tflite;
+}
+
+export const V1_INT8_CLASSIFIER_DESCRIPTION =
+  'Handful: the ImageNet classifier of MobileNet V1 0.75 224 (Keras conv_preds), int8 per-class weights, float32 arithmetic. ' +
+  'Input float32 [1,1,1,768], the embedding; output float32 [1,1000] probabilities.';
+
+/** From the TF.js V1 0.75 files: its classifier layer with 8-bit weights, for either V1 embedding. */
+export function v1Int8Classifier(files: Map<string, Uint8Array>): Uint8Array {
+  return writeTflite(int8ClassifierModel(files, V1_INT8_CLASSIFIER_DESCRIPTION));
 }
 
 /** From Google's tf2_mobilenet_v2_1.0_224_ptq.tflite: its own int8 classifier layer, for the embedding above. */

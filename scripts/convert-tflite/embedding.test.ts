@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseManifest } from '../setup/manifest.ts';
 import { photoInput } from './calibrate-v1.ts';
 import { EMBEDDING_LAYER_NAME, convertTflite } from './convert.ts';
-import { v1FloatEmbedding, v1Int8Embedding, v2Int8Classifier, v2Int8Embedding } from './embedding-models.ts';
+import { v1FloatEmbedding, v1Int8Classifier, v1Int8Embedding, v2Int8Classifier, v2Int8Embedding } from './embedding-models.ts';
 import { loadLiteRtInNode, runFloatModel } from './litert-node.ts';
 import { V1_EMBEDDING_LAYER, activationQuantization, correctedBias, quantizePerChannel, type FoldedConv } from './mobilenet-v1.ts';
 import { sharedPath, sharedSuite, skipShared } from './shared-data.ts';
@@ -225,6 +225,47 @@ describe.skipIf(skipShared)(sharedSuite('embedding models for LiteRT.js (from ..
     }
     console.log(`V2 int8 classifier top-1: ${seen.join('; ')}`);
     expect(seen[0]).toMatch(/^hot_dog\.jpg: hotdog/);
+  }, 600_000);
+
+  it('V1 classifier with 8-bit weights: byte-identical every time, the setup manifest’s file, and the float layer’s top guesses on real photos', async () => {
+    const bytes = v1Int8Classifier(v1Files);
+    expect(sha256(v1Int8Classifier(v1Files))).toBe(sha256(bytes));
+    const manifest = parseManifest(
+      readFileSync(join(import.meta.dirname, '..', 'setup', 'mobilenet_v1_0.75_224_classifier.sha256'), 'utf8'),
+    );
+    expect(manifest.find((entry) => entry.file === 'classifier.tflite')?.sha256).toBe(sha256(bytes));
+    expect(bytes.length).toBeLessThan(800_000);
+    const m = parseTflite(bytes);
+    expect(opCounts(m)).toEqual({ DEQUANTIZE: 1, CONV_2D: 1, RESHAPE: 1, SOFTMAX: 1 });
+    expectNothingUnused(m);
+    // The float layer, as the TF.js files have it: kernel [768 x 1000], then the bias.
+    const raw = v1Files.get('group29-shard1of1')!;
+    const layer = new Float32Array(raw.slice().buffer);
+    const floatProbabilities = (x: Float32Array) => {
+      const logits = layer.slice(768 * 1000);
+      for (let i = 0; i < 768; i++) for (let c = 0; c < 1000; c++) logits[c] += x[i] * layer[i * 1000 + c];
+      const max = Math.max(...logits);
+      const exp = logits.map((l) => Math.exp(l - max));
+      const sum = exp.reduce((a, b) => a + b, 0);
+      return exp.map((e) => e / sum);
+    };
+    const litert = await loadLiteRtInNode();
+    const embedding = await litert.loadAndCompile(models[2].bytes, { accelerator: 'wasm' });
+    const classifier = await litert.loadAndCompile(bytes, { accelerator: 'wasm' });
+    const order = (p: Float32Array) => Array.from(p.keys()).sort((a, b) => p[b] - p[a]);
+    let worst = 0;
+    for (const photo of photos) {
+      const x = await runFloatModel(embedding, photoInput(photo, 224, 1 / 127.5, -127 / 127.5), [1, 224, 224, 3]);
+      const got = await runFloatModel(classifier, x, [1, 1, 1, 768]);
+      const want = floatProbabilities(x);
+      // The first two as the float layer's; further down, near-ties may swap (a bee photo's third guess did).
+      expect(order(got).slice(0, 2), photo).toEqual(order(want).slice(0, 2));
+      for (let c = 0; c < 1000; c++) worst = Math.max(worst, Math.abs(got[c] - want[c]));
+    }
+    console.log(
+      `V1 classifier, 8-bit weights against the float layer on the same embeddings: largest probability difference ${worst.toFixed(4)}`,
+    );
+    expect(worst).toBeLessThan(0.02);
   }, 600_000);
 
   it('V2 int8: Google graph up to the pool, float32 in, one float32 [1,1280] out, no classifier left', () => {

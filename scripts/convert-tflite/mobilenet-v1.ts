@@ -18,6 +18,8 @@ const DEPTHWISE_CONV_2D = 4;
 const MEAN = 40;
 const QUANTIZE = 114;
 const DEQUANTIZE = 6;
+const RESHAPE = 22;
+const SOFTMAX = 25;
 const RELU6 = 3;
 
 /** The layer whose output is the embedding (SOURCE.md of the mirrored model). */
@@ -366,4 +368,59 @@ export function int8EmbeddingModel(net: FoldedMobilenet, calibration: Calibratio
     options: { kind: 'reducer', keepDims: false },
   });
   return { description, tensors, inputs: [0], outputs: [embedding], operators };
+}
+
+/**
+ * V1's ImageNet classifier (`conv_preds`, a 1x1 convolution from the 768 pooled features to 1000 classes, then a
+ * softmax) as a model of its own, 4x smaller than its float32 weights: the kernel int8, symmetric, one scale per
+ * class (DEQUANTIZE of a constant, so the arithmetic stays float32 and only the weights are rounded), the bias
+ * float32. Input float32 [1,1,1,768] (the embedding), output float32 [1,1000] probabilities.
+ */
+export function int8ClassifierModel(files: Map<string, Uint8Array>, description: string): WritableModel {
+  const json = files.get('model.json');
+  if (!json) throw new Error('model.json is missing');
+  const weights = readWeights(JSON.parse(new TextDecoder().decode(json)), files);
+  const kernel = weights.get('conv_preds/kernel');
+  const bias = weights.get('conv_preds/bias');
+  if (!kernel || !bias) throw new Error('conv_preds/kernel or conv_preds/bias is missing');
+  const classes = bias.length;
+  const inputs = kernel.length / classes;
+  // Keras [1, 1, inputs, classes] to TFLite [classes, 1, 1, inputs].
+  const filter = new Float32Array(kernel.length);
+  for (let i = 0; i < inputs; i++) for (let c = 0; c < classes; c++) filter[c * inputs + i] = kernel[i * classes + c];
+  const { q, scales } = quantizePerChannel(filter, classes, (k) => Math.floor(k / inputs));
+  return {
+    description,
+    tensors: [
+      { name: 'embedding', shape: [1, 1, 1, inputs], type: FLOAT32 },
+      {
+        name: 'conv_preds/kernel_int8',
+        shape: [classes, 1, 1, inputs],
+        type: INT8,
+        data: bytesOf(q),
+        quantization: { scale: scales, zeroPoint: scales.map(() => 0), quantizedDimension: 0 },
+      },
+      { name: 'conv_preds/kernel', shape: [classes, 1, 1, inputs], type: FLOAT32 },
+      { name: 'conv_preds/bias', shape: [classes], type: FLOAT32, data: bytesOf(bias) },
+      { name: 'conv_preds', shape: [1, 1, 1, classes], type: FLOAT32 },
+      { name: 'logits_shape', shape: [2], type: INT32, data: bytesOf(new Int32Array([1, classes])) },
+      { name: 'logits', shape: [1, classes], type: FLOAT32 },
+      { name: 'probabilities', shape: [1, classes], type: FLOAT32 },
+    ],
+    inputs: [0],
+    outputs: [7],
+    operators: [
+      // DEQUANTIZE of per-channel int8 is version 4 of that builtin.
+      { opcode: DEQUANTIZE, version: 4, inputs: [1], outputs: [2], options: null },
+      {
+        opcode: CONV_2D,
+        version: 1,
+        inputs: [0, 2, 3],
+        outputs: [4],
+        options: { kind: 'conv2d', padding: 'VALID', strideW: 1, strideH: 1, activation: 0, dilationW: 1, dilationH: 1 },
+      },
+      { opcode: RESHAPE, version: 1, inputs: [4, 5], outputs: [6], options: { kind: 'reshape', newShape: [1, classes] } },
+      { opcode: SOFTMAX, version: 1, inputs: [6], outputs: [7], options: { kind: 'softmax', beta: 1 } },
+    ],
+  };
 }

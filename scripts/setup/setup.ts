@@ -102,6 +102,21 @@ const weights: WeightsSpec[] = [
     upstream: v1Upstream,
   },
   {
+    // Apart from the embeddings' folders, whose manifests name the weights embeddings were made with.
+    kind: 'convert',
+    dir: 'mobilenet_v1_0.75_224_classifier',
+    sourceDir: 'mobilenet_v1_0.75_224',
+    needs: 'the TF.js MobileNet V1 0.75 (model.json, its weight files and metadata.json)',
+    convert: async (inputs) => {
+      const { v1Int8Classifier } = await import('../convert-tflite/embedding-models.ts');
+      return new Map([
+        ['classifier.tflite', v1Int8Classifier(inputs)],
+        ['metadata.json', input(inputs, 'metadata.json')],
+      ]);
+    },
+    upstream: v1Upstream,
+  },
+  {
     kind: 'convert',
     dir: 'mobilenet_v1_0.75_224_int8',
     sourceDir: 'mobilenet_v1_0.75_224',

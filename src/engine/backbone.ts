@@ -108,7 +108,7 @@ interface Classifier {
 
 /** Loads `spec.classifier`, checked against the backbone and its labels. */
 async function loadClassifier(spec: BackboneSpec, labels: string[]): Promise<Classifier> {
-  const { format, url, inputs, classes } = spec.classifier!;
+  const { url, inputs, classes } = spec.classifier!;
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await (await get(url)).arrayBuffer());
@@ -120,13 +120,6 @@ async function loadClassifier(spec: BackboneSpec, labels: string[]): Promise<Cla
   }
   if (inputs !== spec.embeddingSize || classes !== labels.length) {
     throw new Error(`${spec.title}: its classifier takes ${inputs} features to ${classes} classes, for ${labels.length} labels`);
-  }
-  if (format === 'float32-shard') {
-    const weights = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-    if (weights.length !== (inputs + 1) * classes) {
-      throw new Error(`${spec.title}: its classifier has ${weights.length} numbers, not ${(inputs + 1) * classes}`);
-    }
-    return { classify: async (embedding) => classify(weights, embedding), dispose: () => {} };
   }
   // A few milliseconds per photo at most: always on the WASM runtime, whatever runs the backbone.
   const model = await compileTflite(bytes, 'wasm');
@@ -192,23 +185,6 @@ async function loadTflite(
   }
 
   return { spec, labels: spec.classifier ? labels : [], run, dispose };
-}
-
-/** Softmax of a 1x1 convolution over pooled features: `weights` is the kernel [inputs x classes], then the bias. */
-export function classify(weights: Float32Array, features: Float32Array): Float32Array {
-  const inputs = features.length;
-  const classes = weights.length / (inputs + 1);
-  const logits = weights.slice(inputs * classes);
-  for (let i = 0; i < inputs; i++) {
-    const x = features[i];
-    const row = i * classes;
-    for (let c = 0; c < classes; c++) logits[c] += x * weights[row + c];
-  }
-  const max = logits.reduce((a, b) => Math.max(a, b), -Infinity);
-  let sum = 0;
-  for (let c = 0; c < classes; c++) sum += logits[c] = Math.exp(logits[c] - max);
-  for (let c = 0; c < classes; c++) logits[c] /= sum;
-  return logits;
 }
 
 /**
