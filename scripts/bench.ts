@@ -229,9 +229,9 @@ ${throughput.join('\n')}
 
 **Where the time goes** (LiteRT rows): milliseconds per photo in each stage, mean over rounds. The
 decoding thread decodes, makes the model's 224 px square (\`model square\`) and the stored copy and
-thumbnail (\`copies\`, two JPEG encodes) while the engine's thread scales pixels (\`model input\`) and
-runs each model; \`waiting for decoding\` is the engine's thread idle for want of a decoded photo. Stages
-on the two threads overlap, so they add up to more than the time per photo.
+thumbnail (\`copies\`: JPEG encodes, only the thumbnail for a JPEG stored as it is) while the
+engine's thread scales pixels (\`model input\`) and runs each model; \`waiting for decoding\` is the
+engine's thread idle for want of a decoded photo. Stages on the two threads overlap, so they add up to more than the time per photo.
 
 | feature id | runs on | ms per photo by stage |
 |---|---|---|
