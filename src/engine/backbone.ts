@@ -81,20 +81,11 @@ export async function fetchBackboneFiles(spec: BackboneSpec, onProgress: Downloa
   }
 }
 
-/**
- * `backend`: the tfjs backend already active (tfjs-layers), or the LiteRT accelerator to use (tflite).
- * `guessing`: ImageNet guesses will be asked of this backbone, so a separate classifier starts
- * loading at once, off the path of the first photo.
- */
-export async function loadBackbone(
-  spec: BackboneSpec,
-  files: BackboneFiles,
-  backend: BackendName,
-  guessing = false,
-): Promise<LoadedBackbone> {
+/** `backend`: the tfjs backend already active (tfjs-layers), or the LiteRT accelerator to use (tflite). */
+export async function loadBackbone(spec: BackboneSpec, files: BackboneFiles, backend: BackendName): Promise<LoadedBackbone> {
   if (files.format === 'tflite') {
     if (!formatRunsOn('tflite', backend)) throw new Error(`${spec.title} runs with LiteRT, on wasm or webgpu, not ${backend}`);
-    return loadTflite(spec, files, backend as LiteRtAccelerator, guessing);
+    return loadTflite(spec, files, backend as LiteRtAccelerator);
   }
   // TF.js (megabytes of script) loads only for the earlier models that need it.
   return (await import('./tfjs')).loadLayersBackbone(spec, files);
@@ -132,15 +123,14 @@ async function loadClassifier(spec: BackboneSpec, labels: string[]): Promise<Cla
 
 /**
  * A .tflite backbone: its output is the pooled embedding; ImageNet probabilities come from its
- * classifier, loaded in the background when `guessing`, else the first time they are asked for
- * (no start waits for it). Its input has a batch of one, so a batch runs photo by photo (XNNPACK uses every
+ * classifier, loaded the first time they are asked for (so a start loads and compiles only the
+ * backbone). Its input has a batch of one, so a batch runs photo by photo (XNNPACK uses every
  * thread within each photo).
  */
 async function loadTflite(
   spec: BackboneSpec,
   { bytes, labels }: Extract<BackboneFiles, { format: 'tflite' }>,
   accelerator: LiteRtAccelerator,
-  guessing: boolean,
 ): Promise<LoadedBackbone> {
   const model = await compileTflite(bytes, accelerator);
   const size = spec.inputSize;
@@ -165,8 +155,6 @@ async function loadTflite(
     }
     return classifier;
   };
-  // A failure here is reported by the first photo that asks for guesses, which loads it again.
-  if (guessing && spec.classifier) classifierOnce().catch(() => {});
 
   async function run(input: Float32Array, count: number, wanted = true): Promise<BackboneOutputs> {
     const outputs: BackboneOutputs = { embeddings: [], probabilities: [] };

@@ -29,8 +29,7 @@ export async function loadExtractor(
 ): Promise<FeatureExtractor> {
   const models: LoadedBackbone[] = [];
   try {
-    // Guesses come from the first backbone: its classifier loads in the background from the start.
-    for (const [b, spec] of config.backbones.entries()) models.push(await loadBackbone(spec, filesById.get(spec.id)!, backend, b === 0));
+    for (const spec of config.backbones) models.push(await loadBackbone(spec, filesById.get(spec.id)!, backend));
   } catch (error) {
     models.forEach((model) => model.dispose());
     throw error;
