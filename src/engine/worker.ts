@@ -213,6 +213,8 @@ async function init(request: Extract<EngineRequest, { type: 'init' }>): Promise<
 }
 
 async function embed(request: Extract<EngineRequest, { type: 'embed' }>): Promise<void> {
+  // Taken first, so a request that fails here does not leave its early decodes held.
+  const decoding: (Promise<DecodedPhoto> | undefined)[] = earlyDecodes.take(request.id);
   if (!engine) throw new Error('The engine was asked to embed before it was started.');
   const { extractor, batchSize } = engine;
   let pending: { index: number; started: number; rgba: Uint8ClampedArray }[] = [];
@@ -236,7 +238,6 @@ async function embed(request: Extract<EngineRequest, { type: 'embed' }>): Promis
   // thumbnail come from it too. The decoding thread works up to two batches ahead, so the next
   // photos are decoded while the models run on these.
   const { images } = request;
-  const decoding: (Promise<DecodedPhoto> | undefined)[] = earlyDecodes.take(request.id);
   const ahead = 2 * batchSize;
   for (const [index] of images.entries()) {
     if (cancelled.has(request.id)) break;
