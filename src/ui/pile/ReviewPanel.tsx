@@ -1,4 +1,5 @@
 import { startTransition, useEffect, useRef, useState, type KeyboardEvent, type Ref } from 'react';
+import { flushSync } from 'react-dom';
 import type { ClassRecord, PileItem } from '../../store/projects';
 import type { PhotoLibrary } from '../project/library';
 import type { Action, ReviewStep } from '../project/state';
@@ -106,15 +107,27 @@ export function ReviewPanel({ classes, photo, next, suggestion, lastStep, librar
    * re-renders the whole page and starts learning, follows once that photo is painted, as a
    * transition that yields to the browser, so it never holds the next photo back.
    */
+  const waiting = useRef<Action[]>([]);
+  const dispatchWaiting = () => waiting.current.splice(0).forEach(dispatch);
   function act(action: Action, show: string | undefined, change: { leaving?: string; returning?: string }) {
     onShow(show, change);
-    afterPaint(() => startTransition(() => dispatch(action)));
+    waiting.current.push(action);
+    afterPaint(() => startTransition(dispatchWaiting));
   }
   const answer = (classId: string) =>
     photo && act({ type: 'labelled-from-pile', hash: photo.hash, classId }, next?.hash, { leaving: photo.hash });
   const skip = () => photo && act({ type: 'skipped-in-review', hash: photo.hash }, next?.hash, { leaving: photo.hash });
   const remove = () => photo && act({ type: 'removed-from-pile', hashes: [photo.hash] }, next?.hash, { leaving: photo.hash });
-  const undo = () => lastStep && act({ type: 'undid-review' }, lastStep.hash, { returning: lastStep.hash });
+  /** The project's last review step as last rendered: read after an undo applies waiting answers. */
+  const latestStep = useRef(lastStep);
+  latestStep.current = lastStep;
+  const undo = () => {
+    // An answer pressed just before, still waiting for its paint, is the one to take back: it is
+    // applied first (at once, so lastStep is that answer), not the answer before it.
+    if (waiting.current.length > 0) flushSync(dispatchWaiting);
+    const step = latestStep.current;
+    if (step) act({ type: 'undid-review' }, step.hash, { returning: step.hash });
+  };
 
   function onKeyDown(event: KeyboardEvent) {
     if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
