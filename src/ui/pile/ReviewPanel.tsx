@@ -1,5 +1,4 @@
 import { startTransition, useEffect, useRef, useState, type KeyboardEvent, type Ref } from 'react';
-import { flushSync } from 'react-dom';
 import type { ClassRecord, PileItem } from '../../store/projects';
 import type { PhotoLibrary } from '../project/library';
 import type { Action, ReviewStep } from '../project/state';
@@ -103,30 +102,35 @@ export function ReviewPanel({ classes, photo, next, suggestion, lastStep, librar
   const nameOf = (id: string) => classes.find((c) => c.id === id)?.name;
 
   /**
+   * Photos answered or skipped here whose step the project does not show as lastStep yet, newest
+   * last: an answer is applied after the next paint, so U pressed before that must take back this
+   * answer, not the project's lastStep. Each leaves once lastStep has reached it.
+   */
+  const answered = useRef<string[]>([]);
+  useEffect(() => {
+    const reached = lastStep ? answered.current.lastIndexOf(lastStep.hash) : -1;
+    answered.current.splice(0, reached + 1);
+  }, [lastStep]);
+  /**
    * The next photo shows at once (an urgent update of this panel only); the project's change, which
    * re-renders the whole page and starts learning, follows once that photo is painted, as a
    * transition that yields to the browser, so it never holds the next photo back.
    */
-  const waiting = useRef<Action[]>([]);
-  const dispatchWaiting = () => waiting.current.splice(0).forEach(dispatch);
   function act(action: Action, show: string | undefined, change: { leaving?: string; returning?: string }) {
     onShow(show, change);
-    waiting.current.push(action);
-    afterPaint(() => startTransition(dispatchWaiting));
+    afterPaint(() => startTransition(() => dispatch(action)));
   }
-  const answer = (classId: string) =>
-    photo && act({ type: 'labelled-from-pile', hash: photo.hash, classId }, next?.hash, { leaving: photo.hash });
-  const skip = () => photo && act({ type: 'skipped-in-review', hash: photo.hash }, next?.hash, { leaving: photo.hash });
+  function step(action: Action, hash: string) {
+    answered.current.push(hash);
+    act(action, next?.hash, { leaving: hash });
+  }
+  const answer = (classId: string) => photo && step({ type: 'labelled-from-pile', hash: photo.hash, classId }, photo.hash);
+  const skip = () => photo && step({ type: 'skipped-in-review', hash: photo.hash }, photo.hash);
+  // Not a review step: an undo does not bring a deleted photo back.
   const remove = () => photo && act({ type: 'removed-from-pile', hashes: [photo.hash] }, next?.hash, { leaving: photo.hash });
-  /** The project's last review step as last rendered: read after an undo applies waiting answers. */
-  const latestStep = useRef(lastStep);
-  latestStep.current = lastStep;
   const undo = () => {
-    // An answer pressed just before, still waiting for its paint, is the one to take back: it is
-    // applied first (at once, so lastStep is that answer), not the answer before it.
-    if (waiting.current.length > 0) flushSync(dispatchWaiting);
-    const step = latestStep.current;
-    if (step) act({ type: 'undid-review' }, step.hash, { returning: step.hash });
+    const hash = answered.current.pop() ?? lastStep?.hash;
+    if (hash) act({ type: 'undid-review' }, hash, { returning: hash });
   };
 
   function onKeyDown(event: KeyboardEvent) {
