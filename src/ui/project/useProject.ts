@@ -4,10 +4,8 @@
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { currentFeaturesId, defaultFeaturesId, featureIds, type EngineClient } from '../../engine';
-import type { LogisticModel } from '../../head';
-import { createTrainer, type EvaluationOutcome, type TrainerClient } from '../../trainer/client';
 import { loadEmbeddings, saveEmbedding } from '../../store/embeddings';
-import { loadHead, saveHead } from '../../store/heads';
+import { loadHead } from '../../store/heads';
 import {
   collectGarbage,
   deleteProject as deleteStoredProject,
@@ -21,10 +19,9 @@ import { debouncedSaver, flushWhenHidden } from '../../store/saver';
 import { loadSpeeds, saveSpeed, speedKey } from '../../store/settings';
 import { takeSpeed } from '../embedCount';
 import { featuresName } from '../featureNames';
-import { noteWorkerFault } from '../workerFaults';
 import type { FolderGroups } from '../files/folders';
 import { sha256Hex } from '../files/images';
-import { classOfPhoto, countWord, trainingSet } from './derive';
+import { classOfPhoto, countWord } from './derive';
 import { emptyReport, importPhotos, lookAt, type ImportReport, type LoadedPhoto, type WaitingPhoto } from './importPhotos';
 import { InboxSweep } from './inboxSweep';
 import { useTabLock } from './useTabLock';
@@ -34,8 +31,8 @@ import { loadInStages } from './loadInStages';
 import { rememberOriginal } from '../pile/originals';
 import { oncePerFrame, perFrameBatch } from './perFrame';
 import { useSaveProblems } from './saveProblems';
-import { takeEvaluation } from './headEvaluation';
-import { defaultClassName, freeClassName, initialState, reducer, type ImportProgress, type TrainedHead, type TrainerState } from './state';
+import { useTraining } from './useTraining';
+import { defaultClassName, freeClassName, initialState, reducer, type ImportProgress, type TrainerState } from './state';
 
 /** The feature configurations a project may use: the ones offered (never an evaluation-only one). */
 export const isOfferedFeatures = (id: string) => (featureIds as readonly string[]).includes(id);
@@ -47,7 +44,6 @@ const lastProjectKey = 'handful:last-project';
 const saveDelayMs = 400;
 /** During a long import the project (which names the photos stored so far) is saved at least this often. */
 const saveMaxWaitMs = 2000;
-const trainDelayMs = 300;
 
 function newProject(name: string): ProjectRecord {
   const now = Date.now();
@@ -78,11 +74,8 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
   const [inboxSweep] = useState(() => new InboxSweep());
   /** Tells other tabs following this project that it changed (see useTabLock); set once that hook runs. */
   const announceSaved = useRef<() => void>(() => {});
-  const [trainer, setTrainer] = useState<TrainerClient>();
   const [persisted, setPersisted] = useState<boolean>();
   const latest = useRef<TrainerState>(state);
-  /** The head whose evaluation was last asked of the trainer, so it is asked only once. */
-  const evaluationAsked = useRef<LogisticModel>(undefined);
   latest.current = state;
   const engineForProject = engine && engineFeaturesId !== undefined && engineFeaturesId === state.project?.featuresId ? engine : undefined;
   /** Photos per second seen here, by speedKey(features, backend). */
@@ -92,6 +85,7 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
   const openedRevision = useRef(-1);
 
   const failures = useSaveProblems(dispatch);
+  const core = useMemo(() => ({ dispatch, latest, library, failures }), [library, failures]);
   const { storageFull } = failures;
 
   const saver = useMemo(
@@ -420,60 +414,7 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
     saver.schedule({ ...project, updatedAt: Date.now() });
   }, [state.revision, saver, tab.role]);
 
-  // ---- Training ---------------------------------------------------------------------------
-
-  const training = useMemo(
-    () => (state.project ? trainingSet(state.project, library.embeddingOf) : undefined),
-    // The library only changes along with the revision: a photo's embedding is in it before the state names it.
-    [state.revision, library],
-  );
-
-  useEffect(() => {
-    const client = createTrainer((fault) => noteWorkerFault('learning', fault));
-    setTrainer(client);
-    return () => client.dispose();
-  }, []);
-
-  useEffect(() => {
-    // A tab following another one's edits gets its classifier from there.
-    if (!trainer || !training || tab.role !== 'editing') return;
-    const { id: projectId, featuresId } = latest.current.project!;
-    // A head for other features than the project's now would take the wrong embeddings.
-    const sameProject = () => latest.current.project?.id === projectId && latest.current.project.featuresId === featuresId;
-    const keep = (head: TrainedHead) => {
-      const save = () => saveHead({ version: 2, projectId, featuresId, ...head }).then(() => announceSaved.current());
-      save().catch((error: unknown) => failures.failed(error, 'The trained classifier could not be saved on this device.', save));
-    };
-    const evaluating = (head: TrainedHead, outcome: Promise<EvaluationOutcome>) => {
-      evaluationAsked.current = head.model;
-      void takeEvaluation(
-        outcome,
-        head.model,
-        () => sameProject() && latest.current.head?.model === head.model,
-        dispatch,
-        (evaluation) => keep({ ...head, evaluation }),
-      );
-    };
-    const current = latest.current.head;
-    if (current?.signature === training.signature) {
-      // Saved before its evaluation was done (the page closed meanwhile, or a restored backup's): evaluated now.
-      if (!current.evaluation && !current.evaluationProblem && evaluationAsked.current !== current.model)
-        evaluating(current, trainer.evaluate(training.data, current.model));
-      return;
-    }
-    const timer = setTimeout(async () => {
-      dispatch({ type: 'training' });
-      const outcome = await trainer.train(training.data, latest.current.head?.model);
-      if (outcome.type === 'superseded' || !sameProject()) return;
-      if (outcome.type === 'failed') return dispatch({ type: 'training-failed', message: outcome.message });
-      // Usable at once (predictions, Try it, the pile's suggestions); its accuracy is being checked.
-      const head = { signature: training.signature, model: outcome.model };
-      dispatch({ type: 'trained', head });
-      keep(head);
-      evaluating(head, outcome.evaluation);
-    }, trainDelayMs);
-    return () => clearTimeout(timer);
-  }, [training, trainer, failures, tab.role]);
+  const training = useTraining(core, state, tab.role, announceSaved);
 
   // ---- Adding photos ----------------------------------------------------------------------
 
