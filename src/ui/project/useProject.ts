@@ -15,7 +15,6 @@ import {
 import { removeFromInbox } from '../../store/inbox';
 import type { PhotoRecord } from '../../store/photos';
 import { loadAllProjects, loadProject, newId, saveProject, type PhotoRef, type ProjectRecord } from '../../store/projects';
-import { debouncedSaver, flushWhenHidden } from '../../store/saver';
 import { loadSpeeds, saveSpeed, speedKey } from '../../store/settings';
 import { takeSpeed } from '../embedCount';
 import { featuresName } from '../featureNames';
@@ -32,6 +31,7 @@ import { rememberOriginal } from '../pile/originals';
 import { oncePerFrame, perFrameBatch } from './perFrame';
 import { useSaveProblems } from './saveProblems';
 import { useTraining } from './useTraining';
+import { useProjectSaver, useSaveChanges } from './useProjectSaver';
 import { defaultClassName, freeClassName, initialState, reducer, type ImportProgress, type TrainerState } from './state';
 
 /** The feature configurations a project may use: the ones offered (never an evaluation-only one). */
@@ -41,9 +41,6 @@ export const unsortedPile = 'unsorted-pile';
 /** Fewer photos timed than this give too noisy a speed to quote. */
 const minPhotosForSpeed = 4;
 const lastProjectKey = 'handful:last-project';
-const saveDelayMs = 400;
-/** During a long import the project (which names the photos stored so far) is saved at least this often. */
-const saveMaxWaitMs = 2000;
 
 function newProject(name: string): ProjectRecord {
   const now = Date.now();
@@ -81,35 +78,12 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
   /** Photos per second seen here, by speedKey(features, backend). */
   const [speeds, setSpeeds] = useState<Record<string, number>>({});
   useEffect(() => void loadSpeeds().then((saved) => setSpeeds(saved.photosPerSecond)), []);
-  /** The revision at which the open project was loaded: nothing to save until it moves on. */
-  const openedRevision = useRef(-1);
 
   const failures = useSaveProblems(dispatch);
   const core = useMemo(() => ({ dispatch, latest, library, failures }), [library, failures]);
   const { storageFull } = failures;
 
-  const saver = useMemo(
-    () =>
-      debouncedSaver<ProjectRecord>(
-        async (project) => {
-          await saveProject(project);
-          announceSaved.current();
-          await inboxSweep.saved(project);
-        },
-        saveDelayMs,
-        (error) => {
-          if (error)
-            failures.failed(error, 'The latest changes could not be saved on this device.', async () => {
-              const project = latest.current.project;
-              if (project) saver.schedule({ ...project, updatedAt: Date.now() });
-              await saver.flush();
-            });
-          else if (!saver.pending) dispatch({ type: 'saving', saving: 'saved' });
-        },
-        saveMaxWaitMs,
-      ),
-    [failures],
-  );
+  const { saver, openedRevision } = useProjectSaver(core, inboxSweep, announceSaved);
 
   const refreshList = useCallback(async () => dispatch({ type: 'listed-projects', projects: summaries(await loadAllProjects()) }), []);
 
@@ -402,18 +376,7 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
     void start().catch((error: unknown) => failures.failed(error, 'Your projects could not be read from this device.', start));
   }, [openAndEmbed, failures]);
 
-  // ---- Saving -----------------------------------------------------------------------------
-
-  useEffect(() => flushWhenHidden(() => void saver.flush()), [saver]);
-
-  useEffect(() => {
-    const project = latest.current.project;
-    // Only the tab editing this project writes it (see useTabLock).
-    if (!project || state.revision <= openedRevision.current || tab.role !== 'editing') return;
-    dispatch({ type: 'saving', saving: 'saving' });
-    saver.schedule({ ...project, updatedAt: Date.now() });
-  }, [state.revision, saver, tab.role]);
-
+  useSaveChanges(core, { saver, openedRevision }, state.revision, tab.role);
   const training = useTraining(core, state, tab.role, announceSaved);
 
   // ---- Adding photos ----------------------------------------------------------------------
