@@ -15,8 +15,6 @@ import {
 import { removeFromInbox } from '../../store/inbox';
 import type { PhotoRecord } from '../../store/photos';
 import { loadAllProjects, loadProject, newId, saveProject, type PhotoRef, type ProjectRecord } from '../../store/projects';
-import { loadSpeeds, saveSpeed, speedKey } from '../../store/settings';
-import { takeSpeed } from '../embedCount';
 import { featuresName } from '../featureNames';
 import type { FolderGroups } from '../files/folders';
 import { sha256Hex } from '../files/images';
@@ -29,17 +27,16 @@ import { PhotoLibrary } from './library';
 import { loadInStages } from './loadInStages';
 import { rememberOriginal } from '../pile/originals';
 import { oncePerFrame, perFrameBatch } from './perFrame';
+import { useImportProgress } from './useImportProgress';
 import { useSaveProblems } from './saveProblems';
 import { useTraining } from './useTraining';
 import { useProjectSaver, useSaveChanges } from './useProjectSaver';
-import { defaultClassName, freeClassName, initialState, reducer, type ImportProgress, type TrainerState } from './state';
+import { defaultClassName, freeClassName, initialState, reducer, type TrainerState } from './state';
 
 /** The feature configurations a project may use: the ones offered (never an evaluation-only one). */
 export const isOfferedFeatures = (id: string) => (featureIds as readonly string[]).includes(id);
 /** addFiles's target for the unsorted pile (class ids are UUIDs, so it cannot clash). */
 export const unsortedPile = 'unsorted-pile';
-/** Fewer photos timed than this give too noisy a speed to quote. */
-const minPhotosForSpeed = 4;
 const lastProjectKey = 'handful:last-project';
 
 function newProject(name: string): ProjectRecord {
@@ -75,9 +72,6 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
   const latest = useRef<TrainerState>(state);
   latest.current = state;
   const engineForProject = engine && engineFeaturesId !== undefined && engineFeaturesId === state.project?.featuresId ? engine : undefined;
-  /** Photos per second seen here, by speedKey(features, backend). */
-  const [speeds, setSpeeds] = useState<Record<string, number>>({});
-  useEffect(() => void loadSpeeds().then((saved) => setSpeeds(saved.photosPerSecond)), []);
 
   const failures = useSaveProblems(dispatch);
   const core = useMemo(() => ({ dispatch, latest, library, failures }), [library, failures]);
@@ -87,51 +81,11 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
 
   const refreshList = useCallback(async () => dispatch({ type: 'listed-projects', projects: summaries(await loadAllProjects()) }), []);
 
-  // ---- Progress of the model looking at photos --------------------------------------------
-
-  /** Imports wait for each other; Stop aborts everything queued or running, including a features change. */
+  const { speeds, grow: growProgress, advance: advanceProgress, stop: stopProgress, stopSignal, busy } = useImportProgress(core, engine);
+  /** Imports wait for each other. */
   const queue = useRef<Promise<void>>(Promise.resolve());
-  const abort = useRef(new AbortController());
-  const progress = useRef<ImportProgress | undefined>(undefined);
   /** A change of the open project's features whose photos are being looked at: Stop goes back `from`. */
   const switching = useRef<{ from: string; to: string } | undefined>(undefined);
-
-  /** The bar follows progress.current at most once a frame. */
-  const showProgress = useMemo(() => oncePerFrame(() => dispatch({ type: 'progress', progress: progress.current })), []);
-
-  const growProgress = useCallback(
-    (count: number, reason?: ImportProgress['reason']) => {
-      progress.current = progress.current
-        ? { ...progress.current, total: progress.current.total + count, reason: progress.current.reason ?? reason }
-        : { done: 0, total: count, embedded: 0, startedAt: performance.now(), reason };
-      showProgress();
-    },
-    [showProgress],
-  );
-
-  /** Counts handled photos; when all are, the bar goes and the speed seen is remembered. */
-  const advanceProgress = useCallback(
-    (done: number, embedded: number) => {
-      const current = progress.current;
-      if (!current) return;
-      const next = { ...current, done: current.done + done, embedded: current.embedded + embedded };
-      if (next.done < next.total) {
-        progress.current = next;
-        showProgress();
-        return;
-      }
-      progress.current = undefined;
-      showProgress();
-      const featuresId = latest.current.project?.featuresId;
-      const backend = engine?.backend;
-      if (!featuresId || !backend || backend === 'auto') return;
-      const perSecond = takeSpeed(featuresId, backend, minPhotosForSpeed);
-      if (perSecond === undefined) return;
-      setSpeeds((known) => ({ ...known, [speedKey(featuresId, backend)]: perSecond }));
-      void saveSpeed(featuresId, backend, perSecond);
-    },
-    [engine, showProgress],
-  );
 
   // ---- What the import and resume stages report ------------------------------------------
 
@@ -294,7 +248,7 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       if (reason === 'features') switching.current = undefined;
       return;
     }
-    const { signal } = abort.current;
+    const signal = stopSignal();
     growProgress(photos.length, reason);
     let handled = 0;
     const events = photoEvents(projectId, featuresId);
@@ -444,7 +398,7 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       }
       const client = engineForProject;
       growProgress(files.length, classId === unsortedPile ? 'pile' : undefined);
-      const { signal } = abort.current;
+      const signal = stopSignal();
       queue.current = queue.current.then(async () => {
         if (signal.aborted) return;
         const featuresId = latest.current.project?.featuresId ?? defaultFeaturesId;
@@ -491,7 +445,7 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
     async (featuresId: string, goingBack = false) => {
       const before = latest.current.project;
       if (!before || before.featuresId === featuresId || !isOfferedFeatures(featuresId)) return;
-      if (!goingBack && progress.current) return;
+      if (!goingBack && busy()) return;
       const ticket = ++featureChanges.current;
       const hashesOf = (project: ProjectRecord) => [
         ...project.classes.flatMap((c) => c.photos.map((photo) => photo.hash)),
@@ -519,14 +473,11 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       }));
       setUnembedded({ projectId: project.id, featuresId, photos, reason: 'features' });
     },
-    [library],
+    [library, busy],
   );
 
   const cancelImport = useCallback(() => {
-    abort.current.abort();
-    abort.current = new AbortController();
-    progress.current = undefined;
-    dispatch({ type: 'progress', progress: undefined });
+    stopProgress();
     const change = switching.current;
     switching.current = undefined;
     if (change) {
@@ -538,19 +489,19 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
     } else {
       dispatch({ type: 'noticed', notice: { tone: 'info', title: 'Stopped adding photos. Those already added are kept.', lines: [] } });
     }
-  }, [changeFeatures, failures]);
+  }, [stopProgress, changeFeatures, failures]);
 
   /** Photos kept but not looked at (see WaitingBar): looked at now, or removed for good. */
   const resumeWaiting = useCallback(async () => {
     const project = latest.current.project;
-    if (!project || progress.current) return;
+    if (!project || busy()) return;
     setUnembedded({
       projectId: project.id,
       featuresId: project.featuresId,
       photos: await readableWaiting(project, library),
       reason: 'resume',
     });
-  }, [library]);
+  }, [library, busy]);
   const removeWaiting = useCallback(() => {
     const project = latest.current.project;
     if (project) photoEvents(project.id, project.featuresId).onDropped(waitingRefs(project, library).map((photo) => photo.hash));
