@@ -12,21 +12,18 @@ import {
   duplicateProject as duplicateStoredProject,
   requestPersistentStorage,
 } from '../../store/library';
-import { removeFromInbox } from '../../store/inbox';
-import type { PhotoRecord } from '../../store/photos';
-import { loadAllProjects, loadProject, newId, saveProject, type PhotoRef, type ProjectRecord } from '../../store/projects';
+import { loadAllProjects, loadProject, newId, saveProject, type ProjectRecord } from '../../store/projects';
 import { featuresName } from '../featureNames';
 import type { FolderGroups } from '../files/folders';
 import { sha256Hex } from '../files/images';
 import { classOfPhoto, countWord } from './derive';
-import { emptyReport, importPhotos, lookAt, type ImportReport, type LoadedPhoto, type WaitingPhoto } from './importPhotos';
+import { emptyReport, importPhotos, lookAt, type ImportReport, type WaitingPhoto } from './importPhotos';
 import { InboxSweep } from './inboxSweep';
 import { useTabLock } from './useTabLock';
 import { readableWaiting, waitingRefs } from './waiting';
 import { PhotoLibrary } from './library';
 import { loadInStages } from './loadInStages';
-import { rememberOriginal } from '../pile/originals';
-import { oncePerFrame, perFrameBatch } from './perFrame';
+import { unsortedPile, usePhotoArrivals } from './usePhotoArrivals';
 import { useImportProgress } from './useImportProgress';
 import { useSaveProblems } from './saveProblems';
 import { useTraining } from './useTraining';
@@ -35,8 +32,8 @@ import { defaultClassName, freeClassName, initialState, reducer, type TrainerSta
 
 /** The feature configurations a project may use: the ones offered (never an evaluation-only one). */
 export const isOfferedFeatures = (id: string) => (featureIds as readonly string[]).includes(id);
-/** addFiles's target for the unsorted pile (class ids are UUIDs, so it cannot clash). */
-export const unsortedPile = 'unsorted-pile';
+/** Components take the pile's addFiles target from here, with the controller. */
+export { unsortedPile } from './usePhotoArrivals';
 const lastProjectKey = 'handful:last-project';
 
 function newProject(name: string): ProjectRecord {
@@ -87,52 +84,7 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
   /** A change of the open project's features whose photos are being looked at: Stop goes back `from`. */
   const switching = useRef<{ from: string; to: string } | undefined>(undefined);
 
-  // ---- What the import and resume stages report ------------------------------------------
-
-  /**
-   * Photos that join the project (read and waiting, or complete) and embeddings that arrive,
-   * shown once a frame: one render for a screenful of photos. Key '' adds nothing (the photo is
-   * already named) but still counts the new embedding.
-   */
-  const arrivals = useMemo(
-    () =>
-      perFrameBatch<string, PhotoRef>((byTarget) => {
-        byTarget.forEach((photos, target) => {
-          if (target === unsortedPile) dispatch({ type: 'added-to-pile', photos });
-          else if (target !== '') dispatch({ type: 'added-photos', classId: target, photos });
-        });
-        dispatch({ type: 'embeddings-arrived' });
-        library.changed();
-      }),
-    [library],
-  );
-  const thumbnailsArrived = useMemo(() => oncePerFrame(() => library.changed()), [library]);
-
-  /** `target`: the class (or pile) new photos join; none when they are already named (resuming). */
-  const photoEvents = useCallback(
-    (projectId: string, featuresId: string, target = '') => ({
-      onWaiting: (refs: PhotoRef[]) => refs.forEach((ref) => arrivals.add(target, ref)),
-      onStored: (hash: string, record: PhotoRecord) => {
-        library.put(hash, { record, embedding: undefined });
-        thumbnailsArrived();
-      },
-      onPhoto: (ref: PhotoRef, photo: LoadedPhoto, file: File | undefined) => {
-        if (file) rememberOriginal(ref.hash, file);
-        // Should the features have changed meanwhile, the embedding is not the project's.
-        library.put(ref.hash, latest.current.project?.featuresId === featuresId ? photo : { ...photo, embedding: undefined });
-        arrivals.add(target, ref);
-        inboxSweep.finishedPhoto(projectId, ref.hash);
-      },
-      onDropped: (hashes: string[]) => {
-        arrivals.flushNow();
-        dispatch({ type: 'lost-photos', hashes });
-        void removeFromInbox(projectId, hashes).catch((error: unknown) =>
-          console.warn('Clearing unusable photos from the inbox failed', error),
-        );
-      },
-    }),
-    [arrivals, library, thumbnailsArrived, inboxSweep],
-  );
+  const { arrivals, photoEvents } = usePhotoArrivals(core, inboxSweep);
 
   // ---- Opening projects -------------------------------------------------------------------
 
