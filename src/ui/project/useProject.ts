@@ -17,7 +17,7 @@ import { featuresName } from '../featureNames';
 import type { FolderGroups } from '../files/folders';
 import { sha256Hex } from '../files/images';
 import { classOfPhoto, countWord } from './derive';
-import { emptyReport, importPhotos, lookAt, type ImportReport, type WaitingPhoto } from './importPhotos';
+import { emptyReport, importPhotos, type ImportReport } from './importPhotos';
 import { InboxSweep } from './inboxSweep';
 import { useTabLock } from './useTabLock';
 import { readableWaiting, waitingRefs } from './waiting';
@@ -25,6 +25,8 @@ import { PhotoLibrary } from './library';
 import { loadInStages } from './loadInStages';
 import { unsortedPile, usePhotoArrivals } from './usePhotoArrivals';
 import { useImportProgress } from './useImportProgress';
+import { importNotices } from './importNotices';
+import { useUnembeddedPhotos, type FeaturesSwitch, type UnembeddedPhotos } from './useUnembeddedPhotos';
 import { useSaveProblems } from './saveProblems';
 import { useTraining } from './useTraining';
 import { useProjectSaver, useSaveChanges } from './useProjectSaver';
@@ -47,12 +49,6 @@ function newProject(name: string): ProjectRecord {
 
 function summaries(projects: ProjectRecord[]) {
   return projects.map((p) => ({ id: p.id, name: p.name, photoCount: p.classes.reduce((n, c) => n + c.photos.length, 0) }));
-}
-
-function groupedLines(items: { name: string; text: string }[]): string[] {
-  const byText = new Map<string, string[]>();
-  for (const { name, text } of items) byText.set(text, [...(byText.get(text) ?? []), `“${name}”`]);
-  return [...byText.entries()].map(([text, names]) => `${names.join(', ')}: ${text}`);
 }
 
 /**
@@ -78,11 +74,12 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
 
   const refreshList = useCallback(async () => dispatch({ type: 'listed-projects', projects: summaries(await loadAllProjects()) }), []);
 
-  const { speeds, grow: growProgress, advance: advanceProgress, stop: stopProgress, stopSignal, busy } = useImportProgress(core, engine);
+  const progress = useImportProgress(core, engine);
+  const { speeds, grow: growProgress, advance: advanceProgress, stop: stopProgress, stopSignal, busy } = progress;
   /** Imports wait for each other. */
   const queue = useRef<Promise<void>>(Promise.resolve());
   /** A change of the open project's features whose photos are being looked at: Stop goes back `from`. */
-  const switching = useRef<{ from: string; to: string } | undefined>(undefined);
+  const switching = useRef<FeaturesSwitch | undefined>(undefined);
 
   const { arrivals, photoEvents } = usePhotoArrivals(core, inboxSweep);
 
@@ -146,12 +143,7 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
    * changed, a lost record): looked at again from their stored copy once the engine runs those
    * features, with the progress bar and its Stop. Everything else opens without running the model.
    */
-  const [unembedded, setUnembedded] = useState<{
-    projectId: string;
-    featuresId: string;
-    photos: WaitingPhoto[];
-    reason?: 'features' | 'resume';
-  }>();
+  const [unembedded, setUnembedded] = useState<UnembeddedPhotos>();
 
   const openAndEmbed = useCallback(
     async (project: ProjectRecord) => {
@@ -188,70 +180,13 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
   const tabRole = useRef(tab.role);
   tabRole.current = tab.role;
 
-  useEffect(() => {
-    if (!engineForProject || !unembedded || tab.role !== 'editing') return;
-    const { projectId, featuresId, reason } = unembedded;
-    const isCurrent = () => latest.current.project?.id === projectId && latest.current.project.featuresId === featuresId;
-    // The engine computes what it was last started with: only then are the results these features.
-    if (!isCurrent() || engineForProject.featuresId !== featuresId) return;
-    setUnembedded(undefined);
-    const { photos } = unembedded;
-    if (photos.length === 0) {
-      if (reason === 'features') switching.current = undefined;
-      return;
-    }
-    const signal = stopSignal();
-    growProgress(photos.length, reason);
-    let handled = 0;
-    const events = photoEvents(projectId, featuresId);
-    void lookAt(photos, {
-      engine: engineForProject,
-      featuresId,
-      signal,
-      ...events,
-      // Photos only looked at again keep their place, with or without the new features.
-      onDropped: reason === 'features' ? () => {} : events.onDropped,
-      onFileDone: (embedded) => {
-        handled++;
-        advanceProgress(1, embedded ? 1 : 0);
-      },
-    })
-      .then((result) => {
-        if (result.cancelled) return;
-        if (reason === 'features' && switching.current?.to === featuresId) switching.current = undefined;
-        advanceProgress(photos.length - handled, 0);
-        if (result.storageFull) storageFull();
-        if (result.waiting.length > 0) failures.stillWaiting(result.waiting);
-        const problems = result.skipped;
-        if (problems.length > 0) {
-          const n = problems.length;
-          dispatch({
-            type: 'noticed',
-            notice: {
-              tone: 'problem',
-              title:
-                reason === 'features'
-                  ? `${countWord(n, 'photo')} could not be looked at again and ${n === 1 ? 'is' : 'are'} left out.`
-                  : `${countWord(n, 'photo')} could not be used and ${n === 1 ? 'was' : 'were'} skipped.`,
-              lines: groupedLines(problems.map(({ name, problem }) => ({ name, text: problem }))),
-            },
-          });
-        }
-      })
-      .catch((error: unknown) => {
-        advanceProgress(photos.length - handled, 0);
-        // They stay waiting: the next opening of the project tries them again.
-        dispatch({
-          type: 'noticed',
-          notice: {
-            tone: 'problem',
-            title: 'Some photos could not be looked at; they wait for the next time the project opens.',
-            lines: [(error as Error).message],
-          },
-        });
-      });
-    // growProgress and advanceProgress only touch refs and dispatch.
-  }, [engineForProject, unembedded, photoEvents, storageFull, failures, tab.role]);
+  useUnembeddedPhotos(core, unembedded, setUnembedded, {
+    engine: engineForProject,
+    role: tab.role,
+    progress,
+    photoEvents,
+    switching,
+  });
 
   // The last project opened comes back at once, without waiting for the model to load.
   const started = useRef(false);
@@ -289,34 +224,7 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
 
   const report = useCallback(
     (result: ImportReport) => {
-      if (result.skipped.length > 0) {
-        const others =
-          result.added > 0 ? ` The other ${countWord(result.added, 'photo')} ${result.added === 1 ? 'was' : 'were'} added.` : '';
-        dispatch({
-          type: 'noticed',
-          notice: {
-            tone: 'problem',
-            title: `${countWord(result.skipped.length, 'file')} could not be used and ${result.skipped.length === 1 ? 'was' : 'were'} skipped.${others}`,
-            lines: groupedLines(result.skipped.map(({ name, problem }) => ({ name, text: problem }))),
-          },
-        });
-      }
-      if (result.duplicates.length > 0) {
-        const n = result.duplicates.length;
-        dispatch({
-          type: 'noticed',
-          notice: {
-            tone: 'info',
-            title: `${countWord(n, 'photo')} ${n === 1 ? 'was' : 'were'} already here and ${n === 1 ? 'was' : 'were'} not added twice.`,
-            lines: groupedLines(
-              result.duplicates.map(({ name, where }) => ({
-                name,
-                text: where === 'this drop' ? 'twice in this drop' : `already in “${where}”`,
-              })),
-            ),
-          },
-        });
-      }
+      for (const notice of importNotices(result)) dispatch({ type: 'noticed', notice });
       // Photos the disk had no room for are named, with "Try again", by addFiles.
       if (result.storageFull && result.unread.length === 0) storageFull();
       if (result.waiting.length > 0) failures.stillWaiting(result.waiting);
