@@ -3,8 +3,8 @@
  * the engine, and retrains the head in its worker whenever the photos change.
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { currentFeaturesId, defaultFeaturesId, featureIds, type EngineClient } from '../../engine';
-import { loadEmbeddings, saveEmbedding } from '../../store/embeddings';
+import { currentFeaturesId, defaultFeaturesId, type EngineClient } from '../../engine';
+import { saveEmbedding } from '../../store/embeddings';
 import { loadHead } from '../../store/heads';
 import {
   collectGarbage,
@@ -26,14 +26,13 @@ import { loadInStages } from './loadInStages';
 import { unsortedPile, usePhotoArrivals } from './usePhotoArrivals';
 import { useImportProgress } from './useImportProgress';
 import { importNotices } from './importNotices';
-import { useUnembeddedPhotos, type FeaturesSwitch, type UnembeddedPhotos } from './useUnembeddedPhotos';
+import { useUnembeddedPhotos, type UnembeddedPhotos } from './useUnembeddedPhotos';
+import { useFeaturesChange } from './useFeaturesChange';
 import { useSaveProblems } from './saveProblems';
 import { useTraining } from './useTraining';
 import { useProjectSaver, useSaveChanges } from './useProjectSaver';
 import { defaultClassName, freeClassName, initialState, reducer, type TrainerState } from './state';
 
-/** The feature configurations a project may use: the ones offered (never an evaluation-only one). */
-export const isOfferedFeatures = (id: string) => (featureIds as readonly string[]).includes(id);
 /** Components take the pile's addFiles target from here, with the controller. */
 export { unsortedPile } from './usePhotoArrivals';
 const lastProjectKey = 'handful:last-project';
@@ -78,8 +77,9 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
   const { speeds, grow: growProgress, advance: advanceProgress, stop: stopProgress, stopSignal, busy } = progress;
   /** Imports wait for each other. */
   const queue = useRef<Promise<void>>(Promise.resolve());
-  /** A change of the open project's features whose photos are being looked at: Stop goes back `from`. */
-  const switching = useRef<FeaturesSwitch | undefined>(undefined);
+  /** Photos to look at once the engine runs the project's features (see useUnembeddedPhotos). */
+  const [unembedded, setUnembedded] = useState<UnembeddedPhotos>();
+  const { changeFeatures, switching } = useFeaturesChange(core, busy, setUnembedded);
 
   const { arrivals, photoEvents } = usePhotoArrivals(core, inboxSweep);
 
@@ -137,13 +137,6 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
     },
     [library, saver, arrivals],
   );
-
-  /**
-   * Photos of the open project stored without an embedding for its features (the features just
-   * changed, a lost record): looked at again from their stored copy once the engine runs those
-   * features, with the progress bar and its Stop. Everything else opens without running the model.
-   */
-  const [unembedded, setUnembedded] = useState<UnembeddedPhotos>();
 
   const openAndEmbed = useCallback(
     async (project: ProjectRecord) => {
@@ -292,48 +285,6 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
       });
     },
     [engineForProject, report, persisted, growProgress, advanceProgress, arrivals, photoEvents, failures],
-  );
-
-  /**
-   * The open project's photo features become `featuresId`: embeddings kept from an earlier time
-   * with them are used as they are, the other photos are looked at again from their stored
-   * copies (progress bar, Stop), and it learns again. Not while photos are being looked at.
-   * `goingBack`: Stop was pressed during such a change, which returns to the features before.
-   */
-  const featureChanges = useRef(0);
-  const changeFeatures = useCallback(
-    async (featuresId: string, goingBack = false) => {
-      const before = latest.current.project;
-      if (!before || before.featuresId === featuresId || !isOfferedFeatures(featuresId)) return;
-      if (!goingBack && busy()) return;
-      const ticket = ++featureChanges.current;
-      const hashesOf = (project: ProjectRecord) => [
-        ...project.classes.flatMap((c) => c.photos.map((photo) => photo.hash)),
-        ...project.pile.map((photo) => photo.hash),
-      ];
-      const asked = hashesOf(before);
-      const cached = await loadEmbeddings(featuresId, asked);
-      const project = latest.current.project;
-      if (ticket !== featureChanges.current || project?.id !== before.id || project.featuresId === featuresId) return;
-      const found = new Map(asked.map((hash, i) => [hash, cached[i]]));
-      // The library and the state change together, so nothing trains on a mix of features.
-      library.clearEmbeddings();
-      const missing: string[] = [];
-      for (const hash of hashesOf(project)) {
-        const embedding = found.get(hash);
-        if (embedding) library.setEmbedding(hash, embedding);
-        else if (library.recordOf(hash)) missing.push(hash);
-      }
-      switching.current = goingBack || missing.length === 0 ? undefined : { from: project.featuresId, to: featuresId };
-      dispatch({ type: 'changed-features', featuresId });
-      const names = classOfPhoto(project);
-      const photos = missing.map((hash) => ({
-        ref: names.get(hash)?.photos.find((photo) => photo.hash === hash) ?? { hash, name: hash.slice(0, 8) },
-        record: library.recordOf(hash)!,
-      }));
-      setUnembedded({ projectId: project.id, featuresId, photos, reason: 'features' });
-    },
-    [library, busy],
   );
 
   const cancelImport = useCallback(() => {
