@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupedLines, importNotices, unusableNotice } from './importNotices';
+import { groupedLines, importNotices, notAddedNotice, unusableNotice } from './importNotices';
 
 describe('importNotices', () => {
   it('groups files by what went wrong, in the order first seen', () => {
@@ -46,5 +46,14 @@ describe('importNotices', () => {
     expect(unusableNotice([...problems, { name: 'b.jpg', problem: 'Unreadable.' }], 'resume').title).toBe(
       '2 photos could not be used and were skipped.',
     );
+  });
+
+  it('names the first five photos refused and counts the rest', () => {
+    const files = Array.from({ length: 7 }, (_, i) => ({ name: `p${i}.jpg` }));
+    expect(notAddedNotice(files, 'Why.')).toEqual({
+      tone: 'problem',
+      title: '7 photos not added. Why.',
+      lines: ['“p0.jpg”, “p1.jpg”, “p2.jpg”, “p3.jpg”, “p4.jpg”', 'and 2 more photos'],
+    });
   });
 });

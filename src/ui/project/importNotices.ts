@@ -39,6 +39,13 @@ export function importNotices(result: Pick<ImportReport, 'added' | 'skipped' | '
   return notices;
 }
 
+/** Photos refused as a whole (`why`: the reason and what to do), named so none vanishes without a word. */
+export function notAddedNotice(files: { name: string }[], why: string): NewNotice {
+  const names = files.slice(0, 5).map((f) => `“${f.name}”`);
+  const more = files.length > 5 ? [`and ${countWord(files.length - 5, 'more photo')}`] : [];
+  return { tone: 'problem', title: `${countWord(files.length, 'photo')} not added. ${why}`, lines: [names.join(', '), ...more] };
+}
+
 /**
  * Stored photos the model could not look at: after a change of features they are left out (and
  * keep their place); photos waiting from an import are skipped.

@@ -67,3 +67,5 @@ export function useFeaturesChange(
 
   return { changeFeatures, switching };
 }
+
+export type FeaturesChange = ReturnType<typeof useFeaturesChange>;

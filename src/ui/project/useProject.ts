@@ -4,34 +4,23 @@
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { currentFeaturesId, defaultFeaturesId, type EngineClient } from '../../engine';
-import { saveEmbedding } from '../../store/embeddings';
 import { loadHead } from '../../store/heads';
-import {
-  collectGarbage,
-  deleteProject as deleteStoredProject,
-  duplicateProject as duplicateStoredProject,
-  requestPersistentStorage,
-} from '../../store/library';
+import { collectGarbage, deleteProject as deleteStoredProject, duplicateProject as duplicateStoredProject } from '../../store/library';
 import { loadAllProjects, loadProject, newId, saveProject, type ProjectRecord } from '../../store/projects';
-import { featuresName } from '../featureNames';
-import type { FolderGroups } from '../files/folders';
-import { sha256Hex } from '../files/images';
-import { classOfPhoto, countWord } from './derive';
-import { emptyReport, importPhotos, type ImportReport } from './importPhotos';
+import { countWord } from './derive';
 import { InboxSweep } from './inboxSweep';
 import { useTabLock } from './useTabLock';
-import { readableWaiting, waitingRefs } from './waiting';
 import { PhotoLibrary } from './library';
 import { loadInStages } from './loadInStages';
 import { unsortedPile, usePhotoArrivals } from './usePhotoArrivals';
 import { useImportProgress } from './useImportProgress';
-import { importNotices } from './importNotices';
+import { useImportQueue } from './useImportQueue';
 import { useUnembeddedPhotos, type UnembeddedPhotos } from './useUnembeddedPhotos';
 import { useFeaturesChange } from './useFeaturesChange';
 import { useSaveProblems } from './saveProblems';
 import { useTraining } from './useTraining';
 import { useProjectSaver, useSaveChanges } from './useProjectSaver';
-import { defaultClassName, freeClassName, initialState, reducer, type TrainerState } from './state';
+import { defaultClassName, initialState, reducer, type TrainerState } from './state';
 
 /** Components take the pile's addFiles target from here, with the controller. */
 export { unsortedPile } from './usePhotoArrivals';
@@ -60,28 +49,25 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
   const [inboxSweep] = useState(() => new InboxSweep());
   /** Tells other tabs following this project that it changed (see useTabLock); set once that hook runs. */
   const announceSaved = useRef<() => void>(() => {});
-  const [persisted, setPersisted] = useState<boolean>();
   const latest = useRef<TrainerState>(state);
   latest.current = state;
   const engineForProject = engine && engineFeaturesId !== undefined && engineFeaturesId === state.project?.featuresId ? engine : undefined;
 
   const failures = useSaveProblems(dispatch);
   const core = useMemo(() => ({ dispatch, latest, library, failures }), [library, failures]);
-  const { storageFull } = failures;
 
   const { saver, openedRevision } = useProjectSaver(core, inboxSweep, announceSaved);
 
   const refreshList = useCallback(async () => dispatch({ type: 'listed-projects', projects: summaries(await loadAllProjects()) }), []);
 
   const progress = useImportProgress(core, engine);
-  const { speeds, grow: growProgress, advance: advanceProgress, stop: stopProgress, stopSignal, busy } = progress;
-  /** Imports wait for each other. */
-  const queue = useRef<Promise<void>>(Promise.resolve());
   /** Photos to look at once the engine runs the project's features (see useUnembeddedPhotos). */
   const [unembedded, setUnembedded] = useState<UnembeddedPhotos>();
-  const { changeFeatures, switching } = useFeaturesChange(core, busy, setUnembedded);
+  const featuresChange = useFeaturesChange(core, progress.busy, setUnembedded);
+  const { switching } = featuresChange;
 
-  const { arrivals, photoEvents } = usePhotoArrivals(core, inboxSweep);
+  const photoArrivals = usePhotoArrivals(core, inboxSweep);
+  const { arrivals } = photoArrivals;
 
   // ---- Opening projects -------------------------------------------------------------------
 
@@ -170,14 +156,12 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
     flush: () => saver.flush(),
   });
   announceSaved.current = tab.announceSaved;
-  const tabRole = useRef(tab.role);
-  tabRole.current = tab.role;
 
   useUnembeddedPhotos(core, unembedded, setUnembedded, {
     engine: engineForProject,
     role: tab.role,
     progress,
-    photoEvents,
+    photoEvents: photoArrivals.photoEvents,
     switching,
   });
 
@@ -213,143 +197,14 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
   useSaveChanges(core, { saver, openedRevision }, state.revision, tab.role);
   const training = useTraining(core, state, tab.role, announceSaved);
 
-  // ---- Adding photos ----------------------------------------------------------------------
-
-  const report = useCallback(
-    (result: ImportReport) => {
-      for (const notice of importNotices(result)) dispatch({ type: 'noticed', notice });
-      // Photos the disk had no room for are named, with "Try again", by addFiles.
-      if (result.storageFull && result.unread.length === 0) storageFull();
-      if (result.waiting.length > 0) failures.stillWaiting(result.waiting);
-    },
-    [storageFull, failures],
-  );
-
-  /** `classId` may be unsortedPile; `paths` are where the files were found in what was dropped or picked. */
-  const addFiles = useCallback(
-    (classId: string, files: File[], paths?: ReadonlyMap<File, string>) => {
-      if (files.length === 0) return;
-      // Never dropped without a word: the person is told why these photos were not taken.
-      const refused =
-        tabRole.current !== 'editing'
-          ? 'This project is being changed in another tab. Choose “Edit here instead” to add photos here.'
-          : !engineForProject
-            ? 'The model is not running yet for this project. Add them again once it says “Ready”.'
-            : undefined;
-      if (refused || !engineForProject) {
-        const names = files.slice(0, 5).map((f) => `“${f.name}”`);
-        const more = files.length > 5 ? [`and ${countWord(files.length - 5, 'more photo')}`] : [];
-        dispatch({
-          type: 'noticed',
-          notice: {
-            tone: 'problem',
-            title: `${countWord(files.length, 'photo')} not added. ${refused}`,
-            lines: [names.join(', '), ...more],
-          },
-        });
-        return;
-      }
-      const client = engineForProject;
-      growProgress(files.length, classId === unsortedPile ? 'pile' : undefined);
-      const signal = stopSignal();
-      queue.current = queue.current.then(async () => {
-        if (signal.aborted) return;
-        const featuresId = latest.current.project?.featuresId ?? defaultFeaturesId;
-        const projectId = latest.current.project?.id ?? '';
-        const result = await importPhotos(files, {
-          engine: client,
-          featuresId,
-          projectId,
-          target: classId,
-          paths,
-          signal,
-          whereIs: (hash) => {
-            const project = latest.current.project;
-            if (!project) return undefined;
-            return classOfPhoto(project).get(hash)?.name ?? (project.pile.some((p) => p.hash === hash) ? 'Unsorted' : undefined);
-          },
-          ...photoEvents(projectId, featuresId, classId),
-          onFileDone: (embedded) => advanceProgress(1, embedded ? 1 : 0),
-        }).catch((error: unknown): ImportReport => {
-          // importPhotos reports what failed itself; this is only a fault of its own. Adding again
-          // is safe: photos already here are noticed as such.
-          failures.failed(error, 'Adding these photos stopped. The photos shown in the project are kept.', async () =>
-            addFiles(classId, files, paths),
-          );
-          return emptyReport();
-        });
-        arrivals.flushNow();
-        report(result);
-        if (result.unread.length > 0) failures.notAdded(result.unread, result.unreadError, () => addFiles(classId, result.unread, paths));
-        if (result.added > 0 && persisted === undefined) void requestPersistentStorage().then(setPersisted);
-      });
-    },
-    [engineForProject, report, persisted, growProgress, advanceProgress, arrivals, photoEvents, failures],
-  );
-
-  const cancelImport = useCallback(() => {
-    stopProgress();
-    const change = switching.current;
-    switching.current = undefined;
-    if (change) {
-      void changeFeatures(change.from, true).catch((error: unknown) =>
-        failures.failed(error, 'The photo features could not be changed back.', () => changeFeatures(change.from, true)),
-      );
-      const title = `Stopped. The project keeps its earlier photo features (${featuresName(change.from)}). The photos already looked at are remembered, so trying again later is quicker.`;
-      dispatch({ type: 'noticed', notice: { tone: 'info', title, lines: [] } });
-    } else {
-      dispatch({ type: 'noticed', notice: { tone: 'info', title: 'Stopped adding photos. Those already added are kept.', lines: [] } });
-    }
-  }, [stopProgress, changeFeatures, failures]);
-
-  /** Photos kept but not looked at (see WaitingBar): looked at now, or removed for good. */
-  const resumeWaiting = useCallback(async () => {
-    const project = latest.current.project;
-    if (!project || busy()) return;
-    setUnembedded({
-      projectId: project.id,
-      featuresId: project.featuresId,
-      photos: await readableWaiting(project, library),
-      reason: 'resume',
-    });
-  }, [library, busy]);
-  const removeWaiting = useCallback(() => {
-    const project = latest.current.project;
-    if (project) photoEvents(project.id, project.featuresId).onDropped(waitingRefs(project, library).map((photo) => photo.hash));
-  }, [library, photoEvents]);
-
-  /** Folders become classes: an existing class of the same name gets the photos, others are created. */
-  const addGroups = useCallback(
-    (groups: FolderGroups['groups']) => {
-      const classes = [...(latest.current.project?.classes ?? [])];
-      for (const group of groups) {
-        let target = classes.find((c) => c.name.trim().toLocaleLowerCase() === group.name.trim().toLocaleLowerCase());
-        if (!target) {
-          target = { id: newId(), name: freeClassName(group.name.slice(0, 60), classes), photos: [] };
-          classes.push(target);
-          dispatch({ type: 'added-class', id: target.id, name: target.name });
-        }
-        addFiles(target.id, group.files);
-      }
-    },
-    [addFiles],
-  );
-
-  /** A photo tried in "Try it" joins a class; the model already looked at it, so it is not run again. */
-  const addTested = useCallback(
-    async (classId: string, file: File, embedding: Float32Array) => {
-      // Tried with the engine running the project's features (Try it starts afresh when they change).
-      const featuresId = latest.current.project?.featuresId;
-      // Best effort: unsaved, adding the photo runs the model on it again, and a write that keeps
-      // failing is reported by that import.
-      if (featuresId)
-        await saveEmbedding(featuresId, await sha256Hex(file), embedding).catch((error: unknown) =>
-          console.warn('Keeping a tried photo’s embedding failed', error),
-        );
-      addFiles(classId, [file]);
-    },
-    [addFiles],
-  );
+  const imports = useImportQueue(core, {
+    engine: engineForProject,
+    role: tab.role,
+    progress,
+    photoArrivals,
+    featuresChange,
+    setUnembedded,
+  });
 
   // ---- Classes and photos -----------------------------------------------------------------
 
@@ -412,18 +267,13 @@ export function useProject(engine: EngineClient | undefined, engineFeaturesId: s
     tab: { role: tab.role, takeOver: tab.takeOver },
     library,
     training,
-    persisted,
+    persisted: imports.persisted,
     /** Photos per second seen in this browser, by speedKey(features, backend). */
-    speeds,
+    speeds: progress.speeds,
     actions: {
-      addFiles,
-      addGroups,
-      addTested,
+      ...imports.actions,
       addClass,
-      cancelImport,
-      resumeWaiting,
-      removeWaiting,
-      changeFeatures: failures.reporting('The photo features could not be changed.', changeFeatures),
+      changeFeatures: failures.reporting('The photo features could not be changed.', featuresChange.changeFeatures),
       switchProject: failures.reporting('That project could not be opened.', switchProject),
       createProject: failures.reporting('A new project could not be made on this device.', createProject),
       duplicateProject: failures.reporting('The project could not be copied on this device.', duplicateProject),
