@@ -29,7 +29,7 @@ export interface UnembeddedPhotosParts {
   engine: EngineClient | undefined;
   role: TabRole;
   progress: ImportProgressControl;
-  photoEvents: PhotoArrivals['photoEvents'];
+  photoArrivals: PhotoArrivals;
   switching: RefObject<FeaturesSwitch | undefined>;
 }
 
@@ -38,7 +38,7 @@ export function useUnembeddedPhotos(
   { dispatch, latest, failures }: ProjectCore,
   unembedded: UnembeddedPhotos | undefined,
   setUnembedded: Dispatch<SetStateAction<UnembeddedPhotos | undefined>>,
-  { engine, role, progress, photoEvents, switching }: UnembeddedPhotosParts,
+  { engine, role, progress, photoArrivals: { photoEvents }, switching }: UnembeddedPhotosParts,
 ) {
   const { storageFull } = failures;
   useEffect(() => {
