@@ -159,6 +159,9 @@ function* logisticHeldOut(
   const predictions = new Array<Float32Array | null>(count).fill(null);
   const logits = new Float64Array(classCount);
   for (const fold of foldIds) {
+    // Before copying the part's photos (tens of milliseconds at thousands), not after: a head replaced
+    // while the photos were being prepared and centred is dropped at once.
+    interrupt?.();
     const rows = rowsWhere(folds, (f) => f !== fold);
     const heldOut = rowsWhere(folds, (f) => f === fold);
     const split = gram ? kernelSplit(centred, gram, rows, heldOut) : primalSplit(centred, rows, heldOut);
@@ -201,8 +204,8 @@ export function evaluate(data: TrainingData, model: HeadModel): Evaluation {
 
 /**
  * evaluate(), one held-out part per step. The checks happen at the first step. `interrupt` is
- * called between solver iterations and may throw to abandon the evaluation: a part of thousands
- * of photos takes seconds. `prepared`: as for train().
+ * called before each part and between the solver's passes over its photos, and may throw to
+ * abandon the evaluation: a part of thousands of photos takes seconds. `prepared`: as for train().
  */
 export function* evaluationSteps(data: TrainingData, model: HeadModel, interrupt?: () => void, prepared?: PreparedRows): EvaluationSteps {
   const dataset = prepareDataset(data, prepared);

@@ -35,7 +35,11 @@ export interface MinimizeOptions {
   /** …and, if given, this holds too. */
   converged?: (x: Float64Array, gradientNorm: number) => boolean;
   maxIterations: number;
-  /** Called before every iteration; it may throw to abandon the minimisation (a newer request came). */
+  /**
+   * Called before each pass over the data (the first gradient, and each iteration's two: the
+   * direction's logits and the new gradient); it may throw to abandon the minimisation (a newer
+   * request came). At thousands of photos one pass takes about a tenth of a second.
+   */
   interrupt?: () => void;
 }
 
@@ -82,6 +86,7 @@ export function minimize(objective: Objective, start: Float64Array, options: Min
   const dot = objective.dot ?? euclidean;
   const scaling = objective.inverseCurvature;
   const x = Float64Array.from(start);
+  options.interrupt?.();
   let gradient = workArray(size);
   let nextGradient = workArray(size);
   let value = objective.evaluate(x, gradient);
@@ -146,6 +151,7 @@ export function minimize(objective: Objective, start: Float64Array, options: Min
     const line = objective.line(direction);
     const alpha = lineSearch(line, value, slope, initialStep);
     if (alpha === undefined) break;
+    options.interrupt?.();
     iterations++;
     value = line.moveTo(alpha, nextGradient);
 

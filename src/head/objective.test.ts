@@ -176,6 +176,55 @@ describe('minimize', () => {
     expect(result.converged).toBe(true);
     for (const xi of result.x) expect(xi).toBeCloseTo(1, 10);
   });
+
+  it('asks whether to go on before every pass over the photos, the first gradient included', () => {
+    // A pass: the first gradient (evaluate), a line's direction logits (line), the new gradient (moveTo).
+    const inner = softmaxObjective(problem, 0.05);
+    const calls: string[] = [];
+    const objective: Objective = {
+      ...inner,
+      evaluate(x, gradient) {
+        calls.push('pass');
+        return inner.evaluate(x, gradient);
+      },
+      line(direction) {
+        calls.push('pass');
+        const line = inner.line(direction);
+        return {
+          at: (alpha) => line.at(alpha),
+          moveTo(alpha, gradient) {
+            calls.push('pass');
+            return line.moveTo(alpha, gradient);
+          },
+        };
+      },
+    };
+    const result = minimize(objective, new Float64Array(size), {
+      gradientTolerance: 1e-9 * problem.gradientScale,
+      maxIterations: 2000,
+      interrupt: () => calls.push('asked'),
+    });
+    expect(result.iterations).toBeGreaterThan(2);
+    expect(calls.filter((call) => call === 'pass')).toHaveLength(1 + 2 * result.iterations);
+    calls.forEach((call, i) => {
+      if (call === 'pass') expect(calls[i - 1]).toBe('asked');
+    });
+
+    // And stops at once when told to.
+    let passes = 0;
+    const stop = new Error('replaced');
+    const counting: Objective = { ...inner, evaluate: (x, gradient) => (passes++, inner.evaluate(x, gradient)) };
+    expect(() =>
+      minimize(counting, new Float64Array(size), {
+        gradientTolerance: 0,
+        maxIterations: 10,
+        interrupt: () => {
+          throw stop;
+        },
+      }),
+    ).toThrow(stop);
+    expect(passes).toBe(0);
+  });
 });
 
 describe('centredProblem', () => {

@@ -142,29 +142,15 @@ function gradientScaleAndSpread(
 ): ProblemStats {
   const { features, dim, classCount } = dataset;
   const sums = new StatsSums(classCount, dim);
-  const { classSums, classWeights, total } = sums;
-  let spread = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const weight = sampleWeights[i];
-    const row = rows[i] * dim;
-    const offset = labels[i] * dim;
-    classWeights[labels[i]] += weight;
-    for (let d = 0; d < dim; d++) {
-      const feature = features[row + d];
-      const value = weight * feature;
-      classSums[offset + d] += value;
-      total[d] += value;
-      spread += value * feature;
-    }
-  }
-  sums.spread = spread;
+  for (let i = 0; i < rows.length; i++) sums.addRow(features, rows[i] * dim, labels[i], sampleWeights[i]);
   return sums.stats();
 }
 
 /**
  * The sums ProblemStats come from, photo by photo: whoever passes over the photos anyway (see
  * centredProblem) adds them up in this order, w_i·x_i into its class's sum and the total, and
- * w_i·x_i·x_i into the spread, and gets the very numbers gradientScaleAndSpread would.
+ * w_i·x_i·x_i into the spread, and gets the very numbers gradientScaleAndSpread would. A row per
+ * call, for the reason given in ./kernels above addScaledRow.
  */
 export class StatsSums {
   readonly classSums: Float64Array;
@@ -179,6 +165,22 @@ export class StatsSums {
     this.classSums = new Float64Array(classCount * dim);
     this.classWeights = new Float64Array(classCount);
     this.total = new Float64Array(dim);
+  }
+
+  /** Adds the photo whose features are `features[offset..offset + dim]`, of class `label`, weighing `weight`. */
+  addRow(features: Float32Array, offset: number, label: number, weight: number): void {
+    const { classSums, total, dim } = this;
+    const classOffset = label * dim;
+    this.classWeights[label] += weight;
+    let spread = this.spread;
+    for (let d = 0; d < dim; d++) {
+      const feature = features[offset + d];
+      const value = weight * feature;
+      classSums[classOffset + d] += value;
+      total[d] += value;
+      spread += value * feature;
+    }
+    this.spread = spread;
   }
 
   stats(): ProblemStats {
