@@ -3,23 +3,19 @@
  * features are used as they are, the other photos are looked at again (see useUnembeddedPhotos),
  * and Stop during that goes back to the features before.
  */
-import { useCallback, useRef, type Dispatch, type SetStateAction } from 'react';
+import { useCallback, useRef } from 'react';
 import { featureIds } from '../../engine';
 import { loadEmbeddings } from '../../store/embeddings';
 import type { ProjectRecord } from '../../store/projects';
 import type { ProjectCore } from './core';
 import { classOfPhoto } from './derive';
-import type { FeaturesSwitch, UnembeddedPhotos } from './useUnembeddedPhotos';
+import type { FeaturesSwitch, SetUnembedded } from './useUnembeddedPhotos';
 
 /** The feature configurations a project may use: the ones offered (never an evaluation-only one). */
 const isOfferedFeatures = (id: string) => (featureIds as readonly string[]).includes(id);
 
 /** `busy`: whether photos are being looked at (see useImportProgress). */
-export function useFeaturesChange(
-  { dispatch, latest, library }: ProjectCore,
-  busy: () => boolean,
-  setUnembedded: Dispatch<SetStateAction<UnembeddedPhotos | undefined>>,
-) {
+export function useFeaturesChange({ dispatch, latest, library }: ProjectCore, busy: () => boolean, setUnembedded: SetUnembedded) {
   /** The change whose photos are being looked at, if any: Stop goes back `from`. */
   const switching = useRef<FeaturesSwitch | undefined>(undefined);
   /** Counts changes, so one still loading embeddings gives way to a later one. */

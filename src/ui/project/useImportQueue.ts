@@ -3,7 +3,7 @@
  * through the engine (see importPhotos), with what went wrong said plainly; Stop ends them; the
  * photos an import left waiting are looked at again or removed.
  */
-import { useCallback, useRef, useState, type Dispatch, type SetStateAction } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { defaultFeaturesId, type EngineClient } from '../../engine';
 import { saveEmbedding } from '../../store/embeddings';
 import { requestPersistentStorage } from '../../store/library';
@@ -20,7 +20,7 @@ import type { FeaturesChange } from './useFeaturesChange';
 import type { ImportProgressControl } from './useImportProgress';
 import { unsortedPile, type PhotoArrivals } from './usePhotoArrivals';
 import type { TabRole } from './useTabLock';
-import type { UnembeddedPhotos } from './useUnembeddedPhotos';
+import type { SetUnembedded } from './useUnembeddedPhotos';
 import { readableWaiting, waitingRefs } from './waiting';
 
 export interface ImportQueueParts {
@@ -30,7 +30,7 @@ export interface ImportQueueParts {
   progress: ImportProgressControl;
   photoArrivals: PhotoArrivals;
   featuresChange: FeaturesChange;
-  setUnembedded: Dispatch<SetStateAction<UnembeddedPhotos | undefined>>;
+  setUnembedded: SetUnembedded;
 }
 
 export function useImportQueue(
@@ -43,7 +43,7 @@ export function useImportQueue(
   const { storageFull } = failures;
   /** Imports wait for each other. */
   const queue = useRef<Promise<void>>(Promise.resolve());
-  /** Read when files arrive, which may be long after the render that made addFiles. */
+  /** addFiles checks the role as it is when files arrive, without being made anew when it changes. */
   const roleNow = useRef(role);
   roleNow.current = role;
   /** Whether the browser keeps this site's storage under pressure; asked once photos are first added. */

@@ -3,7 +3,7 @@
  * names and counts first and its photos in stages (see loadInStages), and, with the same project
  * open in two tabs, this tab edits it or follows the tab that does (see useTabLock).
  */
-import { useCallback, useEffect, useRef, type Dispatch, type RefObject, type SetStateAction } from 'react';
+import { useCallback, useEffect, useRef, type RefObject } from 'react';
 import { currentFeaturesId } from '../../engine';
 import { loadHead } from '../../store/heads';
 import { collectGarbage } from '../../store/library';
@@ -15,7 +15,7 @@ import { unsortedPile, type PhotoArrivals } from './usePhotoArrivals';
 import { newProject, summaries } from './useProjectList';
 import type { ProjectSaver } from './useProjectSaver';
 import { useTabLock } from './useTabLock';
-import type { FeaturesSwitch, UnembeddedPhotos } from './useUnembeddedPhotos';
+import type { FeaturesSwitch, SetUnembedded } from './useUnembeddedPhotos';
 
 const lastProjectKey = 'handful:last-project';
 
@@ -25,7 +25,7 @@ export interface OpenProjectParts {
   /** Cleared on opening: a change of features under way belongs to the project left. */
   switching: RefObject<FeaturesSwitch | undefined>;
   /** Takes the photos an opened project has waiting for the model (see useUnembeddedPhotos). */
-  setUnembedded: Dispatch<SetStateAction<UnembeddedPhotos | undefined>>;
+  setUnembedded: SetUnembedded;
 }
 
 /** `projectId`: the open project's, whose lock this tab holds or waits for. */

@@ -21,6 +21,9 @@ export interface UnembeddedPhotos {
   reason?: 'features' | 'resume';
 }
 
+/** Sets (or, once taken, clears) the photos to look at; the state itself lives in useProject. */
+export type SetUnembedded = Dispatch<SetStateAction<UnembeddedPhotos | undefined>>;
+
 /** A change of the open project's features whose photos are being looked at: Stop goes back `from`. */
 export type FeaturesSwitch = { from: string; to: string };
 
@@ -37,7 +40,7 @@ export interface UnembeddedPhotosParts {
 export function useUnembeddedPhotos(
   { dispatch, latest, failures }: ProjectCore,
   unembedded: UnembeddedPhotos | undefined,
-  setUnembedded: Dispatch<SetStateAction<UnembeddedPhotos | undefined>>,
+  setUnembedded: SetUnembedded,
   { engine, role, progress, photoArrivals: { photoEvents }, switching }: UnembeddedPhotosParts,
 ) {
   const { storageFull } = failures;
