@@ -202,9 +202,16 @@ export function addScaledRow(sum: Float64Array, source: Float32Array, offset: nu
   for (let d = 0; d < dim; d++) sum[d] += scale * source[offset + d];
 }
 
-/** target[offset + d] = source[offset + d] − centre[d] for d < dim (rounded to single precision as it is stored) */
-export function centreRow(source: Float32Array, target: Float32Array, offset: number, dim: number, centre: Float64Array): void {
-  for (let d = 0; d < dim; d++) target[offset + d] = source[offset + d] - centre[d];
+/** target[targetOffset + d] = source[sourceOffset + d] − centre[d] for d < dim (rounded to single precision as it is stored) */
+export function centreRow(
+  source: Float32Array,
+  sourceOffset: number,
+  target: Float32Array,
+  targetOffset: number,
+  dim: number,
+  centre: Float64Array,
+): void {
+  for (let d = 0; d < dim; d++) target[targetOffset + d] = source[sourceOffset + d] - centre[d];
 }
 
 /** Rows of the Gram matrix computed together: their sums, in double precision, stay in cache. */

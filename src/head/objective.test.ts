@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prepareDataset } from './dataset';
+import { prepareDataset, preparePhotos } from './dataset';
 import { minimize, type Objective } from './lbfgs';
 import { gramMatrix } from './kernels';
 import { centreDataset, centredProblem, parameterCount, primalParams } from './logistic';
@@ -228,17 +228,13 @@ describe('minimize', () => {
 });
 
 describe('centredProblem', () => {
-  it('gives the very numbers of centring, then softmaxProblem', () => {
+  it('gives the very numbers of packing the photos, centring, then softmaxProblem', () => {
     // Unequal classes in no order, and more dimensions than photos.
     const mixed = gaussianClusters([5, 2, 4], 7, 0.9, 8);
     const order = [3, 9, 0, 6, 1, 10, 4, 7, 2, 8, 5];
-    const dataset = prepareDataset({
-      ...mixed,
-      embeddings: order.map((i) => mixed.embeddings[i]),
-      labels: order.map((i) => mixed.labels[i]),
-    });
-    const centred = centreDataset(dataset);
-    const fused = centredProblem(dataset);
+    const data = { ...mixed, embeddings: order.map((i) => mixed.embeddings[i]), labels: order.map((i) => mixed.labels[i]) };
+    const centred = centreDataset(prepareDataset(data));
+    const fused = centredProblem(preparePhotos(data));
     expect(fused.centred).toEqual(centred);
     expect(fused.problem).toEqual(softmaxProblem(centred));
   });

@@ -1,5 +1,5 @@
 import { chooseLambda } from './crossValidation';
-import { classSizes, prepareDataset, sameClassNames, selectRows } from './dataset';
+import { classSizes, packPhotos, preparePhotos, sameClassNames, selectRows } from './dataset';
 import { gramMatrix, paddedRows } from './kernels';
 import { centreDataset, centredProblem, FINAL_TOLERANCE, primalParams, solve, toModel, toParams, type CentredDataset } from './logistic';
 import { kernelProblem, softmaxProblem, startingPoint } from './objective';
@@ -99,12 +99,12 @@ export function train(data: TrainingData, options: TrainOptions<LogisticModel> =
 
 /** train(), telling how it went. */
 export function fit(data: TrainingData, options: TrainOptions<LogisticModel> = {}): Fit {
-  const prepared = prepareDataset(data, options.prepared);
+  const photos = preparePhotos(data, options.prepared);
   const { previous } = options;
-  const sizes = classSizes(prepared.labels, prepared.classCount);
-  if (usableAsStart(previous, data, prepared.dim) && lambdaStillFits(previous, sizes)) {
+  const sizes = classSizes(photos.labels, photos.classCount);
+  if (usableAsStart(previous, data, photos.dim) && lambdaStillFits(previous, sizes)) {
     // A model holds its weights, not their coefficients on the photos, so this stays primal.
-    const { centred, problem } = centredProblem(prepared);
+    const { centred, problem } = centredProblem(photos);
     const { params, iterations } = solve(problem, previous.lambda, toParams(previous, centred.centre), FINAL_TOLERANCE);
     const model = toModel(params, centred, data.classes, previous.lambda, previous.lambdaChosenOn);
     return { model, form: 'primal', folds: 0, validationIterations: [], finalIterations: iterations };
@@ -113,9 +113,9 @@ export function fit(data: TrainingData, options: TrainOptions<LogisticModel> = {
   // classes, after count² × dim / 2 once for the Gram matrix. It clearly pays while count ≤ dim
   // (12 × 60 flowers: 255 against 450 ms; 397 hymenoptera photos: 46 against 74 ms); beyond, it
   // depends on the class count (with 12 classes and 720 photos the forms tie at 320 dimensions).
-  const { count, dim } = prepared;
+  const { count, dim } = photos;
   if (count > SELECTION_MAX_PHOTOS) {
-    const { centred, problem } = centredProblem(prepared);
+    const { centred, problem } = centredProblem(photos);
     const selection = selectionSubsample(centred, SELECTION_MAX_PHOTOS);
     const selectionGram = selection.count <= dim ? gramMatrix(selection.features, selection.count, dim) : undefined;
     const choice = chooseLambda(selection, selectionGram);
@@ -124,7 +124,7 @@ export function fit(data: TrainingData, options: TrainOptions<LogisticModel> = {
     const model = toModel(params, centred, data.classes, choice.lambda, sizes);
     return { model, form: 'primal', folds: choice.folds, validationIterations: choice.iterations, finalIterations: iterations };
   }
-  const dataset = centreDataset(prepared);
+  const dataset = centreDataset(packPhotos(photos));
   const gram = count <= dim ? gramMatrix(dataset.features, count, dim) : undefined;
   const choice = chooseLambda(dataset, gram);
   const stats = { folds: choice.folds, validationIterations: choice.iterations };
