@@ -3,7 +3,7 @@ import { classSizes, prepareDataset, sameClassNames, selectRows, type Dataset, t
 import { HeadError } from './errors';
 import { knnProbabilities } from './knn';
 import { gramMatrix } from './kernels';
-import { centreDataset, softmax, solveClosely } from './logistic';
+import { centreDataset, softmax, solveClosely, type CentredDataset } from './logistic';
 import { isUnsure, topClass } from './predict';
 import type { HeadModel, TrainingData } from './types';
 
@@ -117,8 +117,9 @@ function* heldOutPredictions(
   folds: Int32Array,
   foldIds: number[],
   interrupt?: () => void,
+  centred?: CentredDataset,
 ): EvaluationSteps<(Float32Array | null)[]> {
-  if (model.kind === 'logistic') return yield* logisticHeldOut(dataset, model.lambda, folds, foldIds, interrupt);
+  if (model.kind === 'logistic') return yield* logisticHeldOut(centred ?? centreDataset(dataset), model.lambda, folds, foldIds, interrupt);
   const { dim } = dataset;
   const predictions = new Array<Float32Array | null>(dataset.count).fill(null);
   for (const fold of foldIds) {
@@ -145,13 +146,12 @@ function* heldOutPredictions(
  * optimum to HELD_OUT_PRECISION, that costs, wherever it starts.
  */
 function* logisticHeldOut(
-  dataset: Dataset,
+  centred: CentredDataset,
   lambda: number,
   folds: Int32Array,
   foldIds: number[],
   interrupt?: () => void,
 ): EvaluationSteps<(Float32Array | null)[]> {
-  const centred = centreDataset(dataset);
   const { classCount, count, dim } = centred;
   // As in train(): while there are no more photos than dimensions, each refit is solved on its
   // block of the Gram matrix, in count² rather than count × dim operations per iteration.
@@ -206,9 +206,19 @@ export function evaluate(data: TrainingData, model: HeadModel): Evaluation {
  * evaluate(), one held-out part per step. The checks happen at the first step. `interrupt` is
  * called before each part and between the solver's passes over its photos, and may throw to
  * abandon the evaluation: a part of thousands of photos takes seconds. `prepared`: as for train().
+ * `centred`: the photos as fit() centred them for `model` (Fit's), which spares preparing and
+ * centring them again (a tenth of a second at 5,000 photos, before the first part can give way);
+ * the same evaluation as without.
  */
-export function* evaluationSteps(data: TrainingData, model: HeadModel, interrupt?: () => void, prepared?: PreparedRows): EvaluationSteps {
-  const dataset = prepareDataset(data, prepared);
+export function* evaluationSteps(
+  data: TrainingData,
+  model: HeadModel,
+  interrupt?: () => void,
+  prepared?: PreparedRows,
+  centred?: CentredDataset,
+): EvaluationSteps {
+  const logisticCentred = model.kind === 'logistic' ? centred : undefined;
+  const dataset = logisticCentred ?? prepareDataset(data, prepared);
   const { classCount, count } = dataset;
   if (model.dim !== dataset.dim || !sameClassNames(model.classes, data.classes)) {
     throw new HeadError('incompatible-model', 'This model was trained for different classes or embeddings than these photos.');
@@ -220,7 +230,7 @@ export function* evaluationSteps(data: TrainingData, model: HeadModel, interrupt
     : stratifiedFolds(dataset.labels, classCount, evaluationFoldCount(sizes));
 
   const foldIds = [...new Set(folds)].filter((fold) => fold >= 0);
-  const predictions = yield* heldOutPredictions(dataset, model, folds, foldIds, interrupt);
+  const predictions = yield* heldOutPredictions(dataset, model, folds, foldIds, interrupt, logisticCentred);
 
   const confusionExamples = Array.from({ length: classCount }, () => Array.from({ length: classCount }, () => [] as number[]));
   const confidences: number[] = [];

@@ -5,5 +5,5 @@ export type { Calibration, ClassAccuracy, Evaluation, EvaluationSteps, Interval,
 export { LAMBDA_GRID, DEFAULT_LAMBDA } from './crossValidation';
 export { trainKnn } from './knn';
 export { classify, isUnsure, predict, predictBatch, topClass, unsureThreshold } from './predict';
-export { train } from './train';
+export { fit, train } from './train';
 export type { Classification, HeadModel, KnnModel, LogisticModel, TrainingData, TrainOptions } from './types';

@@ -83,6 +83,8 @@ export interface Fit {
   /** Per penalty tried, in grid order, summed over the folds. */
   validationIterations: number[];
   finalIterations: number;
+  /** The photos centred as the fit saw them, which its evaluation can take (see evaluationSteps). */
+  centred: CentredDataset;
 }
 
 /**
@@ -107,7 +109,7 @@ export function fit(data: TrainingData, options: TrainOptions<LogisticModel> = {
     const { centred, problem } = centredProblem(photos);
     const { params, iterations } = solve(problem, previous.lambda, toParams(previous, centred.centre), FINAL_TOLERANCE);
     const model = toModel(params, centred, data.classes, previous.lambda, previous.lambdaChosenOn);
-    return { model, form: 'primal', folds: 0, validationIterations: [], finalIterations: iterations };
+    return { model, form: 'primal', folds: 0, validationIterations: [], finalIterations: iterations, centred };
   }
   // In kernel form each solver iteration costs count² × classes instead of 2 × count × dim ×
   // classes, after count² × dim / 2 once for the Gram matrix. It clearly pays while count ≤ dim
@@ -122,12 +124,12 @@ export function fit(data: TrainingData, options: TrainOptions<LogisticModel> = {
     const start = selectionGram ? primalParams(choice.start, selection) : choice.start;
     const { params, iterations } = solve(problem, choice.lambda, start, FINAL_TOLERANCE);
     const model = toModel(params, centred, data.classes, choice.lambda, sizes);
-    return { model, form: 'primal', folds: choice.folds, validationIterations: choice.iterations, finalIterations: iterations };
+    return { model, form: 'primal', folds: choice.folds, validationIterations: choice.iterations, finalIterations: iterations, centred };
   }
   const dataset = centreDataset(packPhotos(photos));
   const gram = count <= dim ? gramMatrix(dataset.features, count, dim) : undefined;
   const choice = chooseLambda(dataset, gram);
-  const stats = { folds: choice.folds, validationIterations: choice.iterations };
+  const stats = { folds: choice.folds, validationIterations: choice.iterations, centred: dataset };
   if (!gram) {
     const { params, iterations } = solve(softmaxProblem(dataset), choice.lambda, choice.start, FINAL_TOLERANCE);
     const model = toModel(params, dataset, data.classes, choice.lambda, sizes);

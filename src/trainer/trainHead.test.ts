@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { finish, PreparedRows, type LogisticModel, type TrainingData } from '../head';
+import { evaluate, finish, PreparedRows, type LogisticModel, type TrainingData } from '../head';
 import { gaussianClusters } from '../head/testData';
 import { TrainingPacker, TrainingStore } from './packing';
 import { trainHead } from './trainHead';
@@ -45,7 +45,10 @@ describe('trainHead with what the worker keeps between requests', () => {
       const kept = trainHead(received, previous, undefined, prepared);
       const afresh = trainHead(request, previous);
       expect(kept.model).toEqual(afresh.model);
-      expect(finish(kept.evaluation)).toEqual(finish(afresh.evaluation));
+      const evaluation = finish(kept.evaluation);
+      expect(evaluation).toEqual(finish(afresh.evaluation));
+      // The evaluation takes the photos as the fit centred them: the same as evaluating the head on its own.
+      expect(evaluation).toEqual(evaluate(request, kept.model));
       previous = kept.model;
     }
   });

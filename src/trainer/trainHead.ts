@@ -2,7 +2,7 @@
  * What the training worker does with each request, kept apart from the worker's messaging so the
  * evaluation harness (scripts/eval/appPath.ts) measures exactly this code.
  */
-import { evaluationSteps, train, type EvaluationSteps, type LogisticModel, type PreparedRows, type TrainingData } from '../head';
+import { evaluationSteps, fit, type EvaluationSteps, type LogisticModel, type PreparedRows, type TrainingData } from '../head';
 
 /**
  * Trains the head on `data` (warm-started from `previous` when its classes match, with the
@@ -10,7 +10,8 @@ import { evaluationSteps, train, type EvaluationSteps, type LogisticModel, type 
  * cross-validation as steps still to run: the worker sends the head at once and evaluates it
  * after, a held-out part at a time, dropping the rest once a newer request has replaced the head.
  * `prepared`: the rows prepared by earlier calls, which the worker keeps between requests (the
- * same head and evaluation as without, only sooner).
+ * same head and evaluation as without, only sooner). The evaluation takes the photos as the fit
+ * centred them.
  */
 export function trainHead(
   data: TrainingData,
@@ -19,6 +20,6 @@ export function trainHead(
   interrupt?: () => void,
   prepared?: PreparedRows,
 ): { model: LogisticModel; evaluation: EvaluationSteps } {
-  const model = train(data, { previous, prepared });
-  return { model, evaluation: evaluationSteps(data, model, interrupt, prepared) };
+  const { model, centred } = fit(data, { previous, prepared });
+  return { model, evaluation: evaluationSteps(data, model, interrupt, prepared, centred) };
 }
