@@ -34,7 +34,10 @@ describe('the photo library’s thumbnails', () => {
     vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => setTimeout(() => callback(0), 16) as unknown as number);
     vi.stubGlobal('cancelAnimationFrame', (id: number) => clearTimeout(id));
   });
-  afterEach(() => {
+  afterEach(async () => {
+    // A test may end with a frame still asked for (the stub's 16 ms timer); let it run while the
+    // stubs are there, or it calls a cancelAnimationFrame Node does not have after the test.
+    await new Promise((resolve) => setTimeout(resolve, 20));
     vi.restoreAllMocks();
     vi.unstubAllGlobals();
   });
