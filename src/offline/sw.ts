@@ -9,35 +9,25 @@
  *   only once the new worker takes over, so a page never mixes two versions.
  * - registerType 'prompt': a new worker waits until the page asks it to take over (the "A new
  *   version of Handful is ready" banner), never in the middle of someone's work.
- * - Every response it serves carries the cross-origin isolation headers (COOP/COEP), as the
- *   server's do: a cached page without them would lose crossOriginIsolated, and with it
- *   SharedArrayBuffer and multi-threaded WASM, exactly when offline.
+ * - Every page and worker script it serves carries the cross-origin isolation headers
+ *   (COOP/COEP), as the server's do: a cached page without them would lose crossOriginIsolated,
+ *   and with it SharedArrayBuffer and multi-threaded WASM, exactly when offline. Everything else
+ *   is handed over exactly as cached, so V8 can keep its compiled code of the WASM runtime
+ *   (./isolation).
  */
 /// <reference lib="webworker" />
 import { clientsClaim, type WorkboxPlugin } from 'workbox-core';
 import { addPlugins, cleanupOutdatedCaches, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
+import { withIsolation } from './isolation';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
 
-const isolationHeaders: Record<string, string> = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
-
-function withIsolation(response: Response): Response {
-  // Opaque and error responses cannot be re-wrapped (and are never ours to serve).
-  if (response.type === 'opaque' || response.type === 'opaqueredirect' || response.status === 0) return response;
-  if (Object.entries(isolationHeaders).every(([name, value]) => response.headers.get(name) === value)) return response;
-  const headers = new Headers(response.headers);
-  for (const [name, value] of Object.entries(isolationHeaders)) headers.set(name, value);
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-}
-
 // Added when a cached response is served (not when it is stored: a cacheWillUpdate plugin here
-// would replace workbox's default check that refuses to precache error responses).
+// would replace workbox's default check that refuses to precache error responses). The request
+// workbox passes is its cache key; what asked for the file is the fetch event's request.
 const crossOriginIsolation: WorkboxPlugin = {
-  cachedResponseWillBeUsed: async ({ cachedResponse }) => (cachedResponse ? withIsolation(cachedResponse) : cachedResponse),
+  cachedResponseWillBeUsed: async ({ cachedResponse, event }) =>
+    cachedResponse ? withIsolation(cachedResponse, (event as FetchEvent | undefined)?.request?.destination) : cachedResponse,
 };
 
 addPlugins([crossOriginIsolation]);
