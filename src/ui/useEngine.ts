@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   createEngine,
+  currentFeaturesId,
+  defaultFeaturesId,
   EngineCrashedError,
   type BackendChoice,
   type BackendMeasurement,
@@ -12,8 +14,8 @@ import { noteWorkerFault } from './workerFaults';
 import { backendToRequest, loadEngineSettings, saveEngineSettings, type EngineSettingsV1 } from '../store/settings';
 
 /**
- * `featuresId`: the feature configuration the engine was last asked to run (absent before the
- * first project is open). Embeds sent from then on are computed with it, even while it starts.
+ * `featuresId`: the feature configuration the engine was last asked to run (absent only until the
+ * engine settings are read). Embeds sent from then on are computed with it, even while it starts.
  */
 export type EngineStatus =
   | { state: 'idle' }
@@ -33,10 +35,37 @@ function backendFromAddress(): BackendChoice | undefined {
 }
 
 /**
+ * The features the engine last started with (kept in localStorage, which reads at once), so a
+ * repeat visit starts them while the project is still being read from IndexedDB; a first visit
+ * starts the default ones, which its new project gets.
+ */
+const lastFeaturesKey = 'handful:engine-features';
+
+function expectedFeatures(): string {
+  let remembered: string | null = null;
+  try {
+    remembered = localStorage.getItem(lastFeaturesKey);
+  } catch {
+    // Blocked storage: the default features are the likely ones anyway.
+  }
+  return currentFeaturesId(remembered ?? defaultFeaturesId);
+}
+
+function rememberFeatures(featuresId: string): void {
+  try {
+    localStorage.setItem(lastFeaturesKey, featuresId);
+  } catch {
+    // Not remembering them only means the next visit waits for its project before starting.
+  }
+}
+
+/**
  * The engine, running the feature configuration `featuresId` (the open project's): it is
  * restarted whenever that changes, on the backend measured earlier, which is not measured again.
  * A first start ('auto') is ready as soon as the model runs on the backend most likely fastest;
- * what the background measurement then finds is remembered for the next visit.
+ * what the background measurement then finds is remembered for the next visit. Until a project
+ * names its features, the engine starts the ones it most likely will (expectedFeatures), and is
+ * restarted only if the project's turn out to be others.
  */
 export function useEngine(featuresId: string | undefined): {
   engine: EngineClient | undefined;
@@ -55,6 +84,7 @@ export function useEngine(featuresId: string | undefined): {
     const attempt = ++attempts.current;
     const forced = backendFromAddress();
     const backend = forced ?? backendToRequest(known, navigator.userAgent);
+    rememberFeatures(featuresId);
     // Nothing is awaited before client.start: the status names these features from the moment
     // the worker has been told, so nothing embeds with them too early.
     setStatus({ state: 'starting', featuresId });
@@ -130,8 +160,9 @@ export function useEngine(featuresId: string | undefined): {
   }, []);
 
   useEffect(() => {
-    if (!engine || !settingsLoaded || !settings.current || !featuresId || engine.featuresId === featuresId) return;
-    void startWith(engine, settings.current, featuresId);
+    const wanted = featuresId ?? expectedFeatures();
+    if (!engine || !settingsLoaded || !settings.current || engine.featuresId === wanted) return;
+    void startWith(engine, settings.current, wanted);
   }, [engine, settingsLoaded, featuresId, startWith]);
 
   const choose = useCallback(
