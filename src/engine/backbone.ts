@@ -25,9 +25,13 @@ export interface LoadedBackbone {
   dispose(): void;
 }
 
-/** Files fetched once per worker and reused for every backend that is tried. */
+/**
+ * Files fetched once per worker and reused for every backend that is tried. `classifierBytes`:
+ * the ImageNet classifier's file, when fetched ahead (fetchClassifierAhead).
+ */
 export type BackboneFiles = { labels: string[] } & (
-  { format: 'tfjs-layers'; artifacts: tf.io.ModelArtifacts } | { format: 'tflite'; bytes: Uint8Array }
+  | { format: 'tfjs-layers'; artifacts: tf.io.ModelArtifacts }
+  | { format: 'tflite'; bytes: Uint8Array; classifierBytes?: Promise<Uint8Array> }
 );
 
 export class MissingWeightsError extends Error {}
@@ -81,6 +85,22 @@ export async function fetchBackboneFiles(spec: BackboneSpec, onProgress: Downloa
   }
 }
 
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  return new Uint8Array(await (await get(url)).arrayBuffer());
+}
+
+/**
+ * Starts fetching the ImageNet classifier of a .tflite backbone, so the first photo with guesses
+ * (Try it) finds its file here and only compiles it. Only the file: the classifier is still
+ * compiled by the first request that asks for guesses, as before.
+ */
+export function fetchClassifierAhead(spec: BackboneSpec, files: BackboneFiles): void {
+  if (files.format !== 'tflite' || !spec.classifier || files.classifierBytes) return;
+  files.classifierBytes = fetchBytes(spec.classifier.url);
+  // Not lost: loadClassifier fetches the file again, and reports that failure.
+  files.classifierBytes.catch(() => {});
+}
+
 /** `backend`: the tfjs backend already active (tfjs-layers), or the LiteRT accelerator to use (tflite). */
 export async function loadBackbone(spec: BackboneSpec, files: BackboneFiles, backend: BackendName): Promise<LoadedBackbone> {
   if (files.format === 'tflite') {
@@ -97,12 +117,13 @@ interface Classifier {
   dispose(): void;
 }
 
-/** Loads `spec.classifier`, checked against the backbone and its labels. */
-async function loadClassifier(spec: BackboneSpec, labels: string[]): Promise<Classifier> {
+/** Loads `spec.classifier` (its file fetched `ahead`, if it was), checked against the backbone and its labels. */
+async function loadClassifier(spec: BackboneSpec, labels: string[], ahead: Promise<Uint8Array> | undefined): Promise<Classifier> {
   const { url, inputs, classes } = spec.classifier!;
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await (await get(url)).arrayBuffer());
+    // A file that failed to come ahead is fetched now.
+    bytes = (await ahead?.catch(() => undefined)) ?? (await fetchBytes(url));
   } catch (error) {
     throw new MissingWeightsError(
       `The ImageNet classifier of ${spec.title} could not be loaded (${(error as Error).message}). ` +
@@ -129,9 +150,10 @@ async function loadClassifier(spec: BackboneSpec, labels: string[]): Promise<Cla
  */
 async function loadTflite(
   spec: BackboneSpec,
-  { bytes, labels }: Extract<BackboneFiles, { format: 'tflite' }>,
+  files: Extract<BackboneFiles, { format: 'tflite' }>,
   accelerator: LiteRtAccelerator,
 ): Promise<LoadedBackbone> {
+  const { bytes, labels } = files;
   const model = await compileTflite(bytes, accelerator);
   const size = spec.inputSize;
   const expectedInput = [1, size, size, 3];
@@ -149,7 +171,7 @@ async function loadTflite(
   let classifier: Promise<Classifier> | undefined;
   const classifierOnce = () => {
     if (!classifier) {
-      classifier = loadClassifier(spec, labels);
+      classifier = loadClassifier(spec, labels, files.classifierBytes);
       // A failed load is tried again the next time guesses are asked for.
       classifier.catch(() => (classifier = undefined));
     }

@@ -11,7 +11,7 @@
  * waits; the engine switches only to a backend clearly faster, and says what it found in 'measured'.
  */
 import { unavailableReason } from './backends';
-import { fetchBackboneFiles, type BackboneFiles } from './backbone';
+import { fetchBackboneFiles, fetchClassifierAhead, type BackboneFiles } from './backbone';
 import { featuresById, formatRunsOn, type FeatureConfig } from './backbones';
 import { ImageDecodeError, type DecodedPhoto } from './decode';
 import { Decoder } from './decoder';
@@ -202,6 +202,9 @@ async function init(request: Extract<EngineRequest, { type: 'init' }>): Promise<
   const usable = listed?.usable ?? [];
   if (asked === 'auto' && usable.length === 0) throw new Error('No way to run the model works in this browser.');
   const backend = asked === 'auto' ? usable[0] : asked;
+  // Guesses (Try it) come from the first backbone: its classifier's file comes while the models compile.
+  const [first] = config.backbones;
+  fetchClassifierAhead(first, filesByBackbone.get(first.id)!);
   // tfjs has one active backend per worker, so only LiteRT's accelerators are measured side by side.
   const others = asked === 'auto' && usesLiteRt(config) ? usable.slice(1) : [];
   const extractor = await start(config, backend);
