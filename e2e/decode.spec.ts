@@ -33,6 +33,36 @@ test('a landscape photo is centre-cropped and resized: the margins are cut off',
   expect(meanColour(rgba, 224, 4, 4, 220, 220)).toEqual([0, 255, 0]);
 });
 
+test('a photo larger than 1536 px (halved before it is resampled) keeps its crop, its size and its detail averaged', async ({ page }) => {
+  await page.evaluate(() => window.handfulLab.start(window.handfulLab.defaultFeaturesId, 'wasm', 2));
+  const { banded, checkered, sizes } = await page.evaluate(async () => {
+    // 4801 x 1601 (odd, so the halvings drop a last column and row): red, green, blue bands.
+    const bands = new OffscreenCanvas(4801, 1601);
+    const context = bands.getContext('2d')!;
+    ['#f00', '#0f0', '#00f'].forEach((colour, i) => {
+      context.fillStyle = colour;
+      context.fillRect(i * 1600, 0, 1601, 1601);
+    });
+    const bandsPng = await bands.convertToBlob({ type: 'image/png' });
+    // A checkerboard of single black and white pixels: averaged it is grey; picked from, it would alias.
+    const board = new OffscreenCanvas(2048, 2048);
+    const image = new ImageData(2048, 2048);
+    for (let i = 0; i < 2048 * 2048; i++)
+      image.data.fill(((i % 2048) + Math.floor(i / 2048)) % 2 ? 255 : 0, i * 4, i * 4 + 3).fill(255, i * 4 + 3, i * 4 + 4);
+    board.getContext('2d')!.putImageData(image, 0, 0);
+    return {
+      banded: await window.handfulLab.decode(bandsPng, 224),
+      checkered: await window.handfulLab.decode(await board.convertToBlob({ type: 'image/png' }), 224),
+      sizes: (await window.handfulLab.embedWithCopies([bandsPng])).sizes,
+    };
+  });
+  expect(meanColour(banded, 224, 4, 4, 220, 220)).toEqual([0, 255, 0]);
+  const greys = checkered.filter((_, i) => i % 4 !== 3);
+  expect(greys.reduce((min, v) => Math.min(min, v), 255)).toBeGreaterThan(110);
+  expect(greys.reduce((max, v) => Math.max(max, v), 0)).toBeLessThan(146);
+  expect(sizes[0]).toMatchObject({ image: [512, 171], thumbnail: [128, 128], original: [4801, 1601] });
+});
+
 test('WebP and GIF decode as well as JPEG, PNG and BMP', async ({ page }) => {
   const colours = await page.evaluate(async () => {
     const canvas = new OffscreenCanvas(64, 64);
