@@ -153,9 +153,9 @@ interface StartUp {
 /**
  * Opens the app in a fresh browser profile and drops a photo on "Try it" the moment there is a
  * place to drop it; the time is until its ImageNet guesses show, i.e. the model has looked at it.
- * Then the same again in the same profile, twice: the repeat visit (weights and runtime cached,
- * backend remembered) and a later one (V8 has also cached the runtime's compiled code by then:
- * Chrome keeps it beside the service worker's copy only from the first visit that copy serves).
+ * Then the same again in the same browser, twice: the repeat visit (weights and runtime cached,
+ * backend remembered) and a later one. Both are returns within one browser session: V8 may then
+ * reuse the runtime's compiled code, which it was not seen to do after a browser restart.
  *
  * Times are taken inside the page (a MutationObserver, performance.now() from the navigation's
  * start), not by polling from here: Playwright's waits poll every 500 ms after the first few
@@ -280,10 +280,11 @@ one same-run check, V2 8-bit: 45.9 ms of stage time, 27.8 ms of the engine threa
 |---|---|---|
 ${stageRows.join('\n')}
 
-**Start-up** (the app's page, a fresh browser profile, then the same profile twice more, each visit
+**Start-up** (the app's page, a fresh browser profile, then the same browser twice more, each visit
 a few seconds long; a photo is dropped on "Try it" the moment the page has a place for it, and the
-time, taken in the page from the navigation's start, is until the model has looked at it. From the
-later visit on, V8 also has the runtime's compiled code cached beside the service worker's copy):
+time, taken in the page from the navigation's start, is until the model has looked at it. The repeat
+and later visits are returns within one browser session, where V8 may reuse the runtime's compiled
+code; after a browser restart it was not seen to):
 
 | visit | drop possible after | engine ready after | dropped photo looked at after |
 |---|---|---|---|

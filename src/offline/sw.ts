@@ -12,7 +12,7 @@
  * - Every page and worker script it serves carries the cross-origin isolation headers
  *   (COOP/COEP), as the server's do: a cached page without them would lose crossOriginIsolated,
  *   and with it SharedArrayBuffer and multi-threaded WASM, exactly when offline. Everything else
- *   is handed over exactly as cached, so V8 can keep its compiled code of the WASM runtime
+ *   is handed over exactly as cached, so V8 can reuse its compiled code of the WASM runtime
  *   (./isolation).
  */
 /// <reference lib="webworker" />
