@@ -48,10 +48,12 @@ interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** Time the thread spent on the CPU: far less than `dur` when the machine is busy or the thread waits. */
+  tdur?: number;
   pid: number;
   tid: number;
   id?: string;
-  args?: { name?: string; data?: Record<string, unknown> };
+  args?: { name?: string; data?: Record<string, unknown>; src_func?: string; chrome_mojo_event_info?: { mojo_interface_tag?: string } };
 }
 
 interface ProfileNode {
@@ -78,7 +80,11 @@ const browserWork = new Set([
 ]);
 
 export interface TaskSummary {
-  tasks: { startMs: number; ms: number; top: string[] }[];
+  /**
+   * `cpuMs`: of `ms`, the time on the CPU (on a busy machine a task waits for it); `source`: what
+   * posted the task (e.g. ScheduledPurge) or the message it handles (e.g. blink.mojom.DevToolsSession).
+   */
+  tasks: { startMs: number; ms: number; cpuMs: number; source: string; top: string[] }[];
   /** Over all long tasks: milliseconds by function (inclusive) and by browser work. */
   functions: [string, number][];
   browser: [string, number][];
@@ -133,8 +139,11 @@ export async function summariseTrace(file: string, overMs = 50): Promise<TaskSum
   const browser = new Map<string, number>();
   const summaries: TaskSummary['tasks'] = [];
   const work = traceEvents.filter((e) => onMain(e) && e.ph === 'X' && browserWork.has(e.name)).sort((a, b) => a.ts - b.ts);
+  // The message a task handles, if any (a DevTools command, a worker's answer...).
+  const messages = traceEvents.filter((e) => onMain(e) && e.name === 'Receive mojo message').sort((a, b) => a.ts - b.ts);
   let s = 0;
   let w = 0;
+  let m = 0;
   for (const task of tasks) {
     const end = task.ts + task.dur!;
     while (s < samples.length && samples[s].ts < task.ts) s++;
@@ -155,7 +164,15 @@ export async function summariseTrace(file: string, overMs = 50): Promise<TaskSum
       .slice(0, 14)
       .map(([name, ms]) => `${ms.toFixed(0)} ms ${name}`);
     top.push(`browser: ${[...mineBrowser].map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(', ') || 'none traced'}`);
-    summaries.push({ startMs: (task.ts - origin) / 1000, ms: task.dur! / 1000, top });
+    while (m < messages.length && messages[m].ts < task.ts) m++;
+    const message = messages[m]?.ts < end ? messages[m].args?.chrome_mojo_event_info?.mojo_interface_tag : undefined;
+    summaries.push({
+      startMs: (task.ts - origin) / 1000,
+      ms: task.dur! / 1000,
+      cpuMs: (task.tdur ?? 0) / 1000,
+      source: message ?? task.args?.src_func ?? 'unknown',
+      top,
+    });
   }
   const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
   return { tasks: summaries, functions: sorted(functions).slice(0, 60), browser: sorted(browser) };
@@ -163,9 +180,15 @@ export async function summariseTrace(file: string, overMs = 50): Promise<TaskSum
 
 /** The summary as text: the slowest tasks with their heaviest functions, then the totals. */
 export function describeTasks(label: string, summary: TaskSummary, slowest = 8): string {
-  const lines = [`${label}: ${summary.tasks.length} tasks over 50 ms, ${summary.tasks.reduce((t, x) => t + x.ms, 0).toFixed(0)} ms in all`];
+  const onCpu = summary.tasks.filter((task) => task.cpuMs > 50).length;
+  const lines = [
+    `${label}: ${summary.tasks.length} tasks over 50 ms, ${summary.tasks.reduce((t, x) => t + x.ms, 0).toFixed(0)} ms in all; ${onCpu} of them over 50 ms on the CPU`,
+  ];
   for (const task of [...summary.tasks].sort((a, b) => b.ms - a.ms).slice(0, slowest))
-    lines.push(`  task of ${task.ms.toFixed(0)} ms at ${(task.startMs / 1000).toFixed(1)} s:`, ...task.top.map((t) => `      ${t}`));
+    lines.push(
+      `  task of ${task.ms.toFixed(0)} ms (${task.cpuMs.toFixed(0)} ms on the CPU) at ${(task.startMs / 1000).toFixed(1)} s, ${task.source}:`,
+      ...task.top.map((t) => `      ${t}`),
+    );
   lines.push(
     '  in all long tasks, by function (inclusive):',
     ...summary.functions.map(([name, ms]) => `      ${ms.toFixed(0)} ms ${name}`),
