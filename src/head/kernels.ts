@@ -8,6 +8,13 @@
  * The products require `rowCount` to be a multiple of ROW_BLOCK (pad with zero rows, see
  * paddedRows). Matrices are row-major: features rowCount × dim, weights classCount × dim, logits
  * and residuals rowCount × classCount.
+ *
+ * Passes over every photo go a row (or a block of rows) per call through a small function, rather
+ * than looping over all rows inside one call. V8 optimises a function by how often it runs: one
+ * called once or twice per fit that loops over 10 million numbers ran its loop in V8's middle tier
+ * (Maglev) in the trainer worker, with a costly exit from it at the end of every row, 5 to 10 times
+ * slower than fully optimised (centring took 500 of a 5,000-photo warm refit's 800 ms), whereas a
+ * function called thousands of times per pass is fully optimised by the first fit's first passes.
  */
 
 export const ROW_BLOCK = 8;
@@ -26,61 +33,71 @@ export function multiplyByWeights(
   classCount: number,
   logits: Float64Array,
 ): void {
-  for (let i = 0; i < rowCount; i += 2) {
-    const a = i * dim;
-    const b = a + dim;
-    const outA = i * classCount;
-    const outB = outA + classCount;
-    let c = 0;
-    for (; c + 3 < classCount; c += 4) {
-      const w0 = c * dim;
-      const w1 = w0 + dim;
-      const w2 = w1 + dim;
-      const w3 = w2 + dim;
-      let a0 = 0;
-      let a1 = 0;
-      let a2 = 0;
-      let a3 = 0;
-      let b0 = 0;
-      let b1 = 0;
-      let b2 = 0;
-      let b3 = 0;
-      for (let d = 0; d < dim; d++) {
-        const xa = features[a + d];
-        const xb = features[b + d];
-        const u0 = weights[w0 + d];
-        const u1 = weights[w1 + d];
-        const u2 = weights[w2 + d];
-        const u3 = weights[w3 + d];
-        a0 += u0 * xa;
-        a1 += u1 * xa;
-        a2 += u2 * xa;
-        a3 += u3 * xa;
-        b0 += u0 * xb;
-        b1 += u1 * xb;
-        b2 += u2 * xb;
-        b3 += u3 * xb;
-      }
-      logits[outA + c] = a0;
-      logits[outA + c + 1] = a1;
-      logits[outA + c + 2] = a2;
-      logits[outA + c + 3] = a3;
-      logits[outB + c] = b0;
-      logits[outB + c + 1] = b1;
-      logits[outB + c + 2] = b2;
-      logits[outB + c + 3] = b3;
+  for (let i = 0; i < rowCount; i += 2) rowPairLogits(features, i, dim, weights, classCount, logits);
+}
+
+/** multiplyByWeights for rows i and i + 1 (a function of its own: see above). */
+function rowPairLogits(
+  features: Float32Array,
+  i: number,
+  dim: number,
+  weights: Float64Array,
+  classCount: number,
+  logits: Float64Array,
+): void {
+  const a = i * dim;
+  const b = a + dim;
+  const outA = i * classCount;
+  const outB = outA + classCount;
+  let c = 0;
+  for (; c + 3 < classCount; c += 4) {
+    const w0 = c * dim;
+    const w1 = w0 + dim;
+    const w2 = w1 + dim;
+    const w3 = w2 + dim;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    let b0 = 0;
+    let b1 = 0;
+    let b2 = 0;
+    let b3 = 0;
+    for (let d = 0; d < dim; d++) {
+      const xa = features[a + d];
+      const xb = features[b + d];
+      const u0 = weights[w0 + d];
+      const u1 = weights[w1 + d];
+      const u2 = weights[w2 + d];
+      const u3 = weights[w3 + d];
+      a0 += u0 * xa;
+      a1 += u1 * xa;
+      a2 += u2 * xa;
+      a3 += u3 * xa;
+      b0 += u0 * xb;
+      b1 += u1 * xb;
+      b2 += u2 * xb;
+      b3 += u3 * xb;
     }
-    for (; c < classCount; c++) {
-      const w = c * dim;
-      let sa = 0;
-      let sb = 0;
-      for (let d = 0; d < dim; d++) {
-        sa += weights[w + d] * features[a + d];
-        sb += weights[w + d] * features[b + d];
-      }
-      logits[outA + c] = sa;
-      logits[outB + c] = sb;
+    logits[outA + c] = a0;
+    logits[outA + c + 1] = a1;
+    logits[outA + c + 2] = a2;
+    logits[outA + c + 3] = a3;
+    logits[outB + c] = b0;
+    logits[outB + c + 1] = b1;
+    logits[outB + c + 2] = b2;
+    logits[outB + c + 3] = b3;
+  }
+  for (; c < classCount; c++) {
+    const w = c * dim;
+    let sa = 0;
+    let sb = 0;
+    for (let d = 0; d < dim; d++) {
+      sa += weights[w + d] * features[a + d];
+      sb += weights[w + d] * features[b + d];
     }
+    logits[outA + c] = sa;
+    logits[outB + c] = sb;
   }
 }
 
@@ -93,109 +110,112 @@ export function addResidualProducts(
   classCount: number,
   gradient: Float64Array,
 ): void {
-  for (let i = 0; i < rowCount; i += 8) {
-    const x0 = i * dim;
-    const x1 = x0 + dim;
-    const x2 = x1 + dim;
-    const x3 = x2 + dim;
-    const x4 = x3 + dim;
-    const x5 = x4 + dim;
-    const x6 = x5 + dim;
-    const x7 = x6 + dim;
-    const r0 = i * classCount;
-    const r1 = r0 + classCount;
-    const r2 = r1 + classCount;
-    const r3 = r2 + classCount;
-    const r4 = r3 + classCount;
-    const r5 = r4 + classCount;
-    const r6 = r5 + classCount;
-    const r7 = r6 + classCount;
-    let c = 0;
-    for (; c + 3 < classCount; c += 4) {
-      const g0 = c * dim;
-      const g1 = g0 + dim;
-      const g2 = g1 + dim;
-      const g3 = g2 + dim;
-      const p0 = residuals[r0 + c];
-      const p1 = residuals[r1 + c];
-      const p2 = residuals[r2 + c];
-      const p3 = residuals[r3 + c];
-      const p4 = residuals[r4 + c];
-      const p5 = residuals[r5 + c];
-      const p6 = residuals[r6 + c];
-      const p7 = residuals[r7 + c];
-      const q0 = residuals[r0 + c + 1];
-      const q1 = residuals[r1 + c + 1];
-      const q2 = residuals[r2 + c + 1];
-      const q3 = residuals[r3 + c + 1];
-      const q4 = residuals[r4 + c + 1];
-      const q5 = residuals[r5 + c + 1];
-      const q6 = residuals[r6 + c + 1];
-      const q7 = residuals[r7 + c + 1];
-      const s0 = residuals[r0 + c + 2];
-      const s1 = residuals[r1 + c + 2];
-      const s2 = residuals[r2 + c + 2];
-      const s3 = residuals[r3 + c + 2];
-      const s4 = residuals[r4 + c + 2];
-      const s5 = residuals[r5 + c + 2];
-      const s6 = residuals[r6 + c + 2];
-      const s7 = residuals[r7 + c + 2];
-      const u0 = residuals[r0 + c + 3];
-      const u1 = residuals[r1 + c + 3];
-      const u2 = residuals[r2 + c + 3];
-      const u3 = residuals[r3 + c + 3];
-      const u4 = residuals[r4 + c + 3];
-      const u5 = residuals[r5 + c + 3];
-      const u6 = residuals[r6 + c + 3];
-      const u7 = residuals[r7 + c + 3];
-      for (let d = 0; d < dim; d++) {
-        const f0 = features[x0 + d];
-        const f1 = features[x1 + d];
-        const f2 = features[x2 + d];
-        const f3 = features[x3 + d];
-        const f4 = features[x4 + d];
-        const f5 = features[x5 + d];
-        const f6 = features[x6 + d];
-        const f7 = features[x7 + d];
-        gradient[g0 + d] += p0 * f0 + p1 * f1 + p2 * f2 + p3 * f3 + p4 * f4 + p5 * f5 + p6 * f6 + p7 * f7;
-        gradient[g1 + d] += q0 * f0 + q1 * f1 + q2 * f2 + q3 * f3 + q4 * f4 + q5 * f5 + q6 * f6 + q7 * f7;
-        gradient[g2 + d] += s0 * f0 + s1 * f1 + s2 * f2 + s3 * f3 + s4 * f4 + s5 * f5 + s6 * f6 + s7 * f7;
-        gradient[g3 + d] += u0 * f0 + u1 * f1 + u2 * f2 + u3 * f3 + u4 * f4 + u5 * f5 + u6 * f6 + u7 * f7;
-      }
+  for (let i = 0; i < rowCount; i += 8) addBlockProducts(residuals, features, i, dim, classCount, gradient);
+}
+
+/** addResidualProducts for rows i to i + 7 (a function of its own: see above). */
+function addBlockProducts(
+  residuals: Float64Array,
+  features: Float32Array,
+  i: number,
+  dim: number,
+  classCount: number,
+  gradient: Float64Array,
+): void {
+  const x0 = i * dim;
+  const x1 = x0 + dim;
+  const x2 = x1 + dim;
+  const x3 = x2 + dim;
+  const x4 = x3 + dim;
+  const x5 = x4 + dim;
+  const x6 = x5 + dim;
+  const x7 = x6 + dim;
+  const r0 = i * classCount;
+  const r1 = r0 + classCount;
+  const r2 = r1 + classCount;
+  const r3 = r2 + classCount;
+  const r4 = r3 + classCount;
+  const r5 = r4 + classCount;
+  const r6 = r5 + classCount;
+  const r7 = r6 + classCount;
+  let c = 0;
+  for (; c + 3 < classCount; c += 4) {
+    const g0 = c * dim;
+    const g1 = g0 + dim;
+    const g2 = g1 + dim;
+    const g3 = g2 + dim;
+    const p0 = residuals[r0 + c];
+    const p1 = residuals[r1 + c];
+    const p2 = residuals[r2 + c];
+    const p3 = residuals[r3 + c];
+    const p4 = residuals[r4 + c];
+    const p5 = residuals[r5 + c];
+    const p6 = residuals[r6 + c];
+    const p7 = residuals[r7 + c];
+    const q0 = residuals[r0 + c + 1];
+    const q1 = residuals[r1 + c + 1];
+    const q2 = residuals[r2 + c + 1];
+    const q3 = residuals[r3 + c + 1];
+    const q4 = residuals[r4 + c + 1];
+    const q5 = residuals[r5 + c + 1];
+    const q6 = residuals[r6 + c + 1];
+    const q7 = residuals[r7 + c + 1];
+    const s0 = residuals[r0 + c + 2];
+    const s1 = residuals[r1 + c + 2];
+    const s2 = residuals[r2 + c + 2];
+    const s3 = residuals[r3 + c + 2];
+    const s4 = residuals[r4 + c + 2];
+    const s5 = residuals[r5 + c + 2];
+    const s6 = residuals[r6 + c + 2];
+    const s7 = residuals[r7 + c + 2];
+    const u0 = residuals[r0 + c + 3];
+    const u1 = residuals[r1 + c + 3];
+    const u2 = residuals[r2 + c + 3];
+    const u3 = residuals[r3 + c + 3];
+    const u4 = residuals[r4 + c + 3];
+    const u5 = residuals[r5 + c + 3];
+    const u6 = residuals[r6 + c + 3];
+    const u7 = residuals[r7 + c + 3];
+    for (let d = 0; d < dim; d++) {
+      const f0 = features[x0 + d];
+      const f1 = features[x1 + d];
+      const f2 = features[x2 + d];
+      const f3 = features[x3 + d];
+      const f4 = features[x4 + d];
+      const f5 = features[x5 + d];
+      const f6 = features[x6 + d];
+      const f7 = features[x7 + d];
+      gradient[g0 + d] += p0 * f0 + p1 * f1 + p2 * f2 + p3 * f3 + p4 * f4 + p5 * f5 + p6 * f6 + p7 * f7;
+      gradient[g1 + d] += q0 * f0 + q1 * f1 + q2 * f2 + q3 * f3 + q4 * f4 + q5 * f5 + q6 * f6 + q7 * f7;
+      gradient[g2 + d] += s0 * f0 + s1 * f1 + s2 * f2 + s3 * f3 + s4 * f4 + s5 * f5 + s6 * f6 + s7 * f7;
+      gradient[g3 + d] += u0 * f0 + u1 * f1 + u2 * f2 + u3 * f3 + u4 * f4 + u5 * f5 + u6 * f6 + u7 * f7;
     }
-    for (; c < classCount; c++) {
-      const g = c * dim;
-      const p0 = residuals[r0 + c];
-      const p1 = residuals[r1 + c];
-      const p2 = residuals[r2 + c];
-      const p3 = residuals[r3 + c];
-      const p4 = residuals[r4 + c];
-      const p5 = residuals[r5 + c];
-      const p6 = residuals[r6 + c];
-      const p7 = residuals[r7 + c];
-      for (let d = 0; d < dim; d++) {
-        gradient[g + d] +=
-          p0 * features[x0 + d] +
-          p1 * features[x1 + d] +
-          p2 * features[x2 + d] +
-          p3 * features[x3 + d] +
-          p4 * features[x4 + d] +
-          p5 * features[x5 + d] +
-          p6 * features[x6 + d] +
-          p7 * features[x7 + d];
-      }
+  }
+  for (; c < classCount; c++) {
+    const g = c * dim;
+    const p0 = residuals[r0 + c];
+    const p1 = residuals[r1 + c];
+    const p2 = residuals[r2 + c];
+    const p3 = residuals[r3 + c];
+    const p4 = residuals[r4 + c];
+    const p5 = residuals[r5 + c];
+    const p6 = residuals[r6 + c];
+    const p7 = residuals[r7 + c];
+    for (let d = 0; d < dim; d++) {
+      gradient[g + d] +=
+        p0 * features[x0 + d] +
+        p1 * features[x1 + d] +
+        p2 * features[x2 + d] +
+        p3 * features[x3 + d] +
+        p4 * features[x4 + d] +
+        p5 * features[x5 + d] +
+        p6 * features[x6 + d] +
+        p7 * features[x7 + d];
     }
   }
 }
 
-/**
- * The passes made over every photo once per fit (a mean, centring, sums) go a row per call through
- * these rather than looping over all rows inside the function that needs them. V8 optimises a
- * function by how often it is called: one called once per fit that loops over 10 million numbers
- * ran its loop in V8's middle tier (Maglev) in the trainer worker, 5 to 10 times slower than fully
- * optimised (centring took 500 of a 5,000-photo warm refit's 800 ms), whereas these are called
- * thousands of times by the first fit and are fully optimised by the time a refit calls them.
- */
+/** The passes made over every photo once per fit (a mean, centring, sums), a row per call: see above. */
 
 /** sum[d] += scale · source[offset + d] for d < dim */
 export function addScaledRow(sum: Float64Array, source: Float32Array, offset: number, dim: number, scale: number): void {

@@ -150,7 +150,7 @@ function gradientScaleAndSpread(
  * The sums ProblemStats come from, photo by photo: whoever passes over the photos anyway (see
  * centredProblem) adds them up in this order, w_i·x_i into its class's sum and the total, and
  * w_i·x_i·x_i into the spread, and gets the very numbers gradientScaleAndSpread would. A row per
- * call, for the reason given in ./kernels above addScaledRow.
+ * call, for the reason given at the top of ./kernels.
  */
 export class StatsSums {
   readonly classSums: Float64Array;
