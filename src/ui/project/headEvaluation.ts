@@ -1,6 +1,7 @@
 /**
  * A head arrives before its evaluation (src/trainer/client.ts): this takes the evaluation when it
  * comes, into the state and the stored head, as long as that head is still the one in use.
+ * Resolves true when a newer request replaced the evaluation before it was done.
  */
 import type { Evaluation, LogisticModel } from '../../head';
 import type { EvaluationOutcome } from '../../trainer/client';
@@ -13,10 +14,14 @@ export async function takeEvaluation(
   stillCurrent: () => boolean,
   dispatch: (action: Action) => void,
   save: (evaluation: Evaluation) => void,
-): Promise<void> {
+): Promise<boolean> {
   const evaluated = await outcome;
-  if (evaluated.type === 'superseded' || !stillCurrent()) return;
-  if (evaluated.type === 'failed') return dispatch({ type: 'evaluation-failed', model, message: evaluated.message });
-  dispatch({ type: 'evaluated', model, evaluation: evaluated.evaluation });
-  save(evaluated.evaluation);
+  if (evaluated.type === 'superseded') return true;
+  if (!stillCurrent()) return false;
+  if (evaluated.type === 'failed') dispatch({ type: 'evaluation-failed', model, message: evaluated.message });
+  else {
+    dispatch({ type: 'evaluated', model, evaluation: evaluated.evaluation });
+    save(evaluated.evaluation);
+  }
+  return false;
 }

@@ -85,6 +85,15 @@ describe('reducer', () => {
     expect(run(replaced, { type: 'evaluation-failed', model: newer, message: 'no' }).head?.evaluationProblem).toBe('no');
   });
 
+  it('ends the training, keeping the head shown, when the training finished for photos no longer there', () => {
+    const model = { kind: 'logistic' } as never;
+    const shown = run(opened(), { type: 'trained', head: { signature: 's1', model } }, { type: 'training' });
+    expect(shown.training).toBe('training');
+    const kept = run(shown, { type: 'head-kept' });
+    expect(kept.training).toBe('idle');
+    expect(kept.head).toBe(shown.head);
+  });
+
   it('reorders classes within bounds', () => {
     const state = opened();
     expect(names(run(state, { type: 'moved-class', id: 'b', by: -1 }))).toEqual(['Tulip', 'Daisy']);

@@ -107,6 +107,8 @@ export type Action =
   | { type: 'dismissed-undo' }
   | { type: 'training' }
   | { type: 'trained'; head: TrainedHead }
+  /** A training finished for photos no longer there, and the head shown is the one for today's. */
+  | { type: 'head-kept' }
   /** The evaluation of `model`, taken only while that is still the head. */
   | { type: 'evaluated'; model: LogisticModel; evaluation: Evaluation }
   | { type: 'evaluation-failed'; model: LogisticModel; message: string }
@@ -234,6 +236,8 @@ export function reducer(state: TrainerState, action: Action): TrainerState {
       return { ...state, training: 'training' };
     case 'trained':
       return { ...state, training: 'idle', trainingProblem: undefined, head: action.head };
+    case 'head-kept':
+      return { ...state, training: 'idle' };
     case 'suggested':
       return { ...state, suggestions: action.suggestions };
     case 'evaluated':

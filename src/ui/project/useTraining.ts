@@ -23,8 +23,10 @@ export function useTraining(
   announceSaved: RefObject<() => void>,
 ) {
   const [trainer, setTrainer] = useState<TrainerClient>();
-  /** The head whose evaluation was last asked of the trainer, so it is asked only once. */
+  /** The head whose evaluation is asked of the trainer and not yet replaced, so it is asked only once. */
   const evaluationAsked = useRef<LogisticModel>(undefined);
+  /** The training set now, for a head that comes back after the photos changed. */
+  const latestTraining = useRef<typeof training>(undefined);
 
   const training = useMemo(
     () => (state.project ? trainingSet(state.project, library.embeddingOf) : undefined),
@@ -39,6 +41,7 @@ export function useTraining(
   }, []);
 
   useEffect(() => {
+    latestTraining.current = training;
     // A tab following another one's edits gets its classifier from there.
     if (!trainer || !training || role !== 'editing') return;
     const { id: projectId, featuresId } = latest.current.project!;
@@ -56,7 +59,11 @@ export function useTraining(
         () => sameProject() && latest.current.head?.model === head.model,
         dispatch,
         (evaluation) => keep({ ...head, evaluation }),
-      );
+      ).then((superseded) => {
+        // A newer request replaced it: should the photos come back to this head's before another
+        // head arrives (a photo added, then taken out), its evaluation is asked again below.
+        if (superseded && evaluationAsked.current === head.model) evaluationAsked.current = undefined;
+      });
     };
     const current = latest.current.head;
     if (current?.signature === training.signature) {
@@ -69,6 +76,10 @@ export function useTraining(
       dispatch({ type: 'training' });
       const outcome = await trainer.train(training.data, latest.current.head?.model);
       if (outcome.type === 'superseded' || !sameProject()) return;
+      // While it trained the photos came back to those the shown head learnt from: that head stays.
+      const shown = latest.current.head;
+      if (shown && shown.signature !== training.signature && shown.signature === latestTraining.current?.signature)
+        return dispatch({ type: 'head-kept' });
       if (outcome.type === 'failed') return dispatch({ type: 'training-failed', message: outcome.message });
       // Usable at once (predictions, Try it, the pile's suggestions); its accuracy is being checked.
       const head = { signature: training.signature, model: outcome.model };
