@@ -6,20 +6,23 @@
  *   backbone), per feature configuration and backend, on real JPEGs of ~500x375, in interleaved
  *   rounds so a busy machine slows every row alike;
  * - cold start: how long after opening the app a dropped photo has been looked at, on a first
- *   visit (nothing cached), a repeat visit and a later one (same browser profile);
+ *   visit (nothing cached), a repeat visit and a later one in the same browser session, and a
+ *   repeat visit after the browser was closed and started again (same profile);
  * - the download: bytes of the default features' weights and of the runtime.
  *
  * `npx tsx scripts/bench.ts --startup [--repeats=N] [--trace=<file>]` measures only the start-up,
- * N fresh profiles (first, repeat and later visit in each), and writes nothing; with --trace, a Chrome
- * trace of the last repeat visit (open it in chrome://tracing or the Performance panel).
+ * N fresh profiles (first, repeat, later visit and the visit after a browser restart in each), and
+ * writes nothing; with --trace, a Chrome trace of the last visit after a restart (open it in
+ * chrome://tracing or the Performance panel; v8.wasm.moduleCacheHit says Chrome's code cache was used).
  */
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import { resolve } from 'node:path';
-import { chromium } from '@playwright/test';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../e2e/chromium';
 import { machineDescription, openLab, projectRoot, servePreview, sharedDatasets, writeBenchmarkSection } from './lib/lab';
+import { startTrace, traceCategories } from './lib/traceTasks';
 
 /** Today's feature configurations and the ones they replace (TF.js models, kept for older projects). */
 const pairs = [
@@ -32,6 +35,8 @@ const rounds = 3;
 const batchSize = 8;
 /** How long each start-up visit stays open once measured: a person stays a while, and the browser caches compiled code a few seconds after it is made. */
 const lingerMs = 5000;
+/** The start-up visit after the browser was closed and started again on the same profile. */
+const restartVisit = 'repeat visit after a browser restart';
 
 function jpegs(folder: string, count: number): string[] {
   const files: string[] = [];
@@ -154,8 +159,11 @@ interface StartUp {
  * Opens the app in a fresh browser profile and drops a photo on "Try it" the moment there is a
  * place to drop it; the time is until its ImageNet guesses show, i.e. the model has looked at it.
  * Then the same again in the same browser, twice: the repeat visit (weights and runtime cached,
- * backend remembered) and a later one. Both are returns within one browser session: V8 may then
- * reuse the runtime's compiled code, which it was not seen to do after a browser restart.
+ * backend remembered) and a later one. Both are returns within one browser session, where V8 still
+ * holds the runtime's compiled code in memory (it finds a module with the same bytes in the same
+ * renderer process). Last, the browser is closed and started again on the same profile, as a
+ * person coming back another day does: that visit has the files, the remembered backend and
+ * whatever Chrome wrote to its code cache on disk, but nothing in memory.
  *
  * Times are taken inside the page (a MutationObserver, performance.now() from the navigation's
  * start), not by polling from here: Playwright's waits poll every 500 ms after the first few
@@ -166,67 +174,82 @@ interface StartUp {
  */
 async function coldStarts(tracePath?: string): Promise<StartUp[]> {
   const { server, address } = await servePreview();
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, '--disable-features=WebUIOmniboxPopup'] });
-  const context = await browser.newContext({ serviceWorkers: 'allow' });
+  const profile = mkdtempSync(join(os.tmpdir(), 'handful-bench-profile-'));
+  const launch = () =>
+    chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath,
+      args: [...chromiumArgs, '--disable-features=WebUIOmniboxPopup'],
+      serviceWorkers: 'allow',
+    });
   const photo = (await readFile(resolve(sharedDatasets, 'photos', 'hot_dog.jpg'))).toString('base64');
   const results: StartUp[] = [];
+  let context = await launch();
   try {
-    for (const visit of ['first visit', 'repeat visit', 'later visit']) {
-      const page = await context.newPage();
-      const tracing = tracePath && visit === 'repeat visit';
-      if (tracing) await browser.startTracing(page, { path: tracePath, screenshots: false });
-      await page.addInitScript((base64) => {
-        const times: Partial<Record<'dropAt' | 'ready' | 'looked', number>> & { problem?: string } = {};
-        (window as unknown as { startUp: typeof times }).startUp = times;
-        // No named functions in here: tsx would wrap them in a helper the page does not have.
-        const observer = new MutationObserver(() => {
-          const dropzone = document.querySelector('[data-testid="try-dropzone"]');
-          if (dropzone && times.dropAt === undefined) {
-            times.dropAt = performance.now();
-            try {
-              const transfer = new DataTransfer();
-              const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-              transfer.items.add(new File([bytes], 'hot_dog.jpg', { type: 'image/jpeg' }));
-              dropzone.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-              dropzone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-            } catch (error) {
-              times.problem = String(error);
-            }
-          }
-          const status = document.querySelector('[data-testid="engine-status"]');
-          if (times.ready === undefined && status?.textContent?.includes('Ready.')) times.ready = performance.now();
-          if (times.looked === undefined && document.querySelector('[data-testid="embedding-length"]')) times.looked = performance.now();
-          if (times.looked !== undefined && times.ready !== undefined) observer.disconnect();
-        });
-        observer.observe(document, { subtree: true, childList: true, characterData: true });
-      }, photo);
-      await page.goto(address);
-      const handle = await page.waitForFunction(
-        () => {
-          const times = (window as unknown as { startUp?: { ready?: number; looked?: number; problem?: string } }).startUp;
-          return times && (times.problem || (times.ready !== undefined && times.looked !== undefined)) ? times : undefined;
-        },
-        undefined,
-        { timeout: 120_000, polling: 100 },
-      );
-      const times = (await handle.jsonValue()) as { dropAt: number; ready: number; looked: number; problem?: string };
-      if (times.problem) throw new Error(`${visit}: the photo could not be dropped (${times.problem})`);
-      const start = { visit, dropAt: times.dropAt, ready: times.ready, looked: times.looked };
+    for (const visit of ['first visit', 'repeat visit', 'later visit', restartVisit]) {
+      if (visit === restartVisit) {
+        await context.close();
+        context = await launch();
+      }
+      const start = await visitOnce(context, address, photo, visit, tracePath && visit === restartVisit ? tracePath : undefined);
       results.push(start);
       console.log(
         `${visit}: drop possible after ${Math.round(start.dropAt)} ms, ready after ${Math.round(start.ready)} ms, photo looked at after ${Math.round(start.looked)} ms`,
       );
-      // The service worker precaches the app during the first visit; the repeat visit starts after that.
-      if (visit === 'first visit') await page.evaluate(() => navigator.serviceWorker?.ready);
-      await page.waitForTimeout(lingerMs);
-      if (tracing) await browser.stopTracing();
-      await page.close();
     }
   } finally {
-    await browser.close();
+    await context.close();
     await server.close();
+    rmSync(profile, { recursive: true, force: true });
   }
   return results;
+}
+
+/** One visit in a new tab of `context`, which stays open a few seconds once measured. */
+async function visitOnce(context: BrowserContext, address: string, photo: string, visit: string, tracePath?: string): Promise<StartUp> {
+  const page = await context.newPage();
+  const stopTrace = tracePath ? await startTrace(await context.newCDPSession(page), [...traceCategories, 'v8.wasm']) : undefined;
+  await page.addInitScript((base64) => {
+    const times: Partial<Record<'dropAt' | 'ready' | 'looked', number>> & { problem?: string } = {};
+    (window as unknown as { startUp: typeof times }).startUp = times;
+    // No named functions in here: tsx would wrap them in a helper the page does not have.
+    const observer = new MutationObserver(() => {
+      const dropzone = document.querySelector('[data-testid="try-dropzone"]');
+      if (dropzone && times.dropAt === undefined) {
+        times.dropAt = performance.now();
+        try {
+          const transfer = new DataTransfer();
+          const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+          transfer.items.add(new File([bytes], 'hot_dog.jpg', { type: 'image/jpeg' }));
+          dropzone.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+          dropzone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        } catch (error) {
+          times.problem = String(error);
+        }
+      }
+      const status = document.querySelector('[data-testid="engine-status"]');
+      if (times.ready === undefined && status?.textContent?.includes('Ready.')) times.ready = performance.now();
+      if (times.looked === undefined && document.querySelector('[data-testid="embedding-length"]')) times.looked = performance.now();
+      if (times.looked !== undefined && times.ready !== undefined) observer.disconnect();
+    });
+    observer.observe(document, { subtree: true, childList: true, characterData: true });
+  }, photo);
+  await page.goto(address);
+  const handle = await page.waitForFunction(
+    () => {
+      const times = (window as unknown as { startUp?: { ready?: number; looked?: number; problem?: string } }).startUp;
+      return times && (times.problem || (times.ready !== undefined && times.looked !== undefined)) ? times : undefined;
+    },
+    undefined,
+    { timeout: 120_000, polling: 100 },
+  );
+  const times = (await handle.jsonValue()) as { dropAt: number; ready: number; looked: number; problem?: string };
+  if (times.problem) throw new Error(`${visit}: the photo could not be dropped (${times.problem})`);
+  // The service worker precaches the app during the first visit; the repeat visit starts after that.
+  if (visit === 'first visit') await page.evaluate(() => navigator.serviceWorker?.ready);
+  await page.waitForTimeout(lingerMs);
+  if (stopTrace) await stopTrace(tracePath!);
+  await page.close();
+  return { visit, dropAt: times.dropAt, ready: times.ready, looked: times.looked };
 }
 
 const starts = await coldStarts();
@@ -280,11 +303,14 @@ one same-run check, V2 8-bit: 45.9 ms of stage time, 27.8 ms of the engine threa
 |---|---|---|
 ${stageRows.join('\n')}
 
-**Start-up** (the app's page, a fresh browser profile, then the same browser twice more, each visit
-a few seconds long; a photo is dropped on "Try it" the moment the page has a place for it, and the
-time, taken in the page from the navigation's start, is until the model has looked at it. The repeat
-and later visits are returns within one browser session, where V8 may reuse the runtime's compiled
-code; after a browser restart it was not seen to):
+**Start-up** (the app's page in a fresh browser profile, then twice more in the same browser, then
+once more after the browser was closed and started again on that profile; each visit a few seconds
+long; a photo is dropped on "Try it" the moment the page has a place for it, and the time, taken in
+the page from the navigation's start, is until the model has looked at it. The repeat and later
+visits are returns within one browser session, where V8 still holds the runtime's compiled code in
+memory; the visit after a restart is a person coming back another day: files, weights and the
+remembered backend are cached, but the runtime's functions are compiled again as they are first
+called):
 
 | visit | drop possible after | engine ready after | dropped photo looked at after |
 |---|---|---|---|
