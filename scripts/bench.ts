@@ -315,7 +315,7 @@ the page from the navigation's start, is until the model has looked at it. The r
 visits are returns within one browser session, where V8 still holds the runtime's compiled code in
 memory; the visit after a restart is a person coming back another day: files, weights and the
 remembered backend are cached, but the runtime's functions are compiled again as they are first
-called):
+called, and optimised again: Chromium writes no code cache of the runtime, see src/offline/isolation.ts):
 
 | visit | drop possible after | engine ready after | dropped photo looked at after |
 |---|---|---|---|
