@@ -23,10 +23,16 @@ export function useTraining(
   announceSaved: RefObject<() => void>,
 ) {
   const [trainer, setTrainer] = useState<TrainerClient>();
+  const keepHead = (projectId: string, featuresId: string, head: TrainedHead) => {
+    const save = () => saveHead({ version: 2, projectId, featuresId, ...head }).then(() => announceSaved.current());
+    save().catch((error: unknown) => failures.failed(error, 'The trained classifier could not be saved on this device.', save));
+  };
   /** The head whose evaluation is asked of the trainer and not yet replaced, so it is asked only once. */
   const evaluationAsked = useRef<LogisticModel>(undefined);
   /** The training set now, for a head that comes back after the photos changed. */
   const latestTraining = useRef<typeof training>(undefined);
+  /** Heads whose evaluation this tab asked for, to be saved once the state has taken it. */
+  const evaluationsToSave = useRef(new WeakSet<LogisticModel>());
 
   const training = useMemo(
     () => (state.project ? trainingSet(state.project, library.embeddingOf) : undefined),
@@ -47,19 +53,10 @@ export function useTraining(
     const { id: projectId, featuresId } = latest.current.project!;
     // A head for other features than the project's now would take the wrong embeddings.
     const sameProject = () => latest.current.project?.id === projectId && latest.current.project.featuresId === featuresId;
-    const keep = (head: TrainedHead) => {
-      const save = () => saveHead({ version: 2, projectId, featuresId, ...head }).then(() => announceSaved.current());
-      save().catch((error: unknown) => failures.failed(error, 'The trained classifier could not be saved on this device.', save));
-    };
     const evaluating = (head: TrainedHead, outcome: Promise<EvaluationOutcome>) => {
       evaluationAsked.current = head.model;
-      void takeEvaluation(
-        outcome,
-        head.model,
-        () => sameProject() && latest.current.head?.model === head.model,
-        dispatch,
-        (evaluation) => keep({ ...head, evaluation }),
-      ).then((superseded) => {
+      evaluationsToSave.current.add(head.model);
+      void takeEvaluation(outcome, head.model, sameProject, dispatch).then((superseded) => {
         // A newer request replaced it: should the photos come back to this head's before another
         // head arrives (a photo added, then taken out), its evaluation is asked again below.
         if (superseded && evaluationAsked.current === head.model) evaluationAsked.current = undefined;
@@ -84,12 +81,20 @@ export function useTraining(
       // Usable at once (predictions, Try it, the pile's suggestions); its accuracy is being checked.
       const head = { signature: training.signature, model: outcome.model };
       dispatch({ type: 'trained', head });
-      keep(head);
+      keepHead(projectId, featuresId, head);
       evaluating(head, outcome.evaluation);
     }, trainDelayMs);
     return () => clearTimeout(timer);
     // dispatch, latest and announceSaved never change.
   }, [training, trainer, failures, role]);
+
+  // An evaluation is saved once the state holds it, which it does only for the head in use.
+  useEffect(() => {
+    const { project, head } = state;
+    if (!project || !head?.evaluation || !evaluationsToSave.current.has(head.model)) return;
+    evaluationsToSave.current.delete(head.model);
+    keepHead(project.id, project.featuresId, head);
+  }, [state.head]);
 
   return training;
 }
