@@ -2,15 +2,11 @@ import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+// SharedArrayBuffer (and so multi-threaded WASM) is only available to cross-origin isolated pages,
+// so every way of serving the app sends these headers: the same ones the service worker adds offline.
+import { isolationHeaders } from './src/offline/isolation';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
-
-// SharedArrayBuffer (and so multi-threaded WASM) is only available to cross-origin isolated pages,
-// so every way of serving the app sends these two headers.
-const crossOriginIsolation = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
 
 // Offline and installable (src/offline/): a service worker precaches the whole build, weights
 // included, and a new version waits for the page's "Reload" (registerType 'prompt').
@@ -67,8 +63,8 @@ const offline = VitePWA({
 export default defineConfig({
   plugins: [react(), offline],
   define: { __APP_VERSION__: JSON.stringify(version) },
-  server: { headers: crossOriginIsolation },
-  preview: { headers: crossOriginIsolation },
+  server: { headers: isolationHeaders },
+  preview: { headers: isolationHeaders },
   worker: {
     format: 'es',
     // tfjs-backend-wasm starts its pthreads from the source text of its own functions; renamed

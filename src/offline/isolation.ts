@@ -11,6 +11,7 @@
  * Later visits in one browser session reuse the compiled module from memory whatever the response.
  * Same-origin files need none of these headers under COEP require-corp.
  */
+/** Also what the dev and preview servers send with every response (vite.config.ts). */
 export const isolationHeaders: Readonly<Record<string, string>> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
