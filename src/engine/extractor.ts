@@ -51,7 +51,7 @@ export async function loadExtractor(
         inputs.get(key) ??
         (await timed('model input', () => {
           const input = new Float32Array(views.length * pixels);
-          views.forEach((rgba, i) => input.set(toModelInput(rgba, scaling), i * pixels));
+          views.forEach((rgba, i) => toModelInput(rgba, scaling, input, i * pixels));
           inputs.set(key, input);
           return input;
         }));

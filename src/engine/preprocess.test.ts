@@ -29,6 +29,13 @@ describe('toModelInput', () => {
     const input = toModelInput(new Uint8ClampedArray([128, 0, 255, 255]), { divisor: 128 });
     expect(Array.from(input)).toEqual([0, -1, 255 / 128 - 1]);
   });
+
+  it("writes a photo into a batch's input at its place, leaving the others as they are", () => {
+    const batch = new Float32Array(9).fill(7);
+    const written = toModelInput(new Uint8ClampedArray([128, 0, 255, 255]), { divisor: 128 }, batch, 3);
+    expect(written).toBe(batch);
+    expect(Array.from(batch)).toEqual([7, 7, 7, 0, -1, 255 / 128 - 1, 7, 7, 7]);
+  });
 });
 
 describe('mirrorRgba', () => {

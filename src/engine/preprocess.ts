@@ -13,17 +13,24 @@ export function centerSquare(width: number, height: number): Rect {
   return { x: Math.floor((width - side) / 2), y: Math.floor((height - side) / 2), width: side, height: side };
 }
 
-/** RGBA bytes (canvas order) to the network's RGB float input, row-major HWC. Alpha is dropped. */
-export function toModelInput(rgba: Uint8ClampedArray, scaling: Scaling): Float32Array {
+/**
+ * RGBA bytes (canvas order) to the network's RGB float input, row-major HWC, written into `out`
+ * from `offset` (a batch's input takes each photo in place, without a copy). Alpha is dropped.
+ */
+export function toModelInput(
+  rgba: Uint8ClampedArray,
+  scaling: Scaling,
+  out = new Float32Array((rgba.length / 4) * 3),
+  offset = 0,
+): Float32Array {
   const pixels = rgba.length / 4;
-  const out = new Float32Array(pixels * 3);
   // One lookup per byte value, computed as the scaling states it (v - zeroPoint) / divisor.
   const zeroPoint = scaling.zeroPoint ?? scaling.divisor;
   const table = Float32Array.from({ length: 256 }, (_, v) => (v - zeroPoint) / scaling.divisor);
-  for (let i = 0; i < pixels; i++) {
-    out[i * 3] = table[rgba[i * 4]];
-    out[i * 3 + 1] = table[rgba[i * 4 + 1]];
-    out[i * 3 + 2] = table[rgba[i * 4 + 2]];
+  for (let i = 0, from = 0, to = offset; i < pixels; i++, from += 4, to += 3) {
+    out[to] = table[rgba[from]];
+    out[to + 1] = table[rgba[from + 1]];
+    out[to + 2] = table[rgba[from + 2]];
   }
   return out;
 }
