@@ -14,8 +14,11 @@
  * (record Chrome traces of the import and the reload there and say what the tasks over 50 ms
  * spent their time on; tracing slows the page, so its numbers are not the benchmark's), --keep (keep the
  * browser profile), --no-write (print only). `HANDFUL_MACHINE` names the machine in the report.
+ * To look at the reload alone without importing again each time: a run with --keep --port P
+ * --profile <folder> imports into that profile, and later runs with the same --photos, --port and
+ * --profile and --reloads K only open the project and measure K reloads (a minute, not ten).
  */
-import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import { chromium, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,6 +37,11 @@ const keep = argv.includes('--keep');
 const write = !argv.includes('--no-write');
 const generateOnly = argv.includes('--generate-only');
 const traceFolder = option('trace');
+const port = Number(option('port') ?? 0);
+const profileOption = option('profile');
+const reloadsOnly = option('reloads') === undefined ? undefined : Number(option('reloads'));
+if (reloadsOnly !== undefined && (!profileOption || !port || !(reloadsOnly >= 1)))
+  throw new Error('--reloads K needs a count of at least 1, and the --profile and --port of a run that imported the photos');
 if (!Number.isInteger(photoCount) || photoCount < 12) throw new Error('--photos needs a whole number of at least 12');
 const folder = resolve(option('photos-dir') ?? join(projectRoot, '.scratch-stress', String(photoCount)));
 
@@ -261,6 +269,42 @@ async function waitForCounts(page: Page, counts: Record<string, number>, timeout
   );
 }
 
+/**
+ * Reloads the page showing the project of `counts` and measures until every class with its count
+ * and the first thumbnails are shown, then 5 s more for whatever the page does after its first
+ * screen; traced into `traceFile` when given.
+ */
+async function measureReload(page: Page, counts: Record<string, number>, tracing: CDPSession | undefined, traceFile: string | undefined) {
+  await page.evaluate((counts) => localStorage.setItem('stress:expect', JSON.stringify(counts)), counts);
+  const endTrace = tracing && traceFile ? await startTrace(tracing) : undefined;
+  await page.reload();
+  await page
+    .waitForFunction(
+      () => {
+        const marks = (window as unknown as { stress: Stress }).stress.marks;
+        return marks.counts !== undefined && marks.thumbs !== undefined;
+      },
+      undefined,
+      { timeout: 120_000 },
+    )
+    .catch(async (error: unknown) => {
+      const seen = await page.evaluate(() => ({
+        marks: (window as unknown as { stress?: Stress }).stress?.marks,
+        expected: localStorage.getItem('stress:expect'),
+        shown: [...document.querySelectorAll('[data-testid="class-card"]')].map(
+          (card) =>
+            `${(card.querySelector('input.class-name') as HTMLInputElement | null)?.value}: ${card.querySelector('[data-testid="photo-count"]')?.textContent}, ${card.querySelectorAll('img').length} img`,
+        ),
+      }));
+      throw new Error(`the reloaded page did not show everything: ${JSON.stringify(seen)}`, { cause: error });
+    });
+  // Settled: a few seconds for whatever the page does after the first screen.
+  await page.waitForTimeout(5000);
+  if (endTrace && traceFile) await endTrace(traceFile);
+  const reloaded = await readStress(page);
+  return { reloaded, reloadTasks: taskSummary(reloaded.longTasks), reloadHeap: await heapMB(page) };
+}
+
 if (generateOnly) {
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   const started = Date.now();
@@ -269,8 +313,9 @@ if (generateOnly) {
   process.exit(0);
 }
 
-const profile = mkdtempSync(join(tmpdir(), 'handful-stress-profile-'));
-const { server, address } = await servePreview(dist);
+const profile = profileOption ? resolve(profileOption) : mkdtempSync(join(tmpdir(), 'handful-stress-profile-'));
+mkdirSync(profile, { recursive: true });
+const { server, address } = await servePreview(dist, port);
 // A real profile on disk, as a person's browser has: IndexedDB and its quota behave as they do there.
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: chromiumPath,
@@ -297,145 +342,140 @@ try {
   await page.addInitScript('globalThis.__name = (target) => target;');
   await page.addInitScript(instrument);
   await page.goto(appUrl);
-  await page.getByTestId('engine-status').getByText('Ready.').waitFor({ timeout: 300_000 });
-  const cards = page.getByTestId('class-card');
-  while ((await cards.count()) < classNames.length) await page.getByRole('button', { name: '+ Add a class' }).click();
-  for (const [i, name] of classNames.entries()) {
-    const input = page.getByLabel(`Name of class ${i + 1}`);
-    await input.fill(name);
-    await input.press('Enter');
-  }
-
-  // ---- Import ------------------------------------------------------------------------------
-  const tracing = traceFolder ? await page.context().newCDPSession(page) : undefined;
-  let endTrace = tracing && (await startTrace(tracing));
-  const importStart = await now(page);
-  const importStartWall = Date.now();
-  for (const name of classNames) await page.getByLabel(`Add photos to “${name}”`).setInputFiles(files.get(name)!);
-  // Until here the browser takes in each class's chosen files, each time in one task of its own
-  // (a File per photo, its type asked of the browser process): the page cannot split that up.
-  const filesTaken = await now(page);
-  // While the model works: page heap every few seconds, and a click on the page heading, as a person
-  // checking that the page still answers.
-  let peakHeap = 0;
-  let finished = false;
-  const sampling = (async () => {
-    while (!finished) {
-      peakHeap = Math.max(peakHeap, await heapMB(page).catch(() => 0));
-      await page
-        .getByRole('heading', { name: 'Handful', level: 1 })
-        .click({ timeout: 5000 })
-        .catch(() => {});
-      await new Promise((r) => setTimeout(r, 3000));
+  if (reloadsOnly !== undefined) {
+    // The photos are in the kept profile already, with the one more photo its run added at the end.
+    const kept = { ...counts, [classNames[0]]: counts[classNames[0]] + 1 };
+    await waitForCounts(page, kept, 120_000);
+    await page.getByTestId('training-status').getByText('Up to date.').waitFor({ timeout: 600_000 });
+    const tracing = traceFolder ? await page.context().newCDPSession(page) : undefined;
+    if (traceFolder) mkdirSync(traceFolder, { recursive: true });
+    for (let i = 1; i <= reloadsOnly; i++) {
+      const traceFile = traceFolder && join(traceFolder, `reload-${i}.json`);
+      const { reloaded, reloadTasks } = await measureReload(page, kept, tracing, traceFile);
+      const seconds = (ms: number | undefined) => (ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
+      console.log(
+        `reload ${i}: classes and counts ${seconds(reloaded.marks.counts)}, thumbnails ${seconds(reloaded.marks.thumbs)}, longest task ${reloadTasks.longest} ms (${reloadTasks.over50} over 50 ms): ${reloaded.longTasks.map((t) => `${Math.round(t.ms)} ms at ${Math.round(t.start)}`).join(', ')}`,
+      );
+      if (traceFile) console.log(describeTasks(`reload ${i} (traced)`, await summariseTrace(traceFile)));
     }
-  })();
-  await waitForCounts(page, counts, photoCount * 5000 + 120_000);
-  finished = true;
-  await sampling;
-  const importSeconds = (Date.now() - importStartWall) / 1000;
-  console.log(`imported ${photoCount} photos in ${importSeconds.toFixed(0)} s`);
-  const importEnd = await now(page);
-  if (endTrace && traceFolder) {
-    mkdirSync(traceFolder, { recursive: true });
-    await endTrace(join(traceFolder, 'import.json'));
+  } else {
+    await page.getByTestId('engine-status').getByText('Ready.').waitFor({ timeout: 300_000 });
+    const cards = page.getByTestId('class-card');
+    while ((await cards.count()) < classNames.length) await page.getByRole('button', { name: '+ Add a class' }).click();
+    for (const [i, name] of classNames.entries()) {
+      const input = page.getByLabel(`Name of class ${i + 1}`);
+      await input.fill(name);
+      await input.press('Enter');
+    }
+
+    // ---- Import ------------------------------------------------------------------------------
+    const tracing = traceFolder ? await page.context().newCDPSession(page) : undefined;
+    const endTrace = tracing && (await startTrace(tracing));
+    const importStart = await now(page);
+    const importStartWall = Date.now();
+    for (const name of classNames) await page.getByLabel(`Add photos to “${name}”`).setInputFiles(files.get(name)!);
+    // Until here the browser takes in each class's chosen files, each time in one task of its own
+    // (a File per photo, its type asked of the browser process): the page cannot split that up.
+    const filesTaken = await now(page);
+    // While the model works: page heap every few seconds, and a click on the page heading, as a person
+    // checking that the page still answers.
+    let peakHeap = 0;
+    let finished = false;
+    const sampling = (async () => {
+      while (!finished) {
+        peakHeap = Math.max(peakHeap, await heapMB(page).catch(() => 0));
+        await page
+          .getByRole('heading', { name: 'Handful', level: 1 })
+          .click({ timeout: 5000 })
+          .catch(() => {});
+        await new Promise((r) => setTimeout(r, 3000));
+      }
+    })();
+    await waitForCounts(page, counts, photoCount * 5000 + 120_000);
+    finished = true;
+    await sampling;
+    const importSeconds = (Date.now() - importStartWall) / 1000;
+    console.log(`imported ${photoCount} photos in ${importSeconds.toFixed(0)} s`);
+    const importEnd = await now(page);
+    if (endTrace && traceFolder) {
+      mkdirSync(traceFolder, { recursive: true });
+      await endTrace(join(traceFolder, 'import.json'));
+    }
+    const during = await readStress(page);
+    const importTasks = taskSummary(during.longTasks.filter((t) => t.start >= importStart && t.start <= importEnd));
+    const intakeTasks = taskSummary(during.longTasks.filter((t) => t.start >= importStart && t.start <= filesTaken));
+    const afterIntakeTasks = taskSummary(during.longTasks.filter((t) => t.start > filesTaken && t.start <= importEnd));
+    const slowestClick = Math.round(Math.max(0, ...during.clicks.filter((c) => c.start >= importStart).map((c) => c.ms)));
+    await page.getByTestId('training-status').getByText('Up to date.').waitFor({ timeout: 600_000 });
+    await page
+      .getByTestId('save-state')
+      .getByText(/^All saved on this device/)
+      .waitFor({ timeout: 120_000 });
+    const heapAfter = await heapMB(page);
+    const storage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+
+    // ---- Reload ------------------------------------------------------------------------------
+    const { reloaded, reloadTasks, reloadHeap } = await measureReload(
+      page,
+      counts,
+      tracing,
+      traceFolder && join(traceFolder, 'reload.json'),
+    );
+
+    // ---- Training at this size: a first fit (no earlier head) and a warm refit after one more photo
+    await page.evaluate(async () => {
+      const request = indexedDB.open('handful-heads');
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const done = db.transaction('heads', 'readwrite');
+      done.objectStore('heads').clear();
+      await new Promise((resolve) => (done.oncomplete = resolve));
+      db.close();
+      localStorage.removeItem('stress:expect');
+    });
+    await page.reload();
+    // The head is in use as soon as it is sent; the photo goes in then, while the first head is
+    // still being evaluated (that evaluation is dropped for the newer head's).
+    const first = await trainerTiming(page, 'handful:trained', photoCount);
+    await page.getByLabel(`Add photos to “${classNames[0]}”`).setInputFiles(extraPath);
+    await waitForCounts(page, { ...counts, [classNames[0]]: counts[classNames[0]] + 1 }, 120_000);
+    const refit = await trainerTiming(page, 'handful:trained', photoCount + 1);
+    const evaluation = await trainerTiming(page, 'handful:evaluated', photoCount + 1);
+    await page.getByTestId('training-status').getByText('Up to date.').waitFor({ timeout: 60_000 });
+
+    const seconds = (ms: number | undefined) => (ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
+    const markdown = [
+      `## Thousands of photos (\`npm run stress -- --photos ${photoCount}\`)`,
+      '',
+      `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machineDescription()}; WASM backend, default photo features, ${classNames.length} classes added class by class through "Add photos", ${photoCount} generated JPEGs (${(jpegBytes / 2 ** 20).toFixed(0)} MB, longest side 320-3000 px).`,
+      '',
+      '| What | Measured | Target |',
+      '|---|---|---|',
+      `| Import rate | ${(photoCount / importSeconds).toFixed(1)} photos/s (${importSeconds.toFixed(0)} s) | |`,
+      `| Longest main-thread task during import | ${importTasks.longest} ms (${importTasks.over50} over 50 ms, ${importTasks.over100} over 100 ms) | <= 100 ms |`,
+      `| … while the ${classNames.length} classes' chosen files were handed to the page (the first ${((filesTaken - importStart) / 1000).toFixed(1)} s) | ${intakeTasks.longest} ms (${intakeTasks.over50} over 50 ms, ${intakeTasks.over100} over 100 ms) | |`,
+      `| … after that, to the last photo | ${afterIntakeTasks.longest} ms (${afterIntakeTasks.over50} over 50 ms, ${afterIntakeTasks.over100} over 100 ms) | |`,
+      `| Slowest click on the page during import (input to paint) | ${slowestClick} ms | |`,
+      `| Page JS heap, peak sampled during import / after / after reload | ${peakHeap.toFixed(0)} / ${heapAfter.toFixed(0)} / ${reloadHeap.toFixed(0)} MB | <= 300 MB |`,
+      `| Storage used | ${(storage / 2 ** 20).toFixed(0)} MB | |`,
+      `| Reload: every class and count shown | ${seconds(reloaded.marks.counts)} | <= 1.5 s |`,
+      `| Reload: thumbnails on screen | ${seconds(reloaded.marks.thumbs)} | <= 2 s |`,
+      `| Reload: longest main-thread task | ${reloadTasks.longest} ms (${reloadTasks.over50} over 50 ms) | <= 100 ms |`,
+      `| Head, first fit with λ by cross-validation (${first.photos} photos): request sent until the head is on the page (the worker's own part) | ${seconds(first.ms)} (${seconds(first.workerMs)}) | <= 10 s |`,
+      `| Head, refit after one more photo, sent while the first head is being evaluated (${refit.photos} photos${refit.warm ? ', warm start' : ''}) | ${seconds(refit.ms)} (${seconds(refit.workerMs)}) | <= 1 s |`,
+      `| Head's evaluation, in the background once the head is on the page (${evaluation.photos} photos; not part of the fit times above) | ${seconds(evaluation.ms)} | |`,
+    ].join('\n');
+    console.log(markdown);
+    if (traceFolder) {
+      for (const part of ['import', 'reload'])
+        console.log(describeTasks(`${part} (traced)`, await summariseTrace(join(traceFolder, `${part}.json`))));
+    } else if (write) await writeBenchmarkSection(`stress:${photoCount}`, markdown);
   }
-  const during = await readStress(page);
-  const importTasks = taskSummary(during.longTasks.filter((t) => t.start >= importStart && t.start <= importEnd));
-  const intakeTasks = taskSummary(during.longTasks.filter((t) => t.start >= importStart && t.start <= filesTaken));
-  const afterIntakeTasks = taskSummary(during.longTasks.filter((t) => t.start > filesTaken && t.start <= importEnd));
-  const slowestClick = Math.round(Math.max(0, ...during.clicks.filter((c) => c.start >= importStart).map((c) => c.ms)));
-  await page.getByTestId('training-status').getByText('Up to date.').waitFor({ timeout: 600_000 });
-  await page
-    .getByTestId('save-state')
-    .getByText(/^All saved on this device/)
-    .waitFor({ timeout: 120_000 });
-  const heapAfter = await heapMB(page);
-  const storage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
-
-  // ---- Reload ------------------------------------------------------------------------------
-  await page.evaluate((counts) => localStorage.setItem('stress:expect', JSON.stringify(counts)), counts);
-  endTrace = tracing && (await startTrace(tracing));
-  await page.reload();
-  await page
-    .waitForFunction(
-      () => {
-        const marks = (window as unknown as { stress: Stress }).stress.marks;
-        return marks.counts !== undefined && marks.thumbs !== undefined;
-      },
-      undefined,
-      { timeout: 120_000 },
-    )
-    .catch(async (error: unknown) => {
-      const seen = await page.evaluate(() => ({
-        marks: (window as unknown as { stress?: Stress }).stress?.marks,
-        expected: localStorage.getItem('stress:expect'),
-        shown: [...document.querySelectorAll('[data-testid="class-card"]')].map(
-          (card) =>
-            `${(card.querySelector('input.class-name') as HTMLInputElement | null)?.value}: ${card.querySelector('[data-testid="photo-count"]')?.textContent}, ${card.querySelectorAll('img').length} img`,
-        ),
-      }));
-      throw new Error(`the reloaded page did not show everything: ${JSON.stringify(seen)}`, { cause: error });
-    });
-  // Settled: a few seconds for whatever the page does after the first screen.
-  await page.waitForTimeout(5000);
-  if (endTrace && traceFolder) await endTrace(join(traceFolder, 'reload.json'));
-  const reloaded = await readStress(page);
-  const reloadTasks = taskSummary(reloaded.longTasks);
-  const reloadHeap = await heapMB(page);
-
-  // ---- Training at this size: a first fit (no earlier head) and a warm refit after one more photo
-  await page.evaluate(async () => {
-    const request = indexedDB.open('handful-heads');
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const done = db.transaction('heads', 'readwrite');
-    done.objectStore('heads').clear();
-    await new Promise((resolve) => (done.oncomplete = resolve));
-    db.close();
-    localStorage.removeItem('stress:expect');
-  });
-  await page.reload();
-  // The head is in use as soon as it is sent; the photo goes in then, while the first head is
-  // still being evaluated (that evaluation is dropped for the newer head's).
-  const first = await trainerTiming(page, 'handful:trained', photoCount);
-  await page.getByLabel(`Add photos to “${classNames[0]}”`).setInputFiles(extraPath);
-  await waitForCounts(page, { ...counts, [classNames[0]]: counts[classNames[0]] + 1 }, 120_000);
-  const refit = await trainerTiming(page, 'handful:trained', photoCount + 1);
-  const evaluation = await trainerTiming(page, 'handful:evaluated', photoCount + 1);
-  await page.getByTestId('training-status').getByText('Up to date.').waitFor({ timeout: 60_000 });
-
-  const seconds = (ms: number | undefined) => (ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
-  const markdown = [
-    `## Thousands of photos (\`npm run stress -- --photos ${photoCount}\`)`,
-    '',
-    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machineDescription()}; WASM backend, default photo features, ${classNames.length} classes added class by class through "Add photos", ${photoCount} generated JPEGs (${(jpegBytes / 2 ** 20).toFixed(0)} MB, longest side 320-3000 px).`,
-    '',
-    '| What | Measured | Target |',
-    '|---|---|---|',
-    `| Import rate | ${(photoCount / importSeconds).toFixed(1)} photos/s (${importSeconds.toFixed(0)} s) | |`,
-    `| Longest main-thread task during import | ${importTasks.longest} ms (${importTasks.over50} over 50 ms, ${importTasks.over100} over 100 ms) | <= 100 ms |`,
-    `| … while the ${classNames.length} classes' chosen files were handed to the page (the first ${((filesTaken - importStart) / 1000).toFixed(1)} s) | ${intakeTasks.longest} ms (${intakeTasks.over50} over 50 ms, ${intakeTasks.over100} over 100 ms) | |`,
-    `| … after that, to the last photo | ${afterIntakeTasks.longest} ms (${afterIntakeTasks.over50} over 50 ms, ${afterIntakeTasks.over100} over 100 ms) | |`,
-    `| Slowest click on the page during import (input to paint) | ${slowestClick} ms | |`,
-    `| Page JS heap, peak sampled during import / after / after reload | ${peakHeap.toFixed(0)} / ${heapAfter.toFixed(0)} / ${reloadHeap.toFixed(0)} MB | <= 300 MB |`,
-    `| Storage used | ${(storage / 2 ** 20).toFixed(0)} MB | |`,
-    `| Reload: every class and count shown | ${seconds(reloaded.marks.counts)} | <= 1.5 s |`,
-    `| Reload: thumbnails on screen | ${seconds(reloaded.marks.thumbs)} | <= 2 s |`,
-    `| Reload: longest main-thread task | ${reloadTasks.longest} ms (${reloadTasks.over50} over 50 ms) | <= 100 ms |`,
-    `| Head, first fit with λ by cross-validation (${first.photos} photos): request sent until the head is on the page (the worker's own part) | ${seconds(first.ms)} (${seconds(first.workerMs)}) | <= 10 s |`,
-    `| Head, refit after one more photo, sent while the first head is being evaluated (${refit.photos} photos${refit.warm ? ', warm start' : ''}) | ${seconds(refit.ms)} (${seconds(refit.workerMs)}) | <= 1 s |`,
-    `| Head's evaluation, in the background once the head is on the page (${evaluation.photos} photos; not part of the fit times above) | ${seconds(evaluation.ms)} | |`,
-  ].join('\n');
-  console.log(markdown);
-  if (traceFolder) {
-    for (const part of ['import', 'reload'])
-      console.log(describeTasks(`${part} (traced)`, await summariseTrace(join(traceFolder, `${part}.json`))));
-  } else if (write) await writeBenchmarkSection(`stress:${photoCount}`, markdown);
 } finally {
   await context.close();
   await server.close();
-  if (!keep) rmSync(profile, { recursive: true, force: true });
+  if (!keep && !profileOption) rmSync(profile, { recursive: true, force: true });
   else console.log(`kept the browser profile in ${profile}`);
 }

@@ -21,9 +21,17 @@ export interface Lab {
   close(): Promise<void>;
 }
 
-/** Serves a build of the app (dist/, or $E2E_DIST: an engineer's own) on a free local port. */
-export async function servePreview(outDir = process.env.E2E_DIST ?? 'dist'): Promise<{ server: PreviewServer; address: string }> {
-  const server = await preview({ root: projectRoot, logLevel: 'warn', preview: { port: 0, host: '127.0.0.1' }, build: { outDir } });
+/**
+ * Serves a build of the app (dist/, or $E2E_DIST: an engineer's own) on a free local port, or on
+ * `port` (a kept browser profile's data belongs to the origin it was made on).
+ */
+export async function servePreview(outDir = process.env.E2E_DIST ?? 'dist', port = 0): Promise<{ server: PreviewServer; address: string }> {
+  const server = await preview({
+    root: projectRoot,
+    logLevel: 'warn',
+    preview: { port, strictPort: port !== 0, host: '127.0.0.1' },
+    build: { outDir },
+  });
   const address = server.resolvedUrls?.local[0];
   if (!address) throw new Error('the preview server did not report its address');
   return { server, address };
