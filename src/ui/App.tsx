@@ -12,15 +12,21 @@ import { TryIt } from './TryIt';
 import { ProjectContext } from './project/context';
 import { useProject } from './project/useProject';
 import { useEngine } from './useEngine';
+import { useFirstScreenPainted } from './useFirstScreenPainted';
 import { UpdateBanner } from '../offline/UpdateBanner';
 import { FileActions } from './share/FileActions';
 import { OpenedClassifierView } from './share/OpenedClassifier';
 import { useShare } from './share/useShare';
 
+/** The model starts by then even if no project opens (say, its storage cannot be read). */
+const engineStartLatestMs = 3000;
+
 export function App() {
   // The engine runs the open project's photo features; a project's features changing restarts it.
   const [wantedFeatures, setWantedFeatures] = useState<string>();
-  const { engine, status, choose } = useEngine(wantedFeatures);
+  // The model starts once the open project's names and counts are on screen (see useEngine).
+  const firstScreenPainted = useFirstScreenPainted(wantedFeatures !== undefined, engineStartLatestMs);
+  const { engine, status, choose } = useEngine(wantedFeatures, firstScreenPainted);
   const engineFeatures = status.state === 'idle' ? undefined : status.featuresId;
   const controller = useProject(engine, engineFeatures);
   const projectFeatures = controller.state.project?.featuresId;

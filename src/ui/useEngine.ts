@@ -35,9 +35,9 @@ function backendFromAddress(): BackendChoice | undefined {
 }
 
 /**
- * The features the engine last started with (kept in localStorage, which reads at once), so a
- * repeat visit starts them while the project is still being read from IndexedDB; a first visit
- * starts the default ones, which its new project gets.
+ * The features the engine last started with (kept in localStorage, which reads at once): started
+ * when the engine may start before a project has named its own (see useEngine's `mayStart`); on
+ * a first visit the default ones, which its new project gets.
  */
 const lastFeaturesKey = 'handful:engine-features';
 
@@ -65,9 +65,14 @@ function rememberFeatures(featuresId: string): void {
  * A first start ('auto') is ready as soon as the model runs on the backend most likely fastest;
  * what the background measurement then finds is remembered for the next visit. Until a project
  * names its features, the engine starts the ones it most likely will (expectedFeatures), and is
- * restarted only if the project's turn out to be others.
+ * restarted only if the project's turn out to be others. Nothing starts before `mayStart`: the
+ * start (compiling the runtime and the models) keeps both cores of a small machine busy, which
+ * made the first screen of a large project wait for them.
  */
-export function useEngine(featuresId: string | undefined): {
+export function useEngine(
+  featuresId: string | undefined,
+  mayStart: boolean,
+): {
   engine: EngineClient | undefined;
   status: EngineStatus;
   choose(choice: BackendChoice): void;
@@ -161,9 +166,9 @@ export function useEngine(featuresId: string | undefined): {
 
   useEffect(() => {
     const wanted = featuresId ?? expectedFeatures();
-    if (!engine || !settingsLoaded || !settings.current || engine.featuresId === wanted) return;
+    if (!mayStart || !engine || !settingsLoaded || !settings.current || engine.featuresId === wanted) return;
     void startWith(engine, settings.current, wanted);
-  }, [engine, settingsLoaded, featuresId, startWith]);
+  }, [mayStart, engine, settingsLoaded, featuresId, startWith]);
 
   const choose = useCallback(
     (preference: BackendChoice) => {
