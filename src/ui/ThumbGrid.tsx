@@ -27,13 +27,12 @@ interface Props {
 export function ThumbGrid({ photos, library, label, selected, onToggle, onDragStart, isWaiting }: Props) {
   // Thumbnails load after the class names and counts (see openProject): shown as they arrive.
   useSyncExternalStore(library.subscribe, library.version);
-  const { scroller, columns, virtualizer } = useGridRows({
+  const { scroller, columns, virtualizer, height } = useGridRows({
     count: photos.length,
     cellWidth: cell,
     cellHeight: cell,
     gap,
     initialColumns: 8,
-    initialRows: 4,
   });
   // The cells get the same two functions on every render, calling the latest handlers: with them
   // and their other props unchanged, a cell is not rendered again when photos arrive elsewhere.
@@ -45,7 +44,7 @@ export function ThumbGrid({ photos, library, label, selected, onToggle, onDragSt
   }));
   return (
     <div ref={scroller} className="thumb-scroll">
-      <ul className="thumb-grid" aria-label={label} style={{ height: virtualizer.getTotalSize() }}>
+      <ul className="thumb-grid" aria-label={label} style={{ height }}>
         {virtualizer
           .getVirtualItems()
           .flatMap((row) =>

@@ -7,42 +7,53 @@ interface GridShape {
   cellWidth: number;
   cellHeight: number;
   gap: number;
-  /** Columns and rows assumed before the scroller is measured, so the first paint shows some rows. */
+  /** Columns assumed before the scroller is measured, for the grid's height until then. */
   initialColumns: number;
-  initialRows: number;
 }
 
 /**
  * A grid of fixed-size cells that renders only the rows on screen (@tanstack/react-virtual:
  * measured scrolling and overscan done right, rather than hand-written): as many columns as fit
- * the scroller's width, refitted when it resizes. Put `scroller` on the scrolling element and
- * render `virtualizer.getVirtualItems()` rows of `columns` items each.
+ * the scroller's width, refitted when it resizes. Put `scroller` on the scrolling element, give
+ * the grid `height`, and render `virtualizer.getVirtualItems()` rows of `columns` items each.
+ *
+ * No rows are rendered until the scroller has been laid out and measured: the page's first frame
+ * holds the grid's frame only, its cells come in the next. A project of thousands of photos opens
+ * with several grids at once, and their cells in the same task as the rest of the first screen
+ * made it the longest of the opening (and rendered rows for a guessed width, then again).
  */
-export function useGridRows({ count, cellWidth, cellHeight, gap, initialColumns, initialRows }: GridShape) {
+export function useGridRows({ count, cellWidth, cellHeight, gap, initialColumns }: GridShape) {
   const scroller = useRef<HTMLDivElement>(null);
-  const [columns, setColumns] = useState(initialColumns);
+  /** The scroller's columns and height once measured; its later heights are the library's to follow. */
+  const [measured, setMeasured] = useState<{ columns: number; height: number }>();
   useLayoutEffect(() => {
     const element = scroller.current;
     if (!element) return;
-    // The observer reports the width once the page is laid out (and on every resize); reading
+    // The observer reports the size once the page is laid out (and on every resize); reading
     // clientWidth here instead would force that layout inside React's commit, which at a
     // project's opening made one long task of two.
-    const observer = new ResizeObserver(([entry]) =>
-      setColumns(Math.max(1, Math.floor((entry.contentRect.width + gap) / (cellWidth + gap)))),
-    );
+    const observer = new ResizeObserver(([entry]) => {
+      const columns = Math.max(1, Math.floor((entry.contentRect.width + gap) / (cellWidth + gap)));
+      setMeasured((before) => (before?.columns === columns ? before : { columns, height: entry.contentRect.height }));
+    });
     observer.observe(element);
     return () => observer.disconnect();
   }, [cellWidth, gap]);
+  const columns = measured?.columns ?? initialColumns;
+  const rows = Math.ceil(count / columns);
   const virtualizer = useVirtualizer({
-    count: Math.ceil(count / columns),
+    count: rows,
+    enabled: measured !== undefined,
     getScrollElement: () => scroller.current,
     estimateSize: () => cellHeight + gap,
     overscan: 2,
-    initialRect: { width: columns * (cellWidth + gap), height: initialRows * (cellHeight + gap) },
+    initialRect: { width: columns * (cellWidth + gap), height: measured?.height ?? 0 },
     observeElementRect: observeRectOnResize,
     scrollToFn: scrollOnceMounted,
   });
-  return { scroller, columns, virtualizer };
+  // Until then the grid takes the height it most likely will, so the page does not jump.
+  const height = measured ? virtualizer.getTotalSize() : rows * (cellHeight + gap);
+  return { scroller, columns, virtualizer, height };
 }
 
 /**

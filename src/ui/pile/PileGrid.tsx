@@ -26,17 +26,16 @@ export const percent = (p: number) => `${Math.round(p * 100)}%`;
  * costs what a screenful does.
  */
 export const PileGrid = memo(function PileGrid({ pile, library, nameOf, suggestionOf, onChoose }: Props) {
-  const { scroller, columns, virtualizer } = useGridRows({
+  const { scroller, columns, virtualizer, height } = useGridRows({
     count: pile.length,
     cellWidth,
     cellHeight,
     gap,
     initialColumns: 6,
-    initialRows: 3,
   });
   return (
     <div ref={scroller} className="pile-scroll">
-      <ul className="pile-grid" aria-label="Unsorted photos" data-testid="pile-grid" style={{ height: virtualizer.getTotalSize() }}>
+      <ul className="pile-grid" aria-label="Unsorted photos" data-testid="pile-grid" style={{ height }}>
         {virtualizer.getVirtualItems().flatMap((row) =>
           pile.slice(row.index * columns, row.index * columns + columns).map((item, column) => {
             const suggestion = suggestionOf.get(item.hash);
