@@ -75,6 +75,16 @@ test('a first start is ready on LiteRT’s WASM runtime with every core, measuri
   expect(ready.measuring).toBe(false);
 });
 
+test('after guesses with the default features, the engine starts on other features', async ({ page }) => {
+  // The ImageNet classifier is a third model beside the two backbones: a model whose thread the
+  // runtime had to make on demand hung the worker when it was disposed of (a restart), for ever.
+  await page.evaluate(() => window.handfulLab.start(window.handfulLab.defaultFeaturesId, 'wasm', 8));
+  const { results } = await page.evaluate((urls) => window.handfulLab.embedUrls(urls, 3), [photos[0]]);
+  expect(results[0].guesses?.[0].label).toBe('hotdog');
+  const ready = await page.evaluate(() => window.handfulLab.start('v1-0.75-int8', 'wasm', 8));
+  expect(ready.featuresId).toBe('v1-0.75-int8');
+});
+
 test('the app remembers its backend and lets the user override it', async ({ page }) => {
   test.setTimeout(300_000);
   await page.goto('/');

@@ -133,8 +133,11 @@ async function loadClassifier(spec: BackboneSpec, labels: string[], ahead: Promi
   if (inputs !== spec.embeddingSize || classes !== labels.length) {
     throw new Error(`${spec.title}: its classifier takes ${inputs} features to ${classes} classes, for ${labels.length} labels`);
   }
-  // A few milliseconds per photo at most: always on the WASM runtime, whatever runs the backbone.
-  const model = await compileTflite(bytes, 'wasm');
+  // A few milliseconds per photo at most: always on the WASM runtime, whatever runs the backbone, and
+  // on one thread. A model on N threads keeps N - 1 of the runtime's pthread workers, which has
+  // room for two backbones' (see pthreadPoolSize): a classifier on more threads beside them got a
+  // worker made on demand, and disposing of it (a restart on other features after Try it) hung.
+  const model = await compileTflite(bytes, 'wasm', 1);
   if (model.inputShape.at(-1) !== inputs || model.outputShapes.length !== 1 || model.outputShapes[0].at(-1) !== classes) {
     model.dispose();
     throw new Error(`${spec.title}: its classifier file takes [${model.inputShape.join(', ')}] to [${model.outputShapes.join('; ')}]`);

@@ -52,6 +52,29 @@ async function canUseThreads(): Promise<boolean> {
   }
 }
 
+/** How many backbones a feature configuration runs at once (both 8-bit ones, for the default). */
+const BACKBONES_AT_ONCE = 2;
+
+/**
+ * The pthread workers the runtime starts with. Each model compiled with N threads keeps N - 1 of
+ * them (its XNNPACK thread pool) until it is disposed of; Emscripten starts one per core, and a
+ * thread asked for beyond those gets a worker made on demand, which cannot start while this thread
+ * waits for it: that model then runs on fewer threads, and disposing of it waits for ever. So with
+ * two backbones on every core of a 4-core machine the second one got 1 of its 3 threads.
+ */
+export function pthreadPoolSize(cores: number): number {
+  return Math.max(cores, BACKBONES_AT_ONCE * (cores - 1));
+}
+
+/** Emscripten's glue made to start `size` pthread workers instead of one per core. */
+export function withPthreadPool(glue: string, size: number): string {
+  const poolSize = 'var pthreadPoolSize = navigator.hardwareConcurrency;';
+  if (size === 0) return glue;
+  if (!glue.includes(poolSize))
+    throw new Error('its threaded runtime no longer says how many threads it starts with (see withPthreadPool)');
+  return glue.replace(poolSize, `var pthreadPoolSize = ${size};`);
+}
+
 async function load(): Promise<LiteRtRuntime> {
   const threaded = await canUseThreads();
   const scriptUrl = new URL(threaded ? threadedScriptUrl : compatScriptUrl, self.location.href).href;
@@ -73,7 +96,7 @@ async function load(): Promise<LiteRtRuntime> {
   const response = await fetch(scriptUrl);
   if (!response.ok) throw new Error(`the LiteRT runtime could not be loaded (${response.status} for ${scriptUrl})`);
   // Run as a classic script in the global scope (indirect eval), then handed to LiteRT.js' loader.
-  const glue = `${await response.text()}\n;self.ModuleFactory = ModuleFactory;`;
+  const glue = `${withPthreadPool(await response.text(), threaded ? pthreadPoolSize(navigator.hardwareConcurrency) : 0)}\n;self.ModuleFactory = ModuleFactory;`;
   const scope = self as unknown as { importScripts: (url: string) => void; Module?: object };
   const ownImportScripts = Object.getOwnPropertyDescriptor(scope, 'importScripts');
   scope.importScripts = () => (0, eval)(glue);
@@ -129,8 +152,11 @@ export interface TfliteModel {
   dispose(): void;
 }
 
-/** Compiles a .tflite model for an accelerator; the model's float32 inputs and outputs are used as they are. */
-export async function compileTflite(bytes: Uint8Array, accelerator: LiteRtAccelerator): Promise<TfliteModel> {
+/**
+ * Compiles a .tflite model for an accelerator; the model's float32 inputs and outputs are used as
+ * they are. `threads`: at most this many threads on the WASM runtime (else as askModelThreads says).
+ */
+export async function compileTflite(bytes: Uint8Array, accelerator: LiteRtAccelerator, threads = Infinity): Promise<TfliteModel> {
   const runtime = await liteRt();
   if (accelerator === 'webgpu') {
     const reason = await webGpuUnavailableReason();
@@ -139,7 +165,7 @@ export async function compileTflite(bytes: Uint8Array, accelerator: LiteRtAccele
   // LiteRT keeps a reference to the bytes it compiles, so each compile gets its own copy.
   const model: CompiledModel = await loadAndCompile(bytes.slice(), {
     accelerator,
-    cpuOptions: { numThreads: modelThreads(runtime) },
+    cpuOptions: { numThreads: Math.min(threads, modelThreads(runtime)) },
   });
   const [inputDetails] = model.getInputDetails();
   const inputShape = Array.from(inputDetails.shape);
