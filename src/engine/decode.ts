@@ -43,70 +43,33 @@ export async function openBitmap(source: Blob): Promise<ImageBitmap> {
   }
 }
 
-/**
- * Canvases kept from one photo to the next, by size: the model's square, the thumbnail and the
- * usual stored copies are the same few sizes photo after photo, and a new 2D canvas costs its
- * thread more than drawing a photo into it (about 1.8 ms a canvas here, against 0.9 ms to draw).
- */
-const keptCanvases = new Map<string, { canvas: OffscreenCanvas; context: OffscreenCanvasRenderingContext2D }>();
-const KEPT_CANVAS_SIZES = 4;
-
-/** A white width x height canvas, reused (see keptCanvases): draw on it and read it before the next await. */
 function whiteCanvas(width: number, height: number): { canvas: OffscreenCanvas; context: OffscreenCanvasRenderingContext2D } {
-  const key = `${width}x${height}`;
-  let kept = keptCanvases.get(key);
-  if (kept) keptCanvases.delete(key);
-  else {
-    const canvas = new OffscreenCanvas(width, height);
-    // On the CPU: its pixels are read back (getImageData, JPEG encoding) every time.
-    const context = canvas.getContext('2d', { willReadFrequently: true });
-    if (!context) throw new Error('2D canvas unavailable in this browser');
-    kept = { canvas, context };
-  }
-  // Most recently used last; the least recently used size goes.
-  keptCanvases.set(key, kept);
-  if (keptCanvases.size > KEPT_CANVAS_SIZES) keptCanvases.delete(keptCanvases.keys().next().value!);
-  kept.context.fillStyle = '#fff';
-  kept.context.fillRect(0, 0, width, height);
-  return kept;
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  if (!context) throw new Error('2D canvas unavailable in this browser');
+  context.fillStyle = '#fff';
+  context.fillRect(0, 0, width, height);
+  return { canvas, context };
 }
 
-/**
- * A rectangle of `source` resized to width x height by the browser's high-quality resampler, in
- * one step, so a 12 MP photo never reaches JavaScript at full size. `source` is read when this is
- * called (a canvas may be drawn on again at once).
- */
-function resample(
+/** Draws a rectangle of `source` resized to width x height on white (JPEG and the model know no transparency). */
+async function draw(
   source: ImageBitmap | OffscreenCanvas,
   [x, y, w, h]: readonly number[],
   width: number,
   height: number,
-): Promise<ImageBitmap> {
-  return createImageBitmap(source, x, y, w, h, {
+): Promise<OffscreenCanvas> {
+  // The browser's high-quality resampler downscales in one step, so a 12 MP photo never
+  // reaches JavaScript at full size.
+  const scaled = await createImageBitmap(source, x, y, w, h, {
     resizeWidth: Math.max(1, width),
     resizeHeight: Math.max(1, height),
     resizeQuality: 'high',
   });
-}
-
-/**
- * Draws `scaling` (a resampled bitmap, see resample) on white (JPEG and the model know no
- * transparency) and hands the canvas to `use` at once: the canvas is reused by the next photo, so
- * `use` reads it (getImageData; convertToBlob and createImageBitmap copy it when called) before
- * anything else can draw on it.
- */
-async function onWhite<T>(
-  scaling: Promise<ImageBitmap>,
-  use: (canvas: OffscreenCanvas, context: OffscreenCanvasRenderingContext2D) => T,
-): Promise<T> {
-  const scaled = await scaling;
-  try {
-    const { canvas, context } = whiteCanvas(scaled.width, scaled.height);
-    context.drawImage(scaled, 0, 0);
-    return use(canvas, context);
-  } finally {
-    scaled.close();
-  }
+  const { canvas, context } = whiteCanvas(scaled.width, scaled.height);
+  context.drawImage(scaled, 0, 0);
+  scaled.close();
+  return canvas;
 }
 
 /**
@@ -150,10 +113,7 @@ async function halvedForResampling(full: ImageBitmap): Promise<ImageBitmap> {
 async function keptAsIs(original: Blob | undefined, width: number, height: number): Promise<Blob | undefined> {
   if (!original || Math.max(width, height) > STORED_LONGEST_SIDE || original.size > KEPT_BYTES_PER_PIXEL * width * height) return undefined;
   const header = new Uint8Array(await original.slice(0, JPEG_HEADER_BYTES).arrayBuffer());
-  if (!isPlainJpeg(header)) return undefined;
-  // The blob itself when it says it is a JPEG (a slice is one more blob registered with the browser);
-  // a File is sliced, so that what is stored is a plain Blob, without the file's name and date.
-  return original.type === 'image/jpeg' && !(original instanceof File) ? original : original.slice(0, original.size, 'image/jpeg');
+  return isPlainJpeg(header) ? original.slice(0, original.size, 'image/jpeg') : undefined;
 }
 
 /**
@@ -164,39 +124,31 @@ async function keptAsIs(original: Blob | undefined, width: number, height: numbe
  */
 export async function makeCopies(full: ImageBitmap, original?: Blob, resampled?: ImageBitmap): Promise<PhotoCopies> {
   const { width, height } = full;
-  const thumbnailSquare = (source: ImageBitmap | OffscreenCanvas) => {
+  const thumbnailOf = async (source: ImageBitmap | OffscreenCanvas) => {
     const crop = centerSquare(source.width, source.height);
-    return resample(source, [crop.x, crop.y, crop.width, crop.height], THUMBNAIL_SIDE, THUMBNAIL_SIDE);
+    const square = await draw(source, [crop.x, crop.y, crop.width, crop.height], THUMBNAIL_SIDE, THUMBNAIL_SIDE);
+    return square.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
   };
-  const thumbnailOf = (square: Promise<ImageBitmap>) =>
-    onWhite(square, (canvas) => canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 }));
   const kept = await keptAsIs(original, width, height);
-  if (kept) return { image: kept, thumbnail: await thumbnailOf(thumbnailSquare(full)), width, height };
-  // The stored copy's JPEG and its thumbnail's square, both taken from the canvas at once.
-  const encode = (stored: OffscreenCanvas) => ({
-    image: stored.convertToBlob({ type: 'image/jpeg', quality: 0.9 }),
-    square: thumbnailSquare(stored),
-  });
+  if (kept) return { image: kept, thumbnail: await thumbnailOf(full), width, height };
   const scale = Math.min(1, STORED_LONGEST_SIDE / Math.max(width, height));
-  let stored: ReturnType<typeof encode>;
+  let stored: OffscreenCanvas;
   if (scale === 1) {
     // Small enough already: no resampling, only the white under any transparency.
     const blank = whiteCanvas(width, height);
     blank.context.drawImage(full, 0, 0);
-    stored = encode(blank.canvas);
+    stored = blank.canvas;
   } else {
     const source = resampled ?? (await halvedForResampling(full));
     try {
-      stored = await onWhite(
-        resample(source, [0, 0, source.width, source.height], Math.round(width * scale), Math.round(height * scale)),
-        encode,
-      );
+      stored = await draw(source, [0, 0, source.width, source.height], Math.round(width * scale), Math.round(height * scale));
     } finally {
       if (source !== full && source !== resampled) source.close();
     }
   }
-  const thumbnail = thumbnailOf(stored.square);
-  return { image: await stored.image, thumbnail: await thumbnail, width, height };
+  const image = stored.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+  const thumbnail = thumbnailOf(stored);
+  return { image: await image, thumbnail: await thumbnail, width, height };
 }
 
 /**
@@ -211,12 +163,10 @@ export async function decodePhoto(source: Blob | ImageBitmap, size: number, with
     const halved = await timed('halve', () => halvedForResampling(full));
     resampled = halved;
     const crop = centerSquare(halved.width, halved.height);
-    const rgba = await timed('model square', () =>
-      onWhite(
-        resample(halved, [crop.x, crop.y, crop.width, crop.height], size, size),
-        (_, context) => context.getImageData(0, 0, size, size).data,
-      ),
-    );
+    const rgba = await timed('model square', async () => {
+      const canvas = await draw(halved, [crop.x, crop.y, crop.width, crop.height], size, size);
+      return canvas.getContext('2d')!.getImageData(0, 0, size, size).data;
+    });
     return {
       rgba,
       copies: withCopies ? await timed('copies', () => makeCopies(full, source instanceof Blob ? source : undefined, halved)) : undefined,
