@@ -3,8 +3,8 @@
  * (the app's threaded WASM build) in a bare page of headless Chromium, one invoke per photo on a fixed
  * input, no decoding, no copies, no worker messages. Compares 1 thread with every core, for the
  * app's 8-bit files (public/models, made by `npm run setup`) and Google's unmodified int8 V2
- * (../shared/models/tflite), in interleaved rounds. Prints only: it says what the end-to-end figures
- * of `npm run bench` are bounded by, and is not one of them.
+ * (../shared/models/tflite), each model's two in interleaved rounds. Prints only: it says what the
+ * end-to-end figures of `npm run bench` are bounded by, and is not one of them.
  *
  * Options: --rounds R (default 6), --runs N per model and round (default 10).
  */
@@ -65,18 +65,20 @@ try {
       const { loadLiteRt, loadAndCompile, Tensor } = await import('/core.js' as string);
       await loadLiteRt('/wasm/', { threads: true });
       const cores = navigator.hardwareConcurrency;
-      // Each model compiled once per thread count; LiteRT's pool has a pthread for each of these.
       interface Compiled {
         i: number;
         threads: number;
-        model: { run(input: unknown): Promise<{ delete(): void }[]> };
+        model: { run(input: unknown): Promise<{ delete(): void }[]>; delete(): void };
         data: Uint8Array | Float32Array;
         shape: number[];
         ms: number[];
       }
       const compiled: Compiled[] = [];
+      // One model at a time, at 1 thread and at every core, in interleaved rounds: LiteRT's
+      // pthread pool has one worker a core, so a third model at every core would get none.
       for (let i = 0; i < count; i++) {
         const bytes = new Uint8Array(await (await fetch(`/model-${i}.tflite`)).arrayBuffer());
+        const pair: Compiled[] = [];
         for (const threads of [1, cores]) {
           const model = await loadAndCompile(bytes.slice(), { accelerator: 'wasm', cpuOptions: { numThreads: threads } });
           const [input] = model.getInputDetails();
@@ -85,27 +87,30 @@ try {
             input.dtype === 'uint8'
               ? new Uint8Array(size).map((_, j) => j % 251)
               : new Float32Array(size).map((_, j) => (j % 251) / 125 - 1);
-          compiled.push({ i, threads, model, data, shape: Array.from(input.shape), ms: [] });
+          pair.push({ i, threads, model, data, shape: Array.from(input.shape), ms: [] });
         }
-      }
-      const invoke = async (entry: Compiled) => {
-        const input = new Tensor(entry.data, entry.shape);
-        const start = performance.now();
-        const outputs = await entry.model.run(input);
-        const ms = performance.now() - start;
-        outputs.forEach((output) => output.delete());
-        input.delete();
-        return ms;
-      };
-      for (const entry of compiled) for (let k = 0; k < 3; k++) await invoke(entry); // warm-up
-      for (let round = 0; round < rounds; round++) {
-        for (const entry of compiled) for (let k = 0; k < runs; k++) entry.ms.push(await invoke(entry));
+        // Warm-up runs first (written out inline: a named helper would be rewritten by tsx into
+        // a call the page does not have).
+        for (let round = -1; round < rounds; round++) {
+          for (const entry of pair) {
+            for (let k = 0; k < (round < 0 ? 3 : runs); k++) {
+              const input = new Tensor(entry.data, entry.shape);
+              const start = performance.now();
+              const outputs = await entry.model.run(input);
+              if (round >= 0) entry.ms.push(performance.now() - start);
+              outputs.forEach((output) => output.delete());
+              input.delete();
+            }
+          }
+        }
+        pair.forEach((entry) => entry.model.delete());
+        compiled.push(...pair);
       }
       return compiled.map(({ i, threads, ms }) => ({ i, threads, ms }));
     },
     { count: names.length, rounds, runs },
   );
-  console.log(`Models alone (LiteRT WASM, bare page), ${rounds} interleaved rounds of ${runs} runs; ${machineDescription()}`);
+  console.log(`Models alone (LiteRT WASM, bare page), per model ${rounds} interleaved rounds of ${runs} runs; ${machineDescription()}`);
   console.log('| model | threads | ms per photo, median (10th percentile) | photos/s at the median |');
   console.log('|---|---|---|---|');
   for (const { i, threads, ms } of results) {
