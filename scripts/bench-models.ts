@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../e2e/chromium';
+import { isolationHeaders } from '../src/offline/isolation';
 import { machineDescription, projectRoot } from './lib/lab';
 
 const argv = process.argv.slice(2);
@@ -39,15 +40,14 @@ const routes: Record<string, string> = {
 const page = `<!doctype html><script type="importmap">{"imports":{"@litertjs/wasm-utils":"/wasm-utils.js"}}</script>`;
 
 // Cross-origin isolated, as the app is: LiteRT's threads need SharedArrayBuffer.
-const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 const server = createServer((request, response) => {
   const path = (request.url ?? '/').split('?')[0];
   const file = path.startsWith('/wasm/') ? join(litert, 'core/wasm', path.slice('/wasm/'.length)) : routes[path];
   if (path === '/') {
-    response.writeHead(200, { 'content-type': 'text/html', ...isolation }).end(page);
+    response.writeHead(200, { 'content-type': 'text/html', ...isolationHeaders }).end(page);
   } else if (file && statSync(file, { throwIfNoEntry: false })?.isFile()) {
     const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream';
-    response.writeHead(200, { 'content-type': type, ...isolation }).end(readFileSync(file));
+    response.writeHead(200, { 'content-type': type, ...isolationHeaders }).end(readFileSync(file));
   } else {
     response.writeHead(404).end();
   }

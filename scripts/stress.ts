@@ -44,6 +44,7 @@ if (reloadsOnly !== undefined && (!profileOption || !port || !(reloadsOnly >= 1)
   throw new Error('--reloads K needs a count of at least 1, and the --profile and --port of a run that imported the photos');
 if (!Number.isInteger(photoCount) || photoCount < 12) throw new Error('--photos needs a whole number of at least 12');
 const folder = resolve(option('photos-dir') ?? join(projectRoot, '.scratch-stress', String(photoCount)));
+const seconds = (ms: number | undefined) => (ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
 
 /** Six classes, as in the report that asked for this; each draws on one folder or more of real photos. */
 const classSources: Record<string, string[]> = {
@@ -352,7 +353,6 @@ try {
     for (let i = 1; i <= reloadsOnly; i++) {
       const traceFile = traceFolder && join(traceFolder, `reload-${i}.json`);
       const { reloaded, reloadTasks } = await measureReload(page, kept, tracing, traceFile);
-      const seconds = (ms: number | undefined) => (ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
       console.log(
         `reload ${i}: classes and counts ${seconds(reloaded.marks.counts)}, thumbnails ${seconds(reloaded.marks.thumbs)}, longest task ${reloadTasks.longest} ms (${reloadTasks.over50} over 50 ms): ${reloaded.longTasks.map((t) => `${Math.round(t.ms)} ms at ${Math.round(t.start)}`).join(', ')}`,
       );
@@ -445,7 +445,6 @@ try {
     const evaluation = await trainerTiming(page, 'handful:evaluated', photoCount + 1);
     await page.getByTestId('training-status').getByText('Up to date.').waitFor({ timeout: 60_000 });
 
-    const seconds = (ms: number | undefined) => (ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
     const markdown = [
       `## Thousands of photos (\`npm run stress -- --photos ${photoCount}\`)`,
       '',
